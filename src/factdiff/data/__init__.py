@@ -1,0 +1,1 @@
+"""Small lookup tables shipped with factdiff (Python modules, so no package-data is needed)."""
