@@ -1,0 +1,47 @@
+"""The seeds' gold floors, in one place: bench/gold.py and tests/test_gold.py both read them.
+
+Each entry maps a score_gold.py measure to the least acceptable result on the seed pair
+(/work/shared/gold/seed-pair.json): ``("min_ok", n)`` = at least n items found,
+``("max_miss", n)`` = at most n items missed (for measures whose size depends on the report,
+such as contradiction_precision), ``("all", 0)`` = every item ok.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Rule = tuple[Literal["min_ok", "max_miss", "all"], int]
+
+SEED_FLOORS: dict[str, Rule] = {
+    "conflicts": ("min_ok", 1),  # of 2
+    "no_agree_on_disagreement": ("all", 0),  # of 4
+    "agreements": ("min_ok", 7),  # of 9
+    "unique": ("min_ok", 7),  # of 9
+    "duplicates": ("all", 0),  # 3 of 3
+    "contradiction_precision": ("max_miss", 1),
+}
+
+
+def check(summary: dict[str, dict[str, int]], floors: dict[str, Rule] = SEED_FLOORS) -> list[str]:
+    """Failures as readable lines (empty = all floors hold); ``summary`` is score_gold's --json summary.
+
+    A measure absent from the summary has no items (e.g. no contradiction reported at all), which
+    passes ``all`` and ``max_miss`` but fails ``min_ok``.
+    """
+    failures = []
+    for measure, (rule, n) in floors.items():
+        got = summary.get(measure, {"ok": 0, "of": 0})
+        ok, of = int(got["ok"]), int(got["of"])
+        if rule == "min_ok" and ok < n:
+            failures.append(f"{measure}: {ok}/{of} found, floor is {n}")
+        elif rule == "all" and ok < of:
+            failures.append(f"{measure}: {ok}/{of}, floor is all")
+        elif rule == "max_miss" and of - ok > n:
+            failures.append(f"{measure}: {of - ok} misses of {of}, floor is at most {n}")
+    return failures
+
+
+def describe(rule: Rule) -> str:
+    """The floor as a table cell."""
+    kind, n = rule
+    return {"min_ok": f">= {n}", "all": "all", "max_miss": f"<= {n} miss"}[kind]
