@@ -1,0 +1,165 @@
+"""Alignment: which claims of one article may talk about the same fact as claims of another.
+
+Cosine similarity of sentence embeddings is cheap for all pairs; only the best few
+counterparts of each claim (plus pairs that structured cues single out, such as two
+durations or the same verb with opposite polarity) go on to the judge.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from .cues import STOP, ClaimCues, stem
+from .doc import Claim
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Cosine thresholds of one embedding backend (their scales differ)."""
+
+    candidate: float  # below this a pair is not sent to the judge on similarity alone
+    structured: float  # floor for pairs singled out by structured cues
+    related: float  # same fact: quantities and dates may be compared
+    agree: float  # same fact stated the same way
+    top_k: int = 2
+
+
+THRESHOLDS = {
+    "use": Thresholds(candidate=0.30, structured=0.15, related=0.25, agree=0.45),
+    "e5": Thresholds(candidate=0.60, structured=0.45, related=0.55, agree=0.70),
+}
+
+
+LEXICAL_WEIGHT = 0.35  # share of the lexical overlap in the pair score; the rest is cosine
+
+
+def content_stems(text: str) -> set[str]:
+    return {stem(w) for w in re.findall(r"[^\W\d_]+", text.lower()) if w not in STOP and len(w) > 2}
+
+
+def lexical_matrix(ca: list[Claim], cb: list[Claim], idf: dict[str, float]) -> np.ndarray:
+    """IDF-weighted Dice overlap of content stems.
+
+    IDF is taken over the claims being compared, so the names every article repeats
+    (the protagonists) weigh little and the words that pin down one fact weigh much.
+    """
+    sa = [content_stems(c.text) for c in ca]
+    sb = [content_stems(c.text) for c in cb]
+    wa = [sum(idf.get(w, 1.0) for w in s) for s in sa]
+    wb = [sum(idf.get(w, 1.0) for w in s) for s in sb]
+    out = np.zeros((len(ca), len(cb)), dtype=np.float32)
+    for i, x in enumerate(sa):
+        for j, y in enumerate(sb):
+            shared = x & y
+            if shared:
+                out[i, j] = 2 * sum(idf.get(w, 1.0) for w in shared) / (wa[i] + wb[j])
+    return out
+
+
+def story_idf(claims: dict[str, list[Claim]]) -> dict[str, float]:
+    counts: Counter[str] = Counter()
+    n = 0
+    for cs in claims.values():
+        for c in cs:
+            counts.update(content_stems(c.text))
+            n += 1
+    return {w: math.log((n + 1) / (k + 0.5)) for w, k in counts.items()}
+
+
+def pair_scores(ca: list[Claim], cb: list[Claim], va: np.ndarray, vb: np.ndarray,
+                idf: dict[str, float]) -> np.ndarray:
+    """What the aligner ranks by: cosine blended with lexical overlap."""
+    cos = va @ vb.T
+    return (1 - LEXICAL_WEIGHT) * cos + LEXICAL_WEIGHT * lexical_matrix(ca, cb, idf)
+
+
+@dataclass
+class Candidate:
+    a: Claim
+    b: Claim
+    similarity: float
+    reason: str  # "similar", "structured" or "exhaustive"
+
+
+def candidates(
+    claims: dict[str, list[Claim]],
+    vectors: dict[str, np.ndarray],
+    cues: dict[str, ClaimCues],
+    thresholds: Thresholds,
+    exhaustive: bool = False,
+) -> tuple[list[Candidate], int]:
+    """Candidate pairs across every pair of documents, and the number of all claim pairs."""
+    out: list[Candidate] = []
+    total = 0
+    idf = story_idf(claims)
+    for da, db in itertools.combinations(list(claims), 2):
+        ca, cb = claims[da], claims[db]
+        if not ca or not cb:
+            continue
+        sim = pair_scores(ca, cb, vectors[da], vectors[db], idf)
+        total += sim.size
+        if exhaustive:
+            out.extend(Candidate(ca[i], cb[j], float(sim[i, j]), "exhaustive")
+                       for i in range(len(ca)) for j in range(len(cb)))
+            continue
+        k = min(thresholds.top_k, len(cb))
+        best_b = np.argsort(-sim, axis=1)[:, :k]
+        best_a = np.argsort(-sim, axis=0)[: min(thresholds.top_k, len(ca)), :]
+        chosen: dict[tuple[int, int], str] = {}
+        for i in range(len(ca)):
+            for j in best_b[i]:
+                if sim[i, j] >= thresholds.candidate:
+                    chosen[(i, int(j))] = "similar"
+        for j in range(len(cb)):
+            for i in best_a[:, j]:
+                if sim[i, j] >= thresholds.candidate:
+                    chosen[(int(i), j)] = "similar"
+        for i, a in enumerate(ca):
+            for j, b in enumerate(cb):
+                if (i, j) not in chosen and sim[i, j] >= thresholds.structured and cues[a.id].comparable(cues[b.id]):
+                    chosen[(i, j)] = "structured"
+        out.extend(Candidate(ca[i], cb[j], float(sim[i, j]), why) for (i, j), why in sorted(chosen.items()))
+    return out, total
+
+
+def structured_partners(cands: list[Candidate], cues: dict[str, ClaimCues],
+                        context: dict[str, np.ndarray], floor: float) -> set[tuple[str, str]]:
+    """Pairs whose numbers and dates may be compared: mutual best matches, by the similarity
+    of their sentences read with the sentence before, among claims that measure the same
+    dimension. "The two leaders spoke for an hour" (after a dinner in Berlin) is then not
+    weighed against "the meeting lasted two and a half hours" (in the Kremlin) when the
+    Moscow meeting's own duration is there to compare."""
+    def keys(c: Claim) -> set[str]:
+        cc = cues[c.id]
+        out = {f"{q.dimension}:{q.unit}" for q in cc.quantities}
+        if not cc.dates.empty():
+            out.add("date")
+        return out
+
+    best: dict[tuple[str, str, str], tuple[float, str]] = {}
+    scored: list[tuple[Candidate, float]] = []
+    for cand in cands:
+        shared = keys(cand.a) & keys(cand.b)
+        if not shared:
+            continue
+        sim = float(context[cand.a.id] @ context[cand.b.id])
+        if sim < floor:
+            continue
+        scored.append((cand, sim))
+        for k in shared:
+            for mine, other in ((cand.a, cand.b), (cand.b, cand.a)):
+                slot = (mine.id, other.doc, k)
+                if slot not in best or sim > best[slot][0]:
+                    best[slot] = (sim, other.id)
+    out: set[tuple[str, str]] = set()
+    for cand, _ in scored:
+        for k in keys(cand.a) & keys(cand.b):
+            if best[(cand.a.id, cand.b.doc, k)][1] == cand.b.id and best[(cand.b.id, cand.a.doc, k)][1] == cand.a.id:
+                out.add((cand.a.id, cand.b.id))
+    return out

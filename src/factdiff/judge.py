@@ -1,0 +1,144 @@
+"""The judge: agree / contradict / tension / unrelated for each candidate pair, with a reason.
+
+Structured checks that need no model come first, because they explain themselves and a
+model cannot overrule arithmetic: quantities and dates, swapped roles, negation, scope.
+Then the NLI model (when shipped and enabled) votes; the embedding similarity decides
+what is left. A structured contradiction always wins over an NLI "entailment".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .align import Candidate, Thresholds
+from .cues import ClaimCues
+from .doc import Claim, Verdict
+from .quantities import compare_dates, compare_quantities
+
+RoleCheck = Callable[[Claim, Claim], "Verdict | None"]
+
+
+@dataclass
+class JudgeContext:
+    cues: dict[str, ClaimCues]
+    thresholds: Thresholds
+    roles: RoleCheck | None = None
+    nli_probs: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    nli_labels: tuple[str, ...] = ("entailment", "neutral", "contradiction")
+    partners: set[tuple[str, str]] = field(default_factory=set)  # pairs whose numbers/dates compare
+
+
+def quantity_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
+    if (a.id, b.id) not in ctx.partners:
+        return None
+    found = compare_quantities(list(ctx.cues[a.id].quantities), list(ctx.cues[b.id].quantities))
+    if found and found[0] == "contradict":
+        return Verdict("contradict", "quantity", 0.9, found[1], source="quantity")
+    return None
+
+
+def date_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
+    if sim < ctx.thresholds.agree or (a.id, b.id) not in ctx.partners:
+        return None
+    found = compare_dates(ctx.cues[a.id].dates, ctx.cues[b.id].dates)
+    if found:
+        label, kind, why = found
+        return Verdict(label, kind, 0.85 if label == "contradict" else 0.6, why, source="date")  # type: ignore[arg-type]
+    return None
+
+
+def role_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
+    if ctx.roles is None or sim < ctx.thresholds.structured:
+        return None
+    return ctx.roles(a, b)
+
+
+def negation_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
+    ca, cb = ctx.cues[a.id], ctx.cues[b.id]
+    flipped = (ca.negated & cb.affirmed) | (cb.negated & ca.affirmed)
+    if not flipped or sim < ctx.thresholds.structured:
+        return None
+    word = sorted(flipped)[0]
+    neg_side = "first" if word in ca.negated else "second"
+    label = "contradict" if sim >= ctx.thresholds.agree + 0.1 else "tension"
+    return Verdict(label, "negation", 0.7 if label == "contradict" else 0.55,  # type: ignore[arg-type]
+                   f"'{word}…' is negated in the {neg_side} claim only", source="negation")
+
+
+def scope_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
+    if sim < ctx.thresholds.structured:
+        return None
+    sa = dict(ctx.cues[a.id].scope)
+    sb = dict(ctx.cues[b.id].scope)
+    for word in sa.keys() & sb.keys():
+        if set(sa[word]) != set(sb[word]):
+            return Verdict("tension", "scope", 0.55,
+                           f"different scope: '{word} {' '.join(sa[word][:4])}' vs '{word} {' '.join(sb[word][:4])}'",
+                           source="scope")
+    return None
+
+
+STRUCTURED_CHECKS = (quantity_check, date_check, role_check, negation_check, scope_check)
+
+
+def judge_pair(cand: Candidate, ctx: JudgeContext) -> Verdict:
+    a, b, sim = cand.a, cand.b, cand.similarity
+    softer: Verdict | None = None
+    for check in STRUCTURED_CHECKS:
+        verdict = check(a, b, sim, ctx)
+        if verdict is None:
+            continue
+        if verdict.label == "contradict":
+            return verdict
+        softer = softer or verdict
+    if softer is not None:
+        return softer
+    probs = ctx.nli_probs.get((a.id, b.id))
+    if probs is not None:
+        p = dict(zip(ctx.nli_labels, probs.tolist()))
+        if p["contradiction"] >= 0.9 and sim >= ctx.thresholds.related:
+            return Verdict("contradict", "other", p["contradiction"],
+                           f"the NLI model reads a contradiction (p={p['contradiction']:.2f})", source="nli")
+        if p["contradiction"] >= 0.7 and sim >= ctx.thresholds.related:
+            return Verdict("tension", "other", p["contradiction"],
+                           f"the NLI model leans to contradiction (p={p['contradiction']:.2f})", source="nli")
+        if p["entailment"] >= 0.6 and sim >= ctx.thresholds.related:
+            return Verdict("agree", "paraphrase", p["entailment"],
+                           f"the NLI model reads the same fact (p={p['entailment']:.2f})", source="nli")
+    if sim >= ctx.thresholds.agree:
+        found = compare_quantities(list(ctx.cues[a.id].quantities), list(ctx.cues[b.id].quantities))
+        why = f"same fact (similarity {sim:.2f})" + (f"; {found[1]}" if found else "")
+        return Verdict("agree", "paraphrase", min(0.99, sim), why, source="embedding")
+    return Verdict("unrelated", "other", 1.0 - sim, f"different facts (similarity {sim:.2f})", source="embedding")
+
+
+def nli_inputs(cands: list[Candidate]) -> tuple[list[str], list[str]]:
+    return [c.a.text for c in cands], [c.b.text for c in cands]
+
+
+def run_nli(model: Any, cands: list[Candidate], floor: float) -> dict[tuple[str, str], np.ndarray]:
+    """Symmetric NLI probabilities for candidates similar enough to matter.
+
+    News claims rarely stand as premise and hypothesis, so both directions are read and
+    the stronger entailment / contradiction is kept.
+    """
+    chosen = [c for c in cands if c.similarity >= floor]
+    if not chosen:
+        return {}
+    prem, hyp = nli_inputs(chosen)
+    forward = model.predict(prem, hyp)
+    backward = model.predict(hyp, prem)
+    labels = list(model.labels)
+    e, n, c = labels.index("entailment"), labels.index("neutral"), labels.index("contradiction")
+    out: dict[tuple[str, str], np.ndarray] = {}
+    for cand, f, r in zip(chosen, forward, backward):
+        probs = np.zeros(3, dtype=np.float32)
+        probs[0] = max(f[e], r[e])
+        probs[2] = max(f[c], r[c])
+        probs[1] = max(0.0, 1.0 - probs[0] - probs[2]) if probs[0] + probs[2] < 1 else min(f[n], r[n])
+        out[(cand.a.id, cand.b.id)] = probs
+    return out

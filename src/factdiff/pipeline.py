@@ -1,0 +1,224 @@
+"""``compare``: the whole job, as a sequence of small named stages.
+
+ingest → text (sentences, language, repeats) → claims → cues → embed → entities →
+align (candidates) → judge → report. Models load once per process and stay loaded, so
+a second ``compare`` in the same process is fast.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import claims as claims_mod
+from . import similarity as sim_mod
+from . import text as text_mod
+from .align import THRESHOLDS, Candidate, candidates, structured_partners
+from .cues import ClaimCues, read_cues
+from .doc import Claim, Document, Relation, Sentence
+from .embed import DEFAULT_BACKEND, get_embedder
+from .ingest import InputError, read_inputs
+from .judge import JudgeContext, judge_pair, run_nli
+from .report import Report, group_facts, select_relations, unique_claims
+
+log = logging.getLogger("factdiff")
+Progress = Callable[[str], None]
+
+
+def compare(
+    inputs: Iterable[str | Path | Document],
+    *,
+    backend: str = DEFAULT_BACKEND,
+    nli: bool = True,
+    entities: bool = True,
+    exhaustive: bool = False,
+    fetch: bool = False,
+    progress: Progress | None = None,
+) -> Report:
+    """Cross-check two or more articles about one event.
+
+    ``inputs`` are paths (text, HTML, JSONL, directories), ``-`` for stdin, URLs (only
+    with ``fetch=True``) or ``Document`` objects. ``exhaustive`` sends every claim pair
+    to the judge (the naive baseline the benchmarks compare against).
+    """
+    step = progress or (lambda _msg: None)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 4)
+        clock = now
+
+    step("reading articles")
+    docs = read_inputs(inputs, fetch=fetch)
+    if len(docs) < 2:
+        raise InputError(f"compare needs at least two articles; got {len(docs)}")
+    lap("ingest")
+
+    step("splitting sentences and claims")
+    sentences: dict[str, list[Sentence]] = {}
+    claims: dict[str, list[Claim]] = {}
+    for doc in docs:
+        if doc.language in ("", "und"):
+            doc.language = text_mod.detect_language(doc.text)
+        sentences[doc.id] = text_mod.mark_duplicates(text_mod.sentences(doc))
+        claims[doc.id] = claims_mod.document_claims(doc, sentences[doc.id])
+    if not any(claims.values()):
+        raise InputError("no sentences found in the articles")
+    cues: dict[str, ClaimCues] = {c.id: read_cues(c.text) for cs in claims.values() for c in cs}
+    lap("text")
+
+    step(f"embedding claims ({backend})")
+    embedder = get_embedder(backend)
+    vectors = {d: _claim_vectors(embedder, cs, sentences[d]) for d, cs in claims.items()}
+    lap("embed")
+
+    step("finding entities")
+    annotation = _annotate(docs) if entities else None
+    lap("entities")
+
+    step("aligning claims")
+    thresholds = THRESHOLDS[embedder.name]
+    cands, all_pairs = candidates(claims, vectors, cues, thresholds, exhaustive=exhaustive)
+    lap("align")
+
+    step(f"judging {len(cands)} candidate pairs")
+    ctx = JudgeContext(cues=cues, thresholds=thresholds, roles=_role_checker(annotation),
+                       partners=structured_partners(cands, cues, _context_vectors(embedder, cands, cues, sentences),
+                                                    floor=thresholds.related))
+    nli_used = False
+    if nli:
+        model = _load_nli()
+        if model is not None:
+            ctx.nli_probs = run_nli(model, cands, floor=thresholds.structured)
+            ctx.nli_labels = tuple(model.labels)
+            nli_used = True
+    judged = [Relation(c.a, c.b, judge_pair(c, ctx), c.similarity) for c in cands]
+    relations = select_relations([r for r in judged if r.verdict.label != "unrelated"])
+    relations.sort(key=lambda r: ({"contradict": 0, "tension": 1, "agree": 2}[r.verdict.label], r.a.doc, r.a.start))
+    lap("judge")
+
+    step("writing the report")
+    sims = _similarities(docs, claims, vectors, annotation, relations, embedder.name)
+    report = Report(
+        documents=docs,
+        sentences=sentences,
+        claims=claims,
+        relations=relations,
+        unique=unique_claims(claims, relations),
+        entities=annotation.entities if annotation is not None else [],
+        similarity=sims,
+        facts=group_facts(claims, relations),
+    )
+    lap("report")
+    report.stats = {
+        "claims": sum(len(cs) for cs in claims.values()),
+        "claim_pairs": all_pairs,
+        "judge_calls": len(cands),
+        "nli_pairs": len(ctx.nli_probs),
+        "timings_s": timings,
+    }
+    report.options = {"backend": embedder.name, "nli": nli_used, "entities": annotation is not None,
+                      "exhaustive": exhaustive}
+    return report
+
+
+CONTEXT_WEIGHT = 0.5  # how much of its sentence a split-off claim carries into its vector
+
+
+def _claim_vectors(embedder: Any, cs: list[Claim], sents: list[Sentence]) -> np.ndarray:
+    """Claim vectors; a claim split off a longer sentence also carries some of the sentence,
+    so that "adding that the meeting lasted two and a half hours" still knows which meeting."""
+    if not cs:
+        return np.zeros((0, embedder.dim), np.float32)
+    vecs = embedder.encode([c.text for c in cs])
+    split = {c.sentence for c in cs if c.text != sents[c.sentence].text}
+    if split:
+        order = sorted(split)
+        svecs = dict(zip(order, embedder.encode([sents[i].text for i in order])))
+        for k, c in enumerate(cs):
+            if c.sentence in split:
+                v = vecs[k] + CONTEXT_WEIGHT * svecs[c.sentence]
+                vecs[k] = v / max(float(np.linalg.norm(v)), 1e-9)
+    return vecs
+
+
+def _context_vectors(embedder: Any, cands: list[Candidate], cues: dict[str, ClaimCues],
+                     sentences: dict[str, list[Sentence]]) -> dict[str, np.ndarray]:
+    """Vectors of a claim's sentence read with the one before it, for claims with numbers or dates."""
+    wanted = {c.id: c for cand in cands for c in (cand.a, cand.b)
+              if cues[c.id].quantities or not cues[c.id].dates.empty()}
+    texts = {}
+    for cid, c in wanted.items():
+        sents = sentences[c.doc]
+        prev = sents[c.sentence - 1].text + " " if c.sentence > 0 else ""
+        texts[cid] = prev + sents[c.sentence].text
+    ids = list(texts)
+    vecs = embedder.encode([texts[i] for i in ids]) if ids else []
+    return dict(zip(ids, vecs))
+
+
+def _annotate(docs: list[Document]) -> Any:
+    from . import entities as entities_mod
+
+    return entities_mod.annotate(docs)
+
+
+def _role_checker(annotation: Any) -> Callable[[Claim, Claim], Any] | None:
+    if annotation is None:
+        return None
+    try:
+        from . import roles
+    except ImportError:
+        return None
+    return lambda a, b: roles.check_roles(a, b, annotation)
+
+
+def _load_nli() -> Any:
+    """The shipped NLI model, or None (with a warning) when it is not available."""
+    try:
+        from . import nli as nli_mod
+    except ImportError:
+        return None
+    try:
+        return nli_mod.load_nli()
+    except nli_mod.NLIError as exc:
+        log.warning("NLI model unavailable, judging without it: %s", exc)
+        return None
+
+
+def _similarities(docs: list[Document], claims: dict[str, list[Claim]], vectors: dict[str, np.ndarray],
+                  annotation: Any, relations: list[Relation], backend: str) -> list[tuple[str, str, float]]:
+    names: dict[str, set[str]] = {d.id: set() for d in docs}
+    if annotation is not None:
+        for ent in annotation.entities:
+            for m in ent.mentions:
+                names[m.doc].add(ent.name)
+    profiles = {
+        d.id: sim_mod.build_profile(d, [c.text for c in claims[d.id]], vectors[d.id],
+                                    names[d.id] if annotation is not None else None, backend=backend)
+        for d in docs
+    }
+    out = []
+    for a, b in itertools.combinations([d.id for d in docs], 2):
+        n_contra = sum(1 for r in relations if r.verdict.label == "contradict" and {r.a.doc, r.b.doc} == {a, b})
+        score = 1.0 if _same_text(docs, a, b) else sim_mod.similarity(profiles[a], profiles[b], n_contra)
+        out.append((a, b, float(score)))
+    return out
+
+
+def _same_text(docs: list[Document], a: str, b: str) -> bool:
+    ta = next(d.text for d in docs if d.id == a)
+    tb = next(d.text for d in docs if d.id == b)
+    return text_mod.normalise(ta) == text_mod.normalise(tb)
+
+
+__all__ = ["compare", "Candidate"]

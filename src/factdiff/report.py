@@ -1,0 +1,156 @@
+"""The report: what a fact-checker reads, in the shape of ../shared/REPORT_CONTRACT.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import __version__
+from .doc import Claim, Document, Entity, Relation, Sentence
+
+
+@dataclass
+class Fact:
+    """One fact and the claims (in one or more sources) that state it."""
+
+    claims: list[Claim]
+
+    @property
+    def sources(self) -> list[str]:
+        return sorted({c.doc for c in self.claims})
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text": self.claims[0].text,
+            "sources": self.sources,
+            "claims": [c.span.to_json() for c in self.claims],
+        }
+
+
+@dataclass
+class Report:
+    documents: list[Document]
+    sentences: dict[str, list[Sentence]]
+    claims: dict[str, list[Claim]]
+    relations: list[Relation]
+    unique: list[Claim]
+    entities: list[Entity]
+    similarity: list[tuple[str, str, float]]
+    facts: list[Fact]
+    stats: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def by_label(self, label: str) -> list[Relation]:
+        return [r for r in self.relations if r.verdict.label == label]
+
+    @property
+    def contradictions(self) -> list[Relation]:
+        return self.by_label("contradict")
+
+    @property
+    def tensions(self) -> list[Relation]:
+        return self.by_label("tension")
+
+    @property
+    def agreements(self) -> list[Relation]:
+        return self.by_label("agree")
+
+    @property
+    def duplicates(self) -> list[tuple[Sentence, Sentence]]:
+        out = []
+        for sents in self.sentences.values():
+            for s in sents:
+                if s.duplicate_of is not None:
+                    out.append((s, sents[s.duplicate_of]))
+        return out
+
+    def document(self, doc_id: str) -> Document:
+        return next(d for d in self.documents if d.id == doc_id)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "factdiff_version": __version__,
+            "documents": [
+                {"id": d.id, "source": d.source, "title": d.title, "language": d.language, "text": d.text,
+                 "url": d.url, "published": d.published}
+                for d in self.documents
+            ],
+            "relations": [r.to_json() for r in self.relations],
+            "unique": [{**c.span.to_json(), "text": c.text} for c in self.unique],
+            "duplicates": [
+                {**dup.span.to_json(), "duplicate_of": first.span.to_json()} for dup, first in self.duplicates
+            ],
+            "entities": [e.to_json() for e in self.entities],
+            "similarity": [{"a": a, "b": b, "score": round(s, 4)} for a, b, s in self.similarity],
+            "facts": [f.to_json() for f in self.facts],
+            "claims": [
+                {"id": c.id, **c.span.to_json(), "text": c.text} for cs in self.claims.values() for c in cs
+            ],
+            "summary": {
+                "documents": len(self.documents),
+                "agreements": len(self.agreements),
+                "contradictions": len(self.contradictions),
+                "tensions": len(self.tensions),
+                "unique": len(self.unique),
+                "duplicates": len(self.duplicates),
+                "entities": len(self.entities),
+            },
+            "stats": self.stats,
+            "options": self.options,
+        }
+
+
+def select_relations(judged: list[Relation]) -> list[Relation]:
+    """Keep every disagreement, and for agreements only each claim's best counterparts per document
+    (the best, and any within ``AGREE_MARGIN`` of it).
+
+    A claim that agrees with three near-paraphrases in another article is one fact, not three.
+    """
+    disagreements = [r for r in judged if r.verdict.label in ("contradict", "tension")]
+    disagreeing = {(r.a.id, r.b.id) for r in disagreements}
+    agreements = [r for r in judged if r.verdict.label == "agree" and (r.a.id, r.b.id) not in disagreeing]
+    best: dict[tuple[str, str], Relation] = {}
+    for r in agreements:
+        for claim, other in ((r.a, r.b), (r.b, r.a)):
+            key = (claim.id, other.doc)
+            if key not in best or r.similarity > best[key].similarity:
+                best[key] = r
+    return disagreements + [
+        r for r in agreements
+        if r.similarity >= best[(r.a.id, r.b.doc)].similarity - AGREE_MARGIN
+        or r.similarity >= best[(r.b.id, r.a.doc)].similarity - AGREE_MARGIN
+    ]
+
+
+AGREE_MARGIN = 0.05
+
+
+def group_facts(claims: dict[str, list[Claim]], relations: list[Relation]) -> list[Fact]:
+    """Facts: claims joined by agreement (union-find), single-source claims alone."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for r in relations:
+        if r.verdict.label == "agree":
+            parent[find(r.a.id)] = find(r.b.id)
+    groups: dict[str, list[Claim]] = {}
+    for cs in claims.values():
+        for c in cs:
+            groups.setdefault(find(c.id), []).append(c)
+    facts = [Fact(cs) for cs in groups.values()]
+    facts.sort(key=lambda f: (-len(f.sources), f.claims[0].doc, f.claims[0].start))
+    return facts
+
+
+def unique_claims(claims: dict[str, list[Claim]], relations: list[Relation]) -> list[Claim]:
+    """Claims that no claim of another document agrees with, contradicts or qualifies."""
+    related = {r.a.id for r in relations} | {r.b.id for r in relations}
+    if len(claims) < 2:
+        return []
+    return [c for cs in claims.values() for c in cs if c.id not in related]
