@@ -342,10 +342,12 @@ def _model_lang(language: str) -> str:
 
 _NER_MAP = {"PERSON": "PERSON", "PER": "PERSON", "GPE": "GPE", "LOC": "LOC", "ORG": "ORG",
             "NORP": "NORP", "FAC": "FAC", "MISC": "MISC"}
-_TITLE_WORDS = ("Mr.|Mrs.|Ms.|Dr.|Mr|Mrs|Ms|Dr|President|Minister|Chancellor|Spokesman|Spokeswoman|"
-                "Adviser|Advisor|Secretary|Director|Ambassador|Governor|Premier|M\\.|Mme")
+_TITLE_WORDS = ("Mr\\.|Mrs\\.|Ms\\.|Dr\\.|Mr|Mrs|Ms|Dr|[Pp]resident|[Mm]inister|[Cc]hancellor|[Ss]pokesman|"
+                "[Ss]pokeswoman|[Aa]dviser|[Aa]dvisor|[Ss]ecretary|[Dd]irector|[Aa]mbassador|[Gg]overnor|"
+                "[Pp]remier|M\\.|Mme|[Pp]r[ée]sident|[Pp]r[ée]sidente|[Mm]inistre|[Cc]hancel(?:ier|i[èe]re)|"
+                "[Pp]orte-parole")
 _TITLE_NAME_RE = re.compile(
-    r"\b(?:" + _TITLE_WORDS + r")\s+([A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){0,2})")
+    r"\b(?:" + _TITLE_WORDS + r")(?:\s+([a-zé]+))?\s+([A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){0,2})")
 _NAME_TOKEN = r"[A-Z\u00c0-\u00de][\w'\u2019-]+"
 _CAPS_RE = re.compile(_NAME_TOKEN + r"(?:\s+(?:(?:de|da|di|del|van|von|der|den|al|bin|la|le)\s+)?"
                       + _NAME_TOKEN + r")*")
@@ -400,8 +402,21 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def extract_mentions(doc_id: str, text: str, sdoc: Any, lang: str) -> list[NameMention]:
-    """Names (NER / title+name / gazetteer / capitalised fallback) and person descriptions of one document."""
+def capitalised_name_tokens(text: str) -> set[str]:
+    """Tokens of multi-word capitalised spans: lets a lone "Scholz" at a sentence start count as a name."""
+    out: set[str] = set()
+    for m in _CAPS_RE.finditer(text):
+        if " " in m.group(0):
+            out.update(normalise(t) for t in m.group(0).split())
+    return out
+
+
+def extract_mentions(doc_id: str, text: str, sdoc: Any, lang: str,
+                     known: set[str] | None = None) -> list[NameMention]:
+    """Names (NER / title+name / gazetteer / capitalised fallback) and person descriptions of one document.
+
+    ``known``: name tokens seen in multi-word names of any document (for the capitalised fallback).
+    """
     out: list[NameMention] = []
     taken: list[tuple[int, int]] = []
     sent_starts = [s.start_char for s in sdoc.sents] if sdoc.has_annotation("SENT_START") else [0]
@@ -420,9 +435,16 @@ def extract_mentions(doc_id: str, text: str, sdoc: Any, lang: str) -> list[NameM
     def free(s: int, e: int) -> bool:
         return all(e <= a or b <= s for a, b in taken)
 
-    def add(s: int, e: int, label: str, role: str = "", nat: str = "") -> None:
+    def add(s: int, e: int, label: str, role: str = "", nat: str = "", extend: bool = False) -> None:
         s, e = _trim(text, s, e)
-        if e <= s or not free(s, e):
+        if e <= s:
+            return
+        if extend:  # a longer name replaces the parts the model found ("Vladimir" -> "Vladimir Poutine")
+            inside = [k for k, (a, b) in enumerate(taken) if s <= a and b <= e and (a, b) != (s, e)]
+            if inside and all(out[k].label in ("PERSON", "MISC") for k in inside):
+                for k in reversed(inside):
+                    del taken[k], out[k]
+        if not free(s, e):
             return
         taken.append((s, e))
         out.append(NameMention(doc_id, s, e, text[s:e], label, sent_of(s), role, nat))
@@ -448,8 +470,10 @@ def extract_mentions(doc_id: str, text: str, sdoc: Any, lang: str) -> list[NameM
         add(s, e, label)
     # title + capitalised name the model missed ("Spokesman Matan Sidi")
     for m in _TITLE_NAME_RE.finditer(text):
-        if gazetteer(m.group(1)) is None:
-            add(m.start(1), m.end(1), "PERSON")
+        if m.group(1) and not _nat_of(_strip_accents(m.group(1))):
+            continue  # "president said Monday": only a nationality may stand between title and name
+        if gazetteer(m.group(2)) is None:
+            add(m.start(2), m.end(2), "PERSON", extend=True)
     # gazetteer phrases the model missed ("the Jewish state", "Kyiv" tagged as a person is fixed above)
     for k, g in _GAZ.items():
         if g.kind == "adj" or len(k) < 4:
@@ -462,8 +486,9 @@ def extract_mentions(doc_id: str, text: str, sdoc: Any, lang: str) -> list[NameM
         for m in _CAPS_RE.finditer(text):
             s = m.start()
             at_start = s == 0 or re.search(r"[.!?:]\s*$", text[max(0, s - 3):s]) is not None
-            if at_start and " " not in m.group(0):
-                continue
+            single = " " not in m.group(0)
+            if single and (at_start or lang == "de") and normalise(m.group(0)) not in (known or set()):
+                continue  # a sentence start, or a German noun, unless seen inside a multi-word name
             g = gazetteer(m.group(0))
             add(s, m.end(), _COUNTRY_ROLE[g.kind] if g else "MISC")
 
@@ -613,10 +638,14 @@ def annotate(documents: list[Document]) -> EntityAnnotation:
     """Parse each document once, find mentions, resolve them across documents."""
     parsed: dict[str, Any] = {}
     mentions: list[NameMention] = []
+    known: set[str] = set()
+    if any(_model_lang(d.language) not in _MODELS for d in documents):
+        for d in documents:
+            known |= capitalised_name_tokens(d.text)
     for d in documents:
         lang = _model_lang(d.language)
         sdoc = load_model(lang)(d.text)
         parsed[d.id] = sdoc
-        mentions.extend(extract_mentions(d.id, d.text, sdoc, lang))
+        mentions.extend(extract_mentions(d.id, d.text, sdoc, lang, known))
     entities, actors = build_entities(mentions, {d.id: d.text for d in documents})
     return EntityAnnotation(entities=entities, parsed=parsed, actors=actors)
