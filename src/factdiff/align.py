@@ -74,8 +74,11 @@ def story_idf(claims: dict[str, list[Claim]]) -> dict[str, float]:
 
 def pair_scores(ca: list[Claim], cb: list[Claim], va: np.ndarray, vb: np.ndarray,
                 idf: dict[str, float]) -> np.ndarray:
-    """What the aligner ranks by: cosine blended with lexical overlap."""
+    """What the aligner ranks by: cosine blended with lexical overlap (same language only:
+    across languages shared words are rare, so the cosine alone, slightly discounted, ranks)."""
     cos = va @ vb.T
+    if ca and cb and ca[0].language != cb[0].language:
+        return (1 - LEXICAL_WEIGHT / 2) * cos
     return (1 - LEXICAL_WEIGHT) * cos + LEXICAL_WEIGHT * lexical_matrix(ca, cb, idf)
 
 

@@ -167,6 +167,7 @@ def _interval(value: float, hedge: str) -> tuple[float, float]:
 def extract_quantities(text: str) -> list[Quantity]:
     """Durations, frequencies, counts of things, percentages and money in a claim."""
     low = text.lower().replace("\u2019", "'")
+    low = re.sub(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)", ",", low)  # "2 300" (French thousands)
     toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(low)]
     words = [t for t, _, _ in toks]
     out: list[Quantity] = []
