@@ -44,7 +44,7 @@ _BOUNDARY = re.compile(
     re.VERBOSE,
 )
 # "Russia.In his statements": a full stop glued to the next sentence by a scraper.
-_GLUED = re.compile(r"(?<=[a-zà-ÿ]{3}[.!?])(?=[A-ZÀ-ÖØ-Þ][a-zà-ÿ])")
+_GLUED = re.compile(r"(?<=[a-zà-ÿ]{2}[.!?])(?=[A-ZÀ-ÖØ-Þ][a-zà-ÿ])")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

@@ -1,0 +1,64 @@
+"""End to end on real inputs: our example against our gold, the seeds against ../shared's gold."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import factdiff
+from conftest import EXAMPLE, as_summary, score, shared_or_skip
+
+
+@pytest.fixture(scope="module")
+def example_report():
+    return factdiff.compare([EXAMPLE])
+
+
+def test_example_every_conflict_found(example_report):
+    gold = json.loads((EXAMPLE / "gold.json").read_text(encoding="utf-8"))
+    result = score(example_report.to_json(), gold)
+    assert result["conflicts"] == (len(gold["conflicts"]), len(gold["conflicts"]))
+    assert result["no_agree_on_disagreement"][0] == result["no_agree_on_disagreement"][1]
+    assert result["duplicates"] == (1, 1)
+    assert result["agreements"][0] >= 4
+
+
+def test_example_report_fields(example_report):
+    data = example_report.to_json()
+    ids = {d["id"] for d in data["documents"]}
+    assert {d["language"] for d in data["documents"]} == {"en", "fr"}
+    for rel in data["relations"]:
+        assert rel["label"] in {"agree", "contradict", "tension"}
+        assert rel["explanation"]
+        for side in ("a", "b"):
+            doc = next(d for d in data["documents"] if d["id"] == rel[side]["doc"])
+            assert 0 <= rel[side]["start"] < rel[side]["end"] <= len(doc["text"])
+    assert len(data["similarity"]) == 3
+    assert all(0.0 <= s["score"] <= 1.0 and {s["a"], s["b"]} <= ids for s in data["similarity"])
+    # the French and English reports of the same event are found similar
+    assert min(s["score"] for s in data["similarity"]) > 0.3
+    assert example_report.stats["judge_calls"] < example_report.stats["claim_pairs"]
+
+
+def test_seeds_meet_the_gold_floors():
+    seeds = sorted(shared_or_skip("seeds").glob("*.txt"))
+    gold = json.loads(shared_or_skip("gold", "seed-pair.json").read_text(encoding="utf-8"))
+    from bench.floors import SEED_FLOORS, check
+
+    report = factdiff.compare(seeds)
+    result = score(report.to_json(), gold)
+    failures = check(as_summary(result), SEED_FLOORS)
+    assert not failures, failures
+    # the naive baseline would judge every pair; the prefilter keeps it under a tenth
+    assert report.stats["judge_calls"] <= 0.10 * report.stats["claim_pairs"]
+
+
+def test_python_api_accepts_documents():
+    from factdiff.doc import Document
+
+    a = Document("x", "x.txt", "The bridge reopened on Monday after three weeks of repairs.")
+    b = Document("y", "y.txt", "The bridge reopened on Monday after five weeks of repairs.")
+    report = factdiff.compare([a, b])
+    assert [r.verdict.kind for r in report.contradictions] == ["quantity"]
+    assert "three weeks vs five weeks" in report.contradictions[0].verdict.explanation

@@ -1,0 +1,67 @@
+from factdiff.claims import document_claims
+from factdiff.doc import Document
+from factdiff.text import detect_language, mark_duplicates, normalise, sentences, split_sentences
+
+
+def _texts(text: str) -> list[str]:
+    return [text[a:b] for a, b in split_sentences(text)]
+
+
+def test_abbreviations_and_quotes_do_not_split():
+    text = 'Mr. Lindqvist met Dr. Aalto at 9 a.m. in St. Petersburg. "It went well," he said. Then he left.'
+    assert _texts(text) == [
+        "Mr. Lindqvist met Dr. Aalto at 9 a.m. in St. Petersburg.",
+        '"It went well," he said.',
+        "Then he left.",
+    ]
+
+
+def test_glued_sentences_are_split():
+    assert _texts("The council voted against it.In a statement, the mayor disagreed.") == [
+        "The council voted against it.",
+        "In a statement, the mayor disagreed.",
+    ]
+
+
+def test_offsets_point_into_raw_text():
+    doc = Document("d", "d", "  First “quoted” line.\n\nSecond line here.  ")
+    for s in sentences(doc):
+        assert doc.text[s.start:s.end] == s.text
+    assert normalise("“quoted” – text\u00a0here") == '"quoted" - text here'
+
+
+def test_near_copies_are_marked_once():
+    doc = Document("d", "d", (
+        "The mayor has twice met the union leaders since the strike began last month.\n"
+        "Buses stopped running on Monday.\n"
+        "The mayor has twice met the union leaders since the strike began.\n"
+        "Buses stopped running on Monday."
+    ))
+    sents = mark_duplicates(sentences(doc))
+    assert [s.duplicate_of for s in sents] == [None, None, 0, 1]
+    claims = document_claims(doc, sents)
+    assert all(c.sentence in (0, 1) for c in claims)
+
+
+def test_longer_later_sentence_is_not_a_duplicate():
+    doc = Document("d", "d", (
+        "Rescuers reached the village on Friday.\n"
+        "Rescuers reached the village on Friday, and found forty people trapped in the school."
+    ))
+    assert [s.duplicate_of for s in mark_duplicates(sentences(doc))] == [None, None]
+
+
+def test_claims_split_clauses_and_relative_clauses():
+    doc = Document("d", "d", "The minister flew to Oslo after the summit, to have lunch with the king. "
+                             "The mayor and her deputy, who speaks Finnish, both attended the ceremony.")
+    texts = [c.text for c in document_claims(doc, sentences(doc))]
+    assert "The minister flew to Oslo after the summit" in texts
+    assert "to have lunch with the king." in texts
+    assert "who speaks Finnish" in texts
+    assert any(t.startswith("The mayor and her deputy") and "Finnish" not in t for t in texts)
+
+
+def test_language_detection():
+    assert detect_language("Le gouvernement a annoncé mardi une nouvelle réforme des retraites.") == "fr"
+    assert detect_language("The government announced a new pension reform on Tuesday.") == "en"
+    assert detect_language("ok") == "und"
