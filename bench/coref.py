@@ -8,10 +8,10 @@ B³, MUC, CEAF-e and the CoNLL F1 (their mean).
 Systems, on the same mentions in the same run:
 - ``exact``: mentions with the same string (case-insensitive, whitespace-normalised) corefer.
 - ``factdiff``: each gold mention is aligned to what ``factdiff.entities.extract_mentions`` finds
-  at its syntactic head (a name with its type and title, or a person description) and those are
-  clustered by ``factdiff.entities.resolve``; mentions our extractor does not cover (common-noun
-  phrases, pronouns) fall back to the ``exact`` rule, so the difference between the rows is
-  the resolver's.
+  at its syntactic head (a name with its type and title, or a person description); mentions our
+  extractor does not cover (common-noun phrases) go in with their own string and no type; all
+  are clustered by ``factdiff.entities.resolve``. Pronouns fall back to the ``exact`` rule (we
+  do not resolve pronouns), so the difference between the rows is the resolver's.
 
 Clustering and gold chains are both taken within a topic (a NewsWCL50 event, a MEANTIME
 corpus), the setting of factdiff: several articles about one event. "names" rows restrict the
@@ -45,7 +45,13 @@ except ImportError:  # pragma: no cover - the runner is someone else's module
     class Skip(Exception):  # type: ignore[no-redef]
         """Data missing: reported as a line, not a crash."""
 
-from factdiff.entities import NameMention, extract_mentions, load_model, normalise, resolve
+from factdiff.entities import (  # noqa: E402  (after the sys.path fix for script use)
+    NameMention,
+    extract_mentions,
+    load_model,
+    normalise,
+    resolve,
+)
 
 DATA = Path(os.environ.get("FACTDIFF_SHARED", "/work/shared")) / "data" / "coref"
 SEED = 20240607
@@ -87,7 +93,8 @@ def _read_conll(path: Path, key_prefix: str) -> dict[str, list[tuple[int, int, s
             parts = line.rstrip("\n").split("\t")
             if len(parts) < 4:
                 continue
-            docs[key_prefix + parts[0]].append((int(parts[1]), int(parts[2]), parts[3], parts[4] if len(parts) > 4 else "-"))
+            coref = parts[4] if len(parts) > 4 else "-"
+            docs[key_prefix + parts[0]].append((int(parts[1]), int(parts[2]), parts[3], coref))
     return docs
 
 
@@ -187,15 +194,17 @@ def cluster_factdiff(docs: dict[str, Doc], mentions: list[GoldMention]) -> list[
                 continue
             span = sdoc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None:
+                per_topic[doc.topic].append((i, NameMention(m.doc, m.start, m.end, m.text, "NOM")))
                 continue
             head = span.root if sdoc.has_annotation("DEP") else span[-1]
             h0, h1 = head.idx, head.idx + len(head.text)
             hit = [c for c in ours if c.start < h1 and h0 < c.end and m.start <= c.start and c.end <= m.end]
-            if not hit:
-                continue
-            c = hit[0]
-            per_topic[doc.topic].append((i, NameMention(c.doc, c.start, c.end, c.text, c.label, c.sent,
-                                                        c.role, c.nat)))
+            if hit:
+                c = max(hit, key=lambda x: x.end - x.start)
+                nm = NameMention(c.doc, c.start, c.end, c.text, c.label, c.sent, c.role, c.nat)
+            else:  # a common-noun phrase: only its exact string (or acronym/surname rules) can link it
+                nm = NameMention(m.doc, m.start, m.end, m.text, "NOM")
+            per_topic[doc.topic].append((i, nm))
     for topic, items in per_topic.items():
         res = resolve([nm for _, nm in items])
         for (i, _), lab in zip(items, res, strict=True):
@@ -242,8 +251,8 @@ def muc(gold: list[str], key: list[str]) -> tuple[float, float, float]:
 
 def ceaf_e(gold: list[str], key: list[str]) -> tuple[float, float, float]:
     """Entity-based CEAF with phi4 similarity and an optimal (Hungarian) alignment."""
-    from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
     import numpy as np
+    from scipy.optimize import linear_sum_assignment  # type: ignore[import-untyped]
 
     g, k = list(_clusters(gold).values()), list(_clusters(key).values())
     index: dict[int, int] = {}
@@ -281,7 +290,9 @@ def _is_name(text: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 # runner
 
-def _subsample(docs: dict[str, Doc], mentions: list[GoldMention], per_topic: int) -> tuple[dict[str, Doc], list[GoldMention]]:
+def _subsample(
+    docs: dict[str, Doc], mentions: list[GoldMention], per_topic: int
+) -> tuple[dict[str, Doc], list[GoldMention]]:
     """Keep ``per_topic`` stories per topic (all languages of a kept story), deterministically."""
     rng = random.Random(SEED)
     stories: dict[str, set[str]] = defaultdict(set)

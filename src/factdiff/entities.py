@@ -41,6 +41,8 @@ _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "dame", "m", "mme
                "queen", "prince", "princess", "pope", "general", "gen", "prof", "professor", "rev",
                "spokesman", "spokeswoman", "secretary", "director", "ceo", "chairman", "judge"}
 
+_CORP_SUFFIXES = {"inc", "llc", "corp", "corporation", "co", "company", "ltd", "plc", "ag", "sa", "gmbh",
+                  "nv", "bv", "spa", "srl", "group", "holdings"}
 # person roles (lowercase, accent-free), longest first where one contains another
 _ROLES_EN = ["prime minister", "foreign minister", "defence minister", "defense minister",
              "finance minister", "foreign secretary", "secretary of state", "supreme leader",
@@ -98,6 +100,8 @@ def name_tokens(text: str) -> list[str]:
         toks = toks[1:]
     if len(toks) > 1 and toks[0] == "prime" and toks[1] == "minister":
         toks = toks[2:] or toks
+    while len(toks) > 1 and toks[-1] in _CORP_SUFFIXES:  # "Chrysler LLC" = "Chrysler"
+        toks = toks[:-1]
     return toks
 
 
@@ -149,6 +153,11 @@ def _build_gazetteer() -> dict[str, _Gaz]:
 
 _GAZ = _build_gazetteer()
 _ADJ_TO_CODE = {k: g.code for k, g in _GAZ.items() if g.kind == "adj"}
+# one pass over a text for every country, capital and seat name (not adjectives: NER finds those)
+_GAZ_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(k).replace("\\ ", r"\s+")
+                         for k in sorted((k for k, g in _GAZ.items() if g.kind != "adj" and len(k) >= 4),
+                                         key=len, reverse=True)) + r")\b", re.I)
 
 
 def gazetteer(text: str) -> _Gaz | None:
@@ -475,12 +484,15 @@ def extract_mentions(doc_id: str, text: str, sdoc: Any, lang: str,
         if gazetteer(m.group(2)) is None:
             add(m.start(2), m.end(2), "PERSON", extend=True)
     # gazetteer phrases the model missed ("the Jewish state", "Kyiv" tagged as a person is fixed above)
-    for k, g in _GAZ.items():
-        if g.kind == "adj" or len(k) < 4:
+    for m in _GAZ_RE.finditer(folded):
+        k = m.group(0).lower()
+        g = _GAZ.get(k) or _GAZ.get(re.sub(r"\s+", " ", k))
+        if g is None or not (text[m.start()].isupper() or " " in k):
             continue
-        for m in re.finditer(r"\b" + re.escape(k) + r"\b", folded, re.I):
-            if text[m.start()].isupper() or " " in k:
-                add(m.start(), m.end(), _COUNTRY_ROLE[g.kind])
+        before, after = text[max(0, m.start() - 20):m.start()], text[m.end():m.end() + 20]
+        if re.search(r"[A-Z][\w.&'-]*\s$", before) or re.match(r"\s[A-Z]", after):
+            continue  # part of a longer name: "Air China", "Singapore Airlines", "Ford Australia"
+        add(m.start(), m.end(), _COUNTRY_ROLE[g.kind])
     # other languages: capitalised spans not at a sentence start (unless several words)
     if lang not in _MODELS:
         for m in _CAPS_RE.finditer(text):
