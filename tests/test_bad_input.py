@@ -49,7 +49,8 @@ def test_binary_file(tmp_path):
 
 
 def test_latin1_file_is_read(tmp_path):
-    (tmp_path / "a.txt").write_bytes("Le musée a rouvert dimanche après deux ans de travaux, a déclaré la ville.".encode("latin-1"))
+    latin1 = "Le musée a rouvert dimanche après deux ans de travaux, a déclaré la ville.".encode("latin-1")
+    (tmp_path / "a.txt").write_bytes(latin1)
     (tmp_path / "b.txt").write_text(ARTICLE)
     out = tmp_path / "r.json"
     code, _ = run(str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-f", "json", "-o", str(out))
@@ -131,6 +132,7 @@ def test_jsonl_from_stdin_in_a_real_process(tmp_path):
 @pytest.mark.parametrize("fmt", ["terminal", "markdown", "json", "html"])
 def test_every_format_renders(tmp_path, fmt):
     (tmp_path / "a.txt").write_text(ARTICLE)
-    (tmp_path / "b.txt").write_text("The museum reopened on Saturday after a two-year renovation.\nVisitors queued for an hour.")
+    other = "The museum reopened on Saturday after a two-year renovation.\nVisitors queued for an hour."
+    (tmp_path / "b.txt").write_text(other)
     code, out = run(str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-f", fmt)
     assert code == 0 and out.strip()

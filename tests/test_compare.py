@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import EXAMPLE, as_summary, score, shared_or_skip
 
 import factdiff
-from conftest import EXAMPLE, as_summary, score, shared_or_skip
 
 
 @pytest.fixture(scope="module")

@@ -118,3 +118,10 @@ def test_other_language_falls_back_to_capitalised_spans() -> None:
                lang="de")
     e = _entity_with(ann, "Olaf Scholz")
     assert "Scholz" in _texts(e)
+
+
+def test_arabic_transliteration_variants() -> None:
+    ann = _ann("Libyan leader Muammar al-Qaddafi addressed supporters in Tripoli.",
+               "Gadhafi promised to fight on, a spokesman said.")
+    e = _entity_with(ann, "Muammar al-Qaddafi")
+    assert "Gadhafi" in _texts(e)

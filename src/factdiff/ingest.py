@@ -69,7 +69,8 @@ def _read_path(path: Path, max_bytes: int) -> list[Document]:
         return out
     size = path.stat().st_size
     if size > max_bytes:
-        raise InputError(f"{path}: {size / 1e6:.0f} MB is larger than the {max_bytes / 1e6:.0f} MB limit for one article")
+        limit = max_bytes / 1e6
+        raise InputError(f"{path}: {size / 1e6:.0f} MB is larger than the {limit:.0f} MB limit for one article")
     return _from_bytes(path.read_bytes(), str(path), max_bytes, jsonl_ok=path.suffix.lower() in {".jsonl", ".json"})
 
 

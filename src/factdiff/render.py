@@ -138,6 +138,8 @@ table{border-collapse:collapse;margin:0 20px 20px}
 td,th{border:1px solid #ddd;padding:4px 8px;vertical-align:top;text-align:left}
 .legend span{padding:0 6px;margin-right:6px}
 """
+# no network, no external resources; the one inline script only links spans
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 _JS = """
 document.querySelectorAll('span.c').forEach(function(el){
   el.addEventListener('click', function(){
@@ -172,9 +174,9 @@ def to_html(report: Report) -> str:
     for c in report.unique:
         k = sid(c.doc, c.start, c.end)
         spans[k], labels[k] = (c.doc, c.start, c.end), "unique"
-    for d, _first in report.duplicates:
-        k = sid(d.doc, d.start, d.end)
-        spans[k], labels[k] = (d.doc, d.start, d.end), "duplicate"
+    for dup, _first in report.duplicates:
+        k = sid(dup.doc, dup.start, dup.end)
+        spans[k], labels[k] = (dup.doc, dup.start, dup.end), "duplicate"
     for k, (doc, start, end) in spans.items():
         marks[doc].append((start, end, labels[k], k, sorted(links.get(k, set()))))
 
@@ -203,7 +205,7 @@ def to_html(report: Report) -> str:
     s = report.to_json()["summary"]
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="{_CSP}">
 <title>factdiff report</title><style>{_CSS}</style></head>
 <body><header><strong>factdiff</strong>: {s['contradictions']} contradictions, {s['tensions']} tensions,
 {s['agreements']} agreements, {s['unique']} unique claims, {s['duplicates']} repeats. Similarity {sims}.

