@@ -18,7 +18,7 @@ NEGATORS = {"not", "never", "no", "n't", "cannot", "neither", "nor", "ne", "n'",
 AUXILIARIES = {"did", "does", "do", "was", "were", "is", "are", "has", "have", "had", "be", "been",
                "will", "would", "could", "should", "can", "may", "might", "must", "yet", "also",
                "directly", "even", "still", "really", "always", "a", "the", "to", "any", "longer",
-               "se", "s'", "l'", "le", "la", "les", "y", "en", "a", "est", "sont", "ont", "été"}
+               "se", "s'", "l'", "le", "la", "les", "y", "en", "est", "sont", "ont", "été"}
 STOP = {"the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "with", "by", "at", "from",
         "that", "this", "it", "as", "is", "was", "were", "be", "been", "has", "have", "had", "his",
         "her", "their", "its", "he", "she", "they", "we", "i", "you", "but", "if", "then", "le", "la",
