@@ -109,10 +109,14 @@ def judge_pair(cand: Candidate, ctx: JudgeContext) -> Verdict:
         if p["entailment"] >= 0.6 and sim >= ctx.thresholds.related:
             return Verdict("agree", "paraphrase", p["entailment"],
                            f"the NLI model reads the same fact (p={p['entailment']:.2f})", source="nli")
+    found = compare_quantities(list(ctx.cues[a.id].quantities), list(ctx.cues[b.id].quantities))
     if sim >= ctx.thresholds.agree:
-        found = compare_quantities(list(ctx.cues[a.id].quantities), list(ctx.cues[b.id].quantities))
         why = f"same fact (similarity {sim:.2f})" + (f"; {found[1]}" if found else "")
         return Verdict("agree", "paraphrase", min(0.99, sim), why, source="embedding")
+    if found and found[0] == "agree" and sim >= ctx.thresholds.related + 0.1:
+        # the same number for the same kind of thing, in claims that are already close
+        return Verdict("agree", "quantity", sim, f"same numbers ({found[1]}), similarity {sim:.2f}",
+                       source="quantity")
     return Verdict("unrelated", "other", 1.0 - sim, f"different facts (similarity {sim:.2f})", source="embedding")
 
 

@@ -78,7 +78,17 @@ def compare(
 
     step(f"embedding claims ({backend})")
     embedder = get_embedder(backend)
-    vectors = {d: _claim_vectors(embedder, cs, sentences[d]) for d, cs in claims.items()}
+    texts = [c.text for cs in claims.values() for c in cs]
+    raw_all = embedder.encode(texts)
+    vectors: dict[str, np.ndarray] = {}
+    sentence_vectors: dict[str, dict[int, np.ndarray]] = {}
+    at = 0
+    for d, cs in claims.items():
+        raw = raw_all[at:at + len(cs)]
+        at += len(cs)
+        sentence_vectors[d] = _sentence_vectors(raw, cs)
+        vectors[d] = _claim_vectors(raw, cs, sentence_vectors[d], sentences[d]) if cs else \
+            np.zeros((0, embedder.dim), np.float32)
     lap("embed")
 
     step("finding entities")
@@ -92,7 +102,7 @@ def compare(
 
     step(f"judging {len(cands)} candidate pairs")
     ctx = JudgeContext(cues=cues, thresholds=thresholds, roles=_role_checker(annotation),
-                       partners=structured_partners(cands, cues, _context_vectors(embedder, cands, cues, sentences),
+                       partners=structured_partners(cands, cues, _context_vectors(cands, cues, sentence_vectors),
                                                     floor=thresholds.related))
     nli_used = False
     if nli:
@@ -134,36 +144,40 @@ def compare(
 CONTEXT_WEIGHT = 0.5  # how much of its sentence a split-off claim carries into its vector
 
 
-def _claim_vectors(embedder: Any, cs: list[Claim], sents: list[Sentence]) -> np.ndarray:
+def _sentence_vectors(raw: np.ndarray, cs: list[Claim]) -> dict[int, np.ndarray]:
+    """A sentence's vector as the normalised sum of its claims' vectors: no second encoding pass."""
+    sums: dict[int, np.ndarray] = {}
+    for k, c in enumerate(cs):
+        sums[c.sentence] = sums.get(c.sentence, 0) + raw[k]
+    return {i: v / max(float(np.linalg.norm(v)), 1e-9) for i, v in sums.items()}
+
+
+def _claim_vectors(raw: np.ndarray, cs: list[Claim], svecs: dict[int, np.ndarray],
+                   sents: list[Sentence]) -> np.ndarray:
     """Claim vectors; a claim split off a longer sentence also carries some of the sentence,
     so that "adding that the meeting lasted two and a half hours" still knows which meeting."""
-    if not cs:
-        return np.zeros((0, embedder.dim), np.float32)
-    vecs = embedder.encode([c.text for c in cs])
-    split = {c.sentence for c in cs if c.text != sents[c.sentence].text}
-    if split:
-        order = sorted(split)
-        svecs = dict(zip(order, embedder.encode([sents[i].text for i in order])))
-        for k, c in enumerate(cs):
-            if c.sentence in split:
-                v = vecs[k] + CONTEXT_WEIGHT * svecs[c.sentence]
-                vecs[k] = v / max(float(np.linalg.norm(v)), 1e-9)
+    vecs = raw.copy()
+    for k, c in enumerate(cs):
+        if c.text != sents[c.sentence].text:
+            v = raw[k] + CONTEXT_WEIGHT * svecs[c.sentence]
+            vecs[k] = v / max(float(np.linalg.norm(v)), 1e-9)
     return vecs
 
 
-def _context_vectors(embedder: Any, cands: list[Candidate], cues: dict[str, ClaimCues],
-                     sentences: dict[str, list[Sentence]]) -> dict[str, np.ndarray]:
-    """Vectors of a claim's sentence read with the one before it, for claims with numbers or dates."""
-    wanted = {c.id: c for cand in cands for c in (cand.a, cand.b)
-              if cues[c.id].quantities or not cues[c.id].dates.empty()}
-    texts = {}
-    for cid, c in wanted.items():
-        sents = sentences[c.doc]
-        prev = sents[c.sentence - 1].text + " " if c.sentence > 0 else ""
-        texts[cid] = prev + sents[c.sentence].text
-    ids = list(texts)
-    vecs = embedder.encode([texts[i] for i in ids]) if ids else []
-    return dict(zip(ids, vecs))
+def _context_vectors(cands: list[Candidate], cues: dict[str, ClaimCues],
+                     svecs: dict[str, dict[int, np.ndarray]]) -> dict[str, np.ndarray]:
+    """A claim's sentence read with the one before it, for claims with numbers or dates."""
+    out: dict[str, np.ndarray] = {}
+    for cand in cands:
+        for c in (cand.a, cand.b):
+            if c.id in out or not (cues[c.id].quantities or not cues[c.id].dates.empty()):
+                continue
+            v = svecs[c.doc][c.sentence].copy()
+            prev = max((i for i in svecs[c.doc] if i < c.sentence), default=None)
+            if prev is not None:
+                v = v + svecs[c.doc][prev]
+            out[c.id] = v / max(float(np.linalg.norm(v)), 1e-9)
+    return out
 
 
 def _annotate(docs: list[Document]) -> Any:
