@@ -91,10 +91,14 @@ def test_negated_and_different_actions_are_left_alone() -> None:
 
 
 def test_different_agent_for_same_action() -> None:
-    ca, cb, ann = _pair("Emmanuel Macron called Olena Shevchuk on Friday evening.",
-                        "Olaf Scholz called Olena Shevchuk on Friday evening.")
+    ca, cb, ann = _pair("French President Emmanuel Macron called Olena Shevchuk on Friday evening.",
+                        "German Chancellor Olaf Scholz called Olena Shevchuk on Friday evening.")
     v = check_roles(ca, cb, ann)
     assert v is not None and v.label == "contradict" and v.kind == "person"
+    assert "France" in v.explanation and "Germany" in v.explanation
+    # a law or a product is not a "different person"
+    ca, cb, ann = _pair("Critics said the Democrats had raided Medicare.", "Critics said ObamaCare raided Medicare.")
+    assert check_roles(ca, cb, ann) is None
     # both agents named on both sides: not "clearly different", just more detail
     ca, cb, ann = _pair("Emmanuel Macron called Olena Shevchuk on Friday.",
                         "Olaf Scholz called Olena Shevchuk on Friday, after Emmanuel Macron had.")

@@ -115,13 +115,31 @@ def _skeleton(tok: str) -> str:
     return s
 
 
+def _phonetic(skel: str) -> str:
+    """Coarser skeleton for Arabic/Slavic transliterations: Qaddafi/Gadhafi, Chekhov/Tchekhov."""
+    s = re.sub(r"^(?:al|el|ad|ar|as|an)(?=[a-z]{4})", "", skel) if len(skel) > 6 else skel
+    s = s.replace("dh", "d").replace("th", "t").replace("kh", "h").replace("tch", "ch").replace("sch", "sh")
+    return re.sub(r"[qgc]", "k", s)
+
+
 def _surname_match(a: str, b: str) -> bool:
     sa, sb = _skeleton(a), _skeleton(b)
     if not sa or not sb:
         return False
     if sa == sb:
         return True
-    return min(len(sa), len(sb)) >= 5 and fuzz.ratio(sa, sb) >= 88
+    if min(len(sa), len(sb)) >= 5 and fuzz.ratio(sa, sb) >= 88:
+        return True
+    pa, pb = _phonetic(sa), _phonetic(sb)
+    return min(len(pa), len(pb)) >= 6 and pa == pb
+
+
+def names_look_alike(a: str, b: str) -> bool:
+    """Whether two names might be spelling variants of one name (a guard against resolution misses)."""
+    ta, tb = name_tokens(a), name_tokens(b)
+    if not ta or not tb:
+        return False
+    return _surname_match(ta[-1], tb[-1]) or fuzz.token_set_ratio(" ".join(ta), " ".join(tb)) >= 80
 
 
 def _first_compatible(a: str, b: str) -> bool:

@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from factdiff.data.countries import COUNTRIES
 from factdiff.doc import Claim, Span, Verdict
-from factdiff.entities import EntityAnnotation
+from factdiff.entities import EntityAnnotation, names_look_alike
 
 # cross-lingual action classes (lemma -> canonical action); other lemmas stand for themselves
 _ACTION = {
@@ -202,6 +203,20 @@ def _names(keys: frozenset[str], ann: EntityAnnotation) -> str:
     return "+".join(sorted(ann.actor_name(k) for k in keys))
 
 
+def _alike(a: frozenset[str], b: frozenset[str], ann: EntityAnnotation) -> bool:
+    """Agents whose names look like variants of each other: maybe one person the resolver split."""
+    return any(names_look_alike(ann.actor_name(x), ann.actor_name(y)) for x in a for y in b)
+
+
+def _people_or_states(keys: frozenset[str], ann: EntityAnnotation) -> bool:
+    """Only people and governments make a "different person" verdict (not laws, products, parties)."""
+    for k in keys:
+        ent = ann.entity(k)
+        if not (k in COUNTRIES or (ent is not None and ent.type == "PERSON")):
+            return False
+    return True
+
+
 def _actors_mentioned(claim: Claim, ann: EntityAnnotation) -> set[str]:
     return {ann.actor_of(e) for e in ann.entities_in(claim.span)}
 
@@ -228,7 +243,9 @@ def check_roles(a: Claim, b: Claim, ann: EntityAnnotation) -> Verdict | None:
             if (x.agent and y.agent and x.recipient and x.recipient == y.recipient
                     and x.agent.isdisjoint(y.agent) and x.agent.isdisjoint(x.recipient)
                     and x.agent.isdisjoint(_actors_mentioned(b, ann))
-                    and y.agent.isdisjoint(_actors_mentioned(a, ann))):
+                    and y.agent.isdisjoint(_actors_mentioned(a, ann))
+                    and not _alike(x.agent, y.agent, ann)
+                    and _people_or_states(x.agent | y.agent, ann)):
                 other_agent = other_agent or (x, y)
     if swapped is not None:
         x, y = swapped
