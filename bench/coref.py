@@ -196,7 +196,13 @@ def cluster_factdiff(docs: dict[str, Doc], mentions: list[GoldMention]) -> list[
             if span is None:
                 per_topic[doc.topic].append((i, NameMention(m.doc, m.start, m.end, m.text, "NOM")))
                 continue
-            head = span.root if sdoc.has_annotation("DEP") else span[-1]
+            if sdoc.has_annotation("DEP"):
+                head = span.root
+            else:  # no parser (es, it, nl): the first capitalised word ("la flota de Aer Lingus" -> none)
+                head = next((t for t in span[:3] if t.text[:1].isupper()), span[0])
+                if not head.text[:1].isupper():
+                    per_topic[doc.topic].append((i, NameMention(m.doc, m.start, m.end, m.text, "NOM")))
+                    continue
             h0, h1 = head.idx, head.idx + len(head.text)
             hit = [c for c in ours if c.start < h1 and h0 < c.end and m.start <= c.start and c.end <= m.end]
             if hit:

@@ -107,7 +107,7 @@ def name_tokens(text: str) -> list[str]:
 
 def _skeleton(tok: str) -> str:
     """Spelling skeleton for transliteration variants: Poutine/Putin, Bennet/Bennett, Zelenskyy/Zelensky."""
-    s = re.sub(r"[^a-z]", "", tok)
+    s = re.sub(r"[^a-z0-9]", "", tok)
     s = s.replace("ou", "u").replace("y", "i").replace("w", "v").replace("ph", "f")
     s = re.sub(r"(.)\1+", r"\1", s)
     if len(s) > 4 and s.endswith("e"):
