@@ -132,7 +132,8 @@ def candidates(
 
 
 def structured_partners(cands: list[Candidate], cues: dict[str, ClaimCues],
-                        context: dict[str, np.ndarray], floor: float) -> set[tuple[str, str]]:
+                        context: dict[str, np.ndarray], floor: float,
+                        places: dict[str, frozenset[str]] | None = None) -> set[tuple[str, str]]:
     """Pairs whose numbers and dates may be compared: mutual best matches, by the similarity
     of their sentences read with the sentence before, among claims that measure the same
     dimension. "The two leaders spoke for an hour" (after a dinner in Berlin) is then not
@@ -143,6 +144,8 @@ def structured_partners(cands: list[Candidate], cues: dict[str, ClaimCues],
         out = {f"{q.dimension}:{q.unit}" for q in cc.quantities}
         if not cc.dates.empty():
             out.add("date")
+        if places and places.get(c.id):
+            out.add("place")
         return out
 
     best: dict[tuple[str, str, str], tuple[float, str]] = {}
@@ -151,7 +154,8 @@ def structured_partners(cands: list[Candidate], cues: dict[str, ClaimCues],
         shared = keys(cand.a) & keys(cand.b)
         if not shared:
             continue
-        sim = float(context[cand.a.id] @ context[cand.b.id])
+        sim = float(context[cand.a.id] @ context[cand.b.id]) if cand.a.id in context and cand.b.id in context \
+            else cand.similarity
         if sim < floor:
             continue
         scored.append((cand, sim))
@@ -166,3 +170,15 @@ def structured_partners(cands: list[Candidate], cues: dict[str, ClaimCues],
             if best[(cand.a.id, cand.b.doc, k)][1] == cand.b.id and best[(cand.b.id, cand.a.doc, k)][1] == cand.a.id:
                 out.add((cand.a.id, cand.b.id))
     return out
+
+
+def mutual_best(cands: list[Candidate]) -> set[tuple[str, str]]:
+    """Pairs in which each claim is the other's closest candidate in the other document."""
+    best: dict[tuple[str, str], tuple[float, str]] = {}
+    for c in cands:
+        for mine, other in ((c.a, c.b), (c.b, c.a)):
+            key = (mine.id, other.doc)
+            if key not in best or c.similarity > best[key][0]:
+                best[key] = (c.similarity, other.id)
+    return {(c.a.id, c.b.id) for c in cands
+            if best[(c.a.id, c.b.doc)][1] == c.b.id and best[(c.b.id, c.a.doc)][1] == c.a.id}

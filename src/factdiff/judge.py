@@ -30,6 +30,9 @@ class JudgeContext:
     nli_probs: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     nli_labels: tuple[str, ...] = ("entailment", "neutral", "contradiction")
     partners: set[tuple[str, str]] = field(default_factory=set)  # pairs whose numbers/dates compare
+    closest: set[tuple[str, str]] = field(default_factory=set)  # mutual best matches overall
+    places: dict[str, frozenset[str]] = field(default_factory=dict)  # claim -> where it happens (actors)
+    place_names: dict[str, str] = field(default_factory=dict)
 
 
 def quantity_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
@@ -42,13 +45,27 @@ def quantity_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict
 
 
 def date_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
-    if sim < ctx.thresholds.agree or (a.id, b.id) not in ctx.partners:
+    if sim < ctx.thresholds.agree or (a.id, b.id) not in ctx.partners or (a.id, b.id) not in ctx.closest:
         return None
     found = compare_dates(ctx.cues[a.id].dates, ctx.cues[b.id].dates)
     if found:
         label, kind, why = found
         return Verdict(label, kind, 0.85 if label == "contradict" else 0.6, why, source="date")  # type: ignore[arg-type]
     return None
+
+
+def place_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
+    """Same fact, places that cannot be the same: "met in Moscow" vs "met in Sochi".
+
+    Places are compared as the actors they belong to, so "in the Kremlin" and "in Moscow"
+    (both Russia's seat of power) do not clash."""
+    pa, pb = ctx.places.get(a.id), ctx.places.get(b.id)
+    if not pa or not pb or pa & pb or sim < ctx.thresholds.agree or (a.id, b.id) not in ctx.closest:
+        return None
+    name = ctx.place_names
+    return Verdict("contradict", "place", 0.7,
+                   f"different places: {'/'.join(sorted(name.get(x, x) for x in pa))} vs "
+                   f"{'/'.join(sorted(name.get(x, x) for x in pb))}", source="place")
 
 
 def role_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
@@ -82,7 +99,7 @@ def scope_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | 
     return None
 
 
-STRUCTURED_CHECKS = (quantity_check, date_check, role_check, negation_check, scope_check)
+STRUCTURED_CHECKS = (quantity_check, date_check, place_check, role_check, negation_check, scope_check)
 
 
 def judge_pair(cand: Candidate, ctx: JudgeContext) -> Verdict:

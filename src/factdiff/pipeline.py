@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -19,7 +20,7 @@ import numpy as np
 from . import claims as claims_mod
 from . import similarity as sim_mod
 from . import text as text_mod
-from .align import THRESHOLDS, Candidate, candidates, structured_partners
+from .align import THRESHOLDS, Candidate, candidates, mutual_best, structured_partners
 from .cues import ClaimCues, read_cues
 from .doc import Claim, Document, Relation, Sentence
 from .embed import DEFAULT_BACKEND, get_embedder
@@ -101,9 +102,11 @@ def compare(
     lap("align")
 
     step(f"judging {len(cands)} candidate pairs")
+    places, place_names = _places(docs, claims, annotation)
     ctx = JudgeContext(cues=cues, thresholds=thresholds, roles=_role_checker(annotation),
                        partners=structured_partners(cands, cues, _context_vectors(cands, cues, sentence_vectors),
-                                                    floor=thresholds.related))
+                                                    floor=thresholds.related, places=places),
+                       closest=mutual_best(cands), places=places, place_names=place_names)
     nli_used = False
     if nli:
         model = _load_nli()
@@ -178,6 +181,35 @@ def _context_vectors(cands: list[Candidate], cues: dict[str, ClaimCues],
                 v = v + svecs[c.doc][prev]
             out[c.id] = v / max(float(np.linalg.norm(v)), 1e-9)
     return out
+
+
+LOCATIVE = re.compile(r"(?:\b(?:in|at|near|outside|inside|à|au|aux|en|dans|près\s+de)\s+(?:the\s+|la\s+|le\s+|l')?)$",
+                      re.IGNORECASE)
+
+
+def _places(docs: list[Document], claims: dict[str, list[Claim]],
+            annotation: Any) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+    """Where each claim says its fact happens: place entities introduced by "in", "at", "à"...,
+    as the actors they stand for."""
+    if annotation is None:
+        return {}, {}
+    text = {d.id: d.text for d in docs}
+    where: dict[str, frozenset[str]] = {}
+    names: dict[str, str] = {}
+    kinds = {e.id: e for e in annotation.entities if e.type in ("GPE", "LOC", "FAC")}
+    for cs in claims.values():
+        for c in cs:
+            found: set[str] = set()
+            for ent in kinds.values():
+                for m in ent.mentions:
+                    if m.doc == c.doc and c.start <= m.start < c.end and \
+                            LOCATIVE.search(text[c.doc][max(c.start, m.start - 20):m.start]):
+                        actor = annotation.actor_of(ent.id)
+                        found.add(actor)
+                        names[actor] = ent.name
+            if found:
+                where[c.id] = frozenset(found)
+    return where, names
 
 
 def _annotate(docs: list[Document]) -> Any:

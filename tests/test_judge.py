@@ -1,0 +1,71 @@
+"""The judge on pairs we wrote: each structured check fires where it should, and only there."""
+
+from __future__ import annotations
+
+import pytest
+
+import factdiff
+from factdiff.doc import Document
+
+
+def judged(a: str, b: str, **opts):
+    report = factdiff.compare([Document("a", "a.txt", a), Document("b", "b.txt", b)], nli=False, **opts)
+    return [(r.verdict.label, r.verdict.kind) for r in report.relations], report
+
+
+@pytest.mark.parametrize("a, b, expected", [
+    ("The summit in Geneva lasted three hours on Monday.", "The summit in Geneva lasted two and a half hours on Monday.",
+     ("contradict", "quantity")),
+    ("Twelve people were injured when the bridge collapsed in Porto.",
+     "Seventeen people were injured when the bridge collapsed in Porto.", ("contradict", "quantity")),
+    ("The new stadium will open on March 3, the city council said.",
+     "The new stadium will open on March 5, the city council said.", ("contradict", "date")),
+    ("Chancellor Ida Brandt met the union leaders in Hamburg on Thursday.",
+     "Chancellor Ida Brandt met the union leaders in Munich on Thursday.", ("contradict", "place")),
+    ("The mayor did not approve the new parking fees.", "The mayor approved the new parking fees.",
+     ("contradict", "negation")),
+])
+def test_structured_contradictions(a, b, expected):
+    labels, _ = judged(a, b)
+    assert expected in labels
+
+
+@pytest.mark.parametrize("a, b", [
+    ("The talks lasted about three hours, officials said.", "The talks lasted nearly three hours, officials said."),
+    ("Twelve people were injured in the collapse.", "12 people were injured in the collapse."),
+    ("The minister arrived in Vienna on Saturday morning.", "The minister reached Vienna early on Saturday."),
+])
+def test_compatible_facts_agree(a, b):
+    labels, _ = judged(a, b)
+    assert labels and all(label == "agree" for label, _ in labels)
+
+
+def test_scope_is_a_tension():
+    labels, _ = judged("She is the first woman from the party to lead the senate.",
+                       "She is the first woman to lead the senate.")
+    assert ("tension", "scope") in labels
+
+
+def test_different_events_with_different_numbers_are_not_contradictions():
+    labels, _ = judged(
+        "The president met the ambassador in Lisbon for two hours.\nLater he spoke with reporters for ten minutes.",
+        "The president and the ambassador talked for two hours in Lisbon.",
+    )
+    assert ("contradict", "quantity") not in labels
+
+
+def test_unrelated_articles_share_nothing():
+    labels, report = judged("The central bank raised interest rates by half a point on Tuesday.",
+                            "A rare orchid bloomed in the botanical garden after forty years.")
+    assert labels == []
+    assert len(report.unique) == 2
+    assert report.similarity[0][2] < 0.3
+
+
+def test_exhaustive_mode_judges_every_pair():
+    a = "The council met on Monday. It approved the budget. The mayor was absent."
+    b = "On Monday the council approved the budget. The mayor did not attend."
+    _, fast = judged(a, b)
+    _, full = judged(a, b, exhaustive=True)
+    assert full.stats["judge_calls"] == full.stats["claim_pairs"] == 6
+    assert fast.stats["judge_calls"] < full.stats["judge_calls"]
