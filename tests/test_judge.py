@@ -14,8 +14,8 @@ def judged(a: str, b: str, **opts):
 
 
 @pytest.mark.parametrize("a, b, expected", [
-    ("The summit in Geneva lasted three hours on Monday.", "The summit in Geneva lasted two and a half hours on Monday.",
-     ("contradict", "quantity")),
+    ("The summit in Geneva lasted three hours on Monday.",
+     "The summit in Geneva lasted two and a half hours on Monday.", ("contradict", "quantity")),
     ("Twelve people were injured when the bridge collapsed in Porto.",
      "Seventeen people were injured when the bridge collapsed in Porto.", ("contradict", "quantity")),
     ("The new stadium will open on March 3, the city council said.",
