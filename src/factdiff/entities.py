@@ -36,10 +36,11 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": 
                          "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "-", "\u00a0": " "})
 _ARTICLES = ("the ", "le ", "la ", "les ", "l'", "el ", "los ", "las ", "il ", "lo ", "gli ", "de ", "het ")
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "dame", "m", "mme", "mlle", "sr", "sra",
-               "sig", "signor", "signora", "dhr", "mevr", "herr", "frau", "president", "presidente",
-               "premier", "chancellor", "minister", "senator", "sen", "rep", "gov", "governor", "king",
-               "queen", "prince", "princess", "pope", "general", "gen", "prof", "professor", "rev",
-               "spokesman", "spokeswoman", "secretary", "director", "ceo", "chairman", "judge"}
+               "sig", "signor", "signora", "dhr", "mevr", "herr", "frau", "prof", "professor", "rev"}
+# titles in front of a person's name; only stripped from person-like mentions ("General Motors" stays)
+_NAME_TITLES = {"president", "presidente", "premier", "chancellor", "minister", "senator", "sen", "rep", "gov",
+                "governor", "king", "queen", "prince", "princess", "pope", "general", "gen", "spokesman",
+                "spokeswoman", "secretary", "director", "ceo", "chairman", "judge"}
 
 _CORP_SUFFIXES = {"inc", "llc", "corp", "corporation", "co", "company", "ltd", "plc", "ag", "sa", "gmbh",
                   "nv", "bv", "spa", "srl", "group", "holdings"}
@@ -91,12 +92,16 @@ def _strip_possessive(s: str) -> str:
     return re.sub(r"(?:'s|')$", "", s)
 
 
-def name_tokens(text: str) -> list[str]:
-    """Tokens of a name without honorifics/titles: "Mr. Ze'ev Elkin's" -> ["zeev", "elkin"]."""
+def name_tokens(text: str, person: bool = True) -> list[str]:
+    """Tokens of a name without honorifics/titles: "Mr. Ze'ev Elkin's" -> ["zeev", "elkin"].
+
+    ``person=False`` keeps title words ("General Motors", "Premier League").
+    """
     s = _strip_possessive(_strip_article(normalise(text)))
     toks = [t.replace("'", "").replace(".", "") for t in re.split(r"[\s\-]+", s)]
     toks = [t for t in toks if t]
-    while len(toks) > 1 and toks[0] in _HONORIFICS:
+    strip = _HONORIFICS | _NAME_TITLES if person else _HONORIFICS
+    while len(toks) > 1 and toks[0] in strip:
         toks = toks[1:]
     if len(toks) > 1 and toks[0] == "prime" and toks[1] == "minister":
         toks = toks[2:] or toks
@@ -247,7 +252,8 @@ def resolve(mentions: Sequence[NameMention]) -> list[int]:
     """
     n = len(mentions)
     uf = _UF(n)
-    toks = [name_tokens(m.text) if m.label != "DESC" else [] for m in mentions]
+    toks = [name_tokens(m.text, m.label in ("PERSON", "PER", "MISC")) if m.label != "DESC" else []
+            for m in mentions]
     gz = [gazetteer(m.text) if m.label != "DESC" else None for m in mentions]
     names = [i for i in range(n) if mentions[i].label != "DESC" and toks[i]]
 
@@ -484,7 +490,8 @@ def extract_mentions(doc_id: str, text: str, sdoc: Any, lang: str,
         s, e = ent.start_char, ent.end_char
         # "Spokesman Matan Sidi" / "Prime Minister Naftali Bennett": keep the name only
         toks = list(ent)
-        while len(toks) > 1 and normalise(toks[0].text).rstrip(".") in _HONORIFICS | {"prime", "the"}:
+        strip = _HONORIFICS | _NAME_TITLES | {"prime"} if label == "PERSON" else _HONORIFICS | {"the"}
+        while len(toks) > 1 and normalise(toks[0].text).rstrip(".") in strip:
             toks = toks[1:]
             s = toks[0].idx
         if label == "NORP" and ent.root.dep_ in ("amod", "compound", "nmod"):
