@@ -22,6 +22,17 @@ from .quantities import compare_dates, compare_quantities
 RoleCheck = Callable[[Claim, Claim], "Verdict | None"]
 
 
+@dataclass(frozen=True)
+class NliPolicy:
+    """How far the NLI vote is trusted. The shipped model is a light classifier (see
+    docs/EVALUATION.md), so it decides only pairs that similarity already makes plausible."""
+
+    agree_p: float = 0.85  # entailment probability to call a near-threshold pair an agreement
+    agree_margin: float = 0.05  # ... when similarity is at most this far below the agree threshold
+    tension_p: float = 0.85  # contradiction probability for a tension (similarity >= agree)
+    contradict_p: float = 0.95  # ... for a contradiction (similarity >= agree + 0.1)
+
+
 @dataclass
 class JudgeContext:
     cues: dict[str, ClaimCues]
@@ -29,6 +40,7 @@ class JudgeContext:
     roles: RoleCheck | None = None
     nli_probs: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     nli_labels: tuple[str, ...] = ("entailment", "neutral", "contradiction")
+    nli_policy: NliPolicy = field(default_factory=NliPolicy)
     partners: set[tuple[str, str]] = field(default_factory=set)  # pairs whose numbers/dates compare
     closest: set[tuple[str, str]] = field(default_factory=set)  # mutual best matches overall
     places: dict[str, frozenset[str]] = field(default_factory=dict)  # claim -> where it happens (actors)
@@ -117,15 +129,17 @@ def judge_pair(cand: Candidate, ctx: JudgeContext) -> Verdict:
     probs = ctx.nli_probs.get((a.id, b.id))
     if probs is not None:
         p = dict(zip(ctx.nli_labels, probs.tolist()))
-        if p["contradiction"] >= 0.9 and sim >= ctx.thresholds.related:
+        pol, agree = ctx.nli_policy, ctx.thresholds.agree
+        if p["contradiction"] >= pol.contradict_p and sim >= agree + 0.1:
             return Verdict("contradict", "other", p["contradiction"],
                            f"the NLI model reads a contradiction (p={p['contradiction']:.2f})", source="nli")
-        if p["contradiction"] >= 0.7 and sim >= ctx.thresholds.related:
+        if p["contradiction"] >= pol.tension_p and sim >= agree:
             return Verdict("tension", "other", p["contradiction"],
                            f"the NLI model leans to contradiction (p={p['contradiction']:.2f})", source="nli")
-        if p["entailment"] >= 0.6 and sim >= ctx.thresholds.related:
+        if p["entailment"] >= pol.agree_p and agree - pol.agree_margin <= sim < agree:
             return Verdict("agree", "paraphrase", p["entailment"],
-                           f"the NLI model reads the same fact (p={p['entailment']:.2f})", source="nli")
+                           f"the NLI model reads the same fact (p={p['entailment']:.2f}, similarity {sim:.2f})",
+                           source="nli")
     found = compare_quantities(list(ctx.cues[a.id].quantities), list(ctx.cues[b.id].quantities))
     if sim >= ctx.thresholds.agree:
         why = f"same fact (similarity {sim:.2f})" + (f"; {found[1]}" if found else "")
