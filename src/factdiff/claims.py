@@ -19,7 +19,7 @@ _CLAUSE = re.compile(
       | (?:;\s+)
       | (?:,\s+(?=to\s+[a-z]+\b))
       | (?:,\s+(?=(?:an?|the)\s+\w+\s+that\b))
-      | (?:,\s+(?=(?:according\ to|including|with\ the\ latter|accompanied|as|after|before|since|because
+      | (?:,\s+(?=(?:including|with\ the\ latter|accompanied|as|after|before|since|because
                     |although|selon|après|avant)\b))
       | (?:,\s+(?=[a-z]{2,}ing\b))
     """,

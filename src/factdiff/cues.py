@@ -40,6 +40,7 @@ class ClaimCues:
     negated: frozenset[str]  # stems of words under a negation
     affirmed: frozenset[str]  # stems of content words not under a negation
     scope: tuple[tuple[str, tuple[str, ...]], ...]  # (scope word, the words after it)
+    negations: tuple[str, ...] = ()  # the negated phrases as written, for explanations
 
     def comparable(self, other: ClaimCues) -> bool:
         """True when a structured check could say something about this pair."""
@@ -56,9 +57,11 @@ def read_cues(text: str) -> ClaimCues:
     negated: set[str] = set()
     affirmed: set[str] = set()
     under = 0
-    for w in words:
+    phrases: list[str] = []
+    for i, w in enumerate(words):
         if w in NEGATORS or w.endswith("n't"):
             under = 3
+            phrases.append(" ".join(words[i:i + 4]))
             continue
         if w in AUXILIARIES:
             continue
@@ -79,4 +82,5 @@ def read_cues(text: str) -> ClaimCues:
         negated=frozenset(negated),
         affirmed=frozenset(affirmed - negated),
         scope=tuple(scope),
+        negations=tuple(phrases),
     )

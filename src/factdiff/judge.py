@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .align import Candidate, Thresholds
-from .cues import ClaimCues
+from .cues import ClaimCues, stem
 from .doc import Claim, Verdict
 from .quantities import compare_dates, compare_quantities
 
@@ -92,10 +92,12 @@ def negation_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict
     if not flipped or sim < ctx.thresholds.structured:
         return None
     word = sorted(flipped)[0]
-    neg_side = "first" if word in ca.negated else "second"
+    negated = ca if word in ca.negated else cb
+    phrase = next((p for p in negated.negations if word in " ".join(stem(w) for w in p.split())), word)
+    side = "first" if negated is ca else "second"
     label = "contradict" if sim >= ctx.thresholds.agree + 0.1 else "tension"
     return Verdict(label, "negation", 0.7 if label == "contradict" else 0.55,  # type: ignore[arg-type]
-                   f"'{word}…' is negated in the {neg_side} claim only", source="negation")
+                   f"negated in the {side} claim only: '{phrase}'", source="negation")
 
 
 def scope_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
