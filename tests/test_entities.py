@@ -125,3 +125,13 @@ def test_arabic_transliteration_variants() -> None:
                "Gadhafi promised to fight on, a spokesman said.")
     e = _entity_with(ann, "Muammar al-Qaddafi")
     assert "Gadhafi" in _texts(e)
+
+
+def test_titles_after_of_possessive_and_trailing_apposition() -> None:
+    ann = _ann("The president of Ukraine, Volodymyr Zelensky, spoke first. Israel's prime minister "
+               "Naftali Bennett listened. Vladimir Putin, the Russian president, left early.")
+    act = {e.name: ann.actor_of(e.id) for e in ann.entities}
+    assert act["Volodymyr Zelensky"] == "UKR"
+    assert act["Naftali Bennett"] == "ISR"
+    assert act["Vladimir Putin"] == "RUS"
+    assert "the Russian president" in _texts(_entity_with(ann, "Vladimir Putin"))

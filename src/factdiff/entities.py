@@ -401,6 +401,19 @@ _APPOS_EN_RE = re.compile(r"(?:\b([a-z]+(?:-[a-z]+)?)\s+)?(?:[a-z-]+\s+(?:and\s+
 _APPOS_FR_RE = re.compile(r"(" + _role_alternation(_ROLES_FR + _ROLES_EN) + r")(?:\s+([a-z-]+))?\s*,?\s*$")
 
 
+_APPOS_OF_RE = re.compile(r"(" + _role_alternation(_ROLES_EN) + r")\s+of\s+(?:the\s+)?([a-z][a-z .-]*?)\s*,?\s*$")
+_APPOS_POSS_RE = re.compile(r"\b([a-z][a-z.-]*(?:\s[a-z][a-z.-]*)?)'s?\s+(?:[a-z-]+\s+){0,2}?("
+                            + _role_alternation(_ROLES_EN) + r")\s*,?\s*$")
+
+
+def _country_of(phrase: str | None) -> str:
+    """Country code of a country name ("Ukraine", "the United States"), else ""."""
+    if not phrase:
+        return ""
+    g = gazetteer(phrase)
+    return g.code if g is not None and g.kind == "name" else ""
+
+
 def _fold(text: str) -> str:
     """Accent-free, straight-quoted, same length as ``text`` (so regex offsets stay valid)."""
     out = []
@@ -541,8 +554,14 @@ def extract_mentions(doc_id: str, text: str, sdoc: Any, lang: str,
                 men.role, men.nat = _canon_role(fm.group(1)), _nat_of(fm.group(2))
                 men.label = "PERSON"
         else:
+            om = _APPOS_OF_RE.search(left)  # "the president of Ukraine, Volodymyr Zelensky"
+            pm = _APPOS_POSS_RE.search(left)  # "Israel's prime minister Naftali Bennett"
             am = _APPOS_EN_RE.search(left)
-            if am:
+            if om and _country_of(om.group(2)):
+                men.role, men.nat, men.label = _canon_role(om.group(1)), _country_of(om.group(2)), "PERSON"
+            elif pm and _country_of(pm.group(1)):
+                men.role, men.nat, men.label = _canon_role(pm.group(2)), _country_of(pm.group(1)), "PERSON"
+            elif am:
                 men.role = _canon_role(am.group(2))
                 words = re.findall(r"[a-z-]+", left[am.start():am.end()])
                 men.nat = next((_nat_of(w) for w in words if _nat_of(w)), "")
@@ -568,6 +587,12 @@ def extract_mentions(doc_id: str, text: str, sdoc: Any, lang: str,
                 nat = _nat_of(m.group(3))
             add(m.start(), m.end(), "DESC", role, nat)
     out.sort(key=lambda x: x.start)
+    # "Vladimir Putin, the Russian president, ...": the description titles the name before it
+    for k in range(1, len(out)):
+        prev, desc = out[k - 1], out[k]
+        if (desc.label == "DESC" and prev.label in ("PERSON", "MISC") and not prev.role
+                and re.fullmatch(r"\s*,\s*", text[prev.end:desc.start])):
+            prev.role, prev.nat, prev.label = desc.role, desc.nat, "PERSON"
     return out
 
 
