@@ -588,8 +588,8 @@ def extract_mentions(doc_id: str, text: str, sdoc: Any, lang: str,
             add(m.start(), m.end(), "DESC", role, nat)
     out.sort(key=lambda x: x.start)
     # "Vladimir Putin, the Russian president, ...": the description titles the name before it
-    for k in range(1, len(out)):
-        prev, desc = out[k - 1], out[k]
+    for idx in range(1, len(out)):
+        prev, desc = out[idx - 1], out[idx]
         if (desc.label == "DESC" and prev.label in ("PERSON", "MISC") and not prev.role
                 and re.fullmatch(r"\s*,\s*", text[prev.end:desc.start])):
             prev.role, prev.nat, prev.label = desc.role, desc.nat, "PERSON"
