@@ -21,7 +21,7 @@ _CLAUSE = re.compile(
       | (?:,\s+(?=(?:an?|the)\s+\w+\s+that\b))
       | (?:,\s+(?=(?:including|with\ the\ latter|accompanied|as|after|before|since|because
                     |although|selon|après|avant)\b))
-      | (?:,\s+(?=[a-z]{2,}ing\b))
+      | (?:,\s+(?!according\b)(?=[a-z]{2,}ing\b))
     """,
     re.VERBOSE,
 )
