@@ -66,9 +66,7 @@ def run_bench(bench: Bench, quick: bool, fit: bool) -> Outcome:
             run: Callable[[bool], list[dict[str, object]]] = module.run
             rows = run(quick)
             command = f"python -m bench {bench.name}" + (" --quick" if quick else "")
-            other_doc = {"nli": "docs/EVALUATION-nli.md", "coref": "docs/EVALUATION-entities.md"}.get(
-                bench.name
-            )
+            other_doc = {"nli": "docs/EVALUATION-nli.md", "coref": "docs/EVALUATION-entities.md"}.get(bench.name)
             notes = [f"Rows returned by {bench.module}.run(); details in {other_doc}."] if other_doc else []
             tables = [rows_to_table(bench.title, command, rows, notes)]
         elif bench.name == "semeval":
@@ -79,9 +77,7 @@ def run_bench(bench: Bench, quick: bool, fit: bool) -> Outcome:
         return Outcome(bench, [], f"not available: {exc}", time.perf_counter() - start)
     except Exception as exc:  # noqa: BLE001 - one broken benchmark must not hide the others
         traceback.print_exc()
-        return Outcome(
-            bench, [], f"failed: {type(exc).__name__}: {exc}", time.perf_counter() - start, failed=True
-        )
+        return Outcome(bench, [], f"failed: {type(exc).__name__}: {exc}", time.perf_counter() - start, failed=True)
     finally:
         save_cache()
     return Outcome(bench, tables, "", time.perf_counter() - start)
@@ -92,7 +88,7 @@ def print_outcome(outcome: Outcome) -> None:
     from rich.console import Console
     from rich.table import Table as RichTable
 
-    console = Console()
+    console = Console(width=max(120, Console().width))
     if outcome.message:
         console.print(f"[bold]{outcome.bench.title}[/bold]: {outcome.message}")
         return
@@ -179,12 +175,8 @@ def write_doc(outcomes: list[Outcome], total: float) -> None:
 def main(argv: list[str] | None = None) -> int:
     names = [b.name for b in BENCHES]
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    ap.add_argument(
-        "benchmarks", nargs="*", metavar="NAME", help=f"which to run (default: all): {', '.join(names)}"
-    )
-    ap.add_argument(
-        "--quick", action="store_true", help="fast subset for CI (< 3 min); checks the seed floors"
-    )
+    ap.add_argument("benchmarks", nargs="*", metavar="NAME", help=f"which to run (default: all): {', '.join(names)}")
+    ap.add_argument("--quick", action="store_true", help="fast subset for CI (< 3 min); checks the seed floors")
     ap.add_argument("--no-write", action="store_true", help="do not rewrite docs/EVALUATION.md")
     ap.add_argument("--fit", action="store_true", help="semeval: print refitted similarity weights")
     args = ap.parse_args(argv)

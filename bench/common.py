@@ -51,9 +51,7 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
-def rows_to_table(
-    title: str, command: str, rows: list[dict[str, Any]], notes: list[str] | None = None
-) -> Table:
+def rows_to_table(title: str, command: str, rows: list[dict[str, Any]], notes: list[str] | None = None) -> Table:
     """Render other engineers' ``run() -> list[dict]`` rows: the union of keys becomes the columns."""
     columns: list[str] = []
     for row in rows:
@@ -186,9 +184,15 @@ def article_profile(doc: Document, backend: str, max_sentences: int):  # type: i
     texts = sentences + ([title] if title else [])
     vectors = encode(backend, texts)
     title_vector = vectors[-1] if title else None
-    return build_profile(
-        doc, sentences, vectors[: len(sentences)], title_vector=title_vector, backend=backend
-    )
+    return build_profile(doc, sentences, vectors[: len(sentences)], title_vector=title_vector, backend=backend)
+
+
+def mean_pooled(vectors: np.ndarray) -> np.ndarray | None:
+    """Baseline article vector: the plain normalised mean of all its sentence vectors."""
+    if not len(vectors):
+        return None
+    c = vectors.mean(axis=0)
+    return np.asarray(c / max(float(np.linalg.norm(c)), 1e-9), dtype=np.float32)
 
 
 def tfidf_cosines(pairs: list[tuple[str, str]]) -> list[float]:

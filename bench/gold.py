@@ -166,10 +166,7 @@ def tables(quick: bool = False) -> list[Table]:
     base = score_report(baseline_report(seed), seed.gold)
     failures = check(ours)
     measures = list(dict.fromkeys([*SEED_FLOORS, *ours, *base]))
-    rows = [
-        [m, describe(SEED_FLOORS[m]) if m in SEED_FLOORS else "", _cell(ours, m), _cell(base, m)]
-        for m in measures
-    ]
+    rows = [[m, describe(SEED_FLOORS[m]) if m in SEED_FLOORS else "", _cell(ours, m), _cell(base, m)] for m in measures]
     notes = [
         "ok/of per score_gold.py measure on the seed pair (gold: /work/shared/gold/seed-pair.json).",
         f"Baseline: nearest-neighbour sentence matching ({BASELINE_BACKEND} cosine >= {BASELINE_AGREE} "
@@ -179,9 +176,7 @@ def tables(quick: bool = False) -> list[Table]:
     ]
     cmd = "python -m bench gold" + (" --quick" if quick else "")
     out.append(
-        Table(
-            "Gold: seed pair", cmd, ["measure", "floor", "factdiff", "baseline"], rows, notes, ok=not failures
-        )
+        Table("Gold: seed pair", cmd, ["measure", "floor", "factdiff", "baseline"], rows, notes, ok=not failures)
     )
 
     cases = example_cases(QUICK_EXAMPLES if quick else None)
@@ -197,27 +192,21 @@ def tables(quick: bool = False) -> list[Table]:
         )
         return out
     per_case = [
-        (c.name, score_report(factdiff_report(c), c.gold), score_report(baseline_report(c), c.gold))
-        for c in cases
+        (c.name, score_report(factdiff_report(c), c.gold), score_report(baseline_report(c), c.gold)) for c in cases
     ]
     measures = list(dict.fromkeys(m for _, o, b in per_case for m in [*o, *b]))
     rows = []
     for m in measures:
         tot_o = [sum(o.get(m, {}).get(k, 0) for _, o, _ in per_case) for k in ("ok", "of")]
         tot_b = [sum(b.get(m, {}).get(k, 0) for _, _, b in per_case) for k in ("ok", "of")]
-        rows.append(
-            [m, f"{tot_o[0]}/{tot_o[1]}", f"{tot_b[0]}/{tot_b[1]}"] + [_cell(o, m) for _, o, _ in per_case]
-        )
+        rows.append([m, f"{tot_o[0]}/{tot_o[1]}", f"{tot_b[0]}/{tot_b[1]}"] + [_cell(o, m) for _, o, _ in per_case])
     out.append(
         Table(
             f"Gold: examples/ ({len(cases)} cases)",
             cmd,
             ["measure", "factdiff (sum)", "baseline (sum)"] + [f"{name}" for name, _, _ in per_case],
             rows,
-            [
-                "Per-case cells are factdiff's ok/of."
-                + (f" --quick: first {QUICK_EXAMPLES} cases." if quick else "")
-            ],
+            ["Per-case cells are factdiff's ok/of." + (f" --quick: first {QUICK_EXAMPLES} cases." if quick else "")],
         )
     )
     return out

@@ -109,9 +109,7 @@ def seed_table(quick: bool) -> Table:
     pairs = int(report.stats.get("claim_pairs", -1))
     base_calls = int(base_report.stats.get("judge_calls", -1))
     share = calls / pairs if pairs > 0 else float("nan")
-    _, base_peak, _ = _timed_child(
-        [sys.executable, "-m", "bench.speed", "worker-seed", "--exhaustive", *paths]
-    )
+    _, base_peak, _ = _timed_child([sys.executable, "-m", "bench.speed", "worker-seed", "--exhaustive", *paths])
     cold, warm_m, naive_m = statistics.median(colds), statistics.median(warm), statistics.median(naive)
     rows = [
         [
@@ -155,8 +153,7 @@ def seed_table(quick: bool) -> Table:
         f"Warm: compare() in this process after one loading run, median of {len(warm)} (baseline: "
         f"{len(naive)}); the embedder's vector cache cleared before each run. ratio = baseline / ours "
         "(higher = ours cheaper).",
-        f"Machine shared with other jobs (load average at the end {os.getloadavg()[0]:.1f}), so times "
-        "are noisy.",
+        f"Machine shared with other jobs (load average at the end {os.getloadavg()[0]:.1f}), so times are noisy.",
     ]
     cmd = "python -m bench speed" + (" --quick" if quick else "")
     return Table(
@@ -190,9 +187,7 @@ def throughput_table() -> Table:
     _, peak, out = _timed_child([sys.executable, "-m", "bench.speed", "worker-basil", arg])
     ours = json.loads(out)
     arg_naive = json.dumps(triples[:NAIVE_TRIPLES])
-    _, base_peak, out = _timed_child(
-        [sys.executable, "-m", "bench.speed", "worker-basil", "--exhaustive", arg_naive]
-    )
+    _, base_peak, out = _timed_child([sys.executable, "-m", "bench.speed", "worker-basil", "--exhaustive", arg_naive])
     naive = json.loads(out)
     n_art = sum(len(t) for t in triples)
     rate = n_art / sum(ours["times"])
