@@ -68,6 +68,25 @@ def test_french_claim_against_english_claim() -> None:
     assert check_roles(ca, cb, ann) is None
 
 
+def test_french_passive_with_par() -> None:
+    fr = "Naftali Bennett a été sollicité par Volodymyr Zelensky pour jouer les médiateurs."
+    ca, cb, ann = _pair(fr, "Zelensky asked Bennett to mediate.", lang_a="fr")
+    assert check_roles(ca, cb, ann) is None
+    ca, cb, ann = _pair(fr, "Bennett asked Zelensky to mediate.", lang_a="fr")
+    v = check_roles(ca, cb, ann)
+    assert v is not None and v.kind == "roles"
+
+
+def test_unnamed_participants_by_their_phrase() -> None:
+    ca, cb, ann = _pair("The farmers' union asked the water board to open the sluices.",
+                        "The water board asked the farmers' union to open the sluices.")
+    v = check_roles(ca, cb, ann)
+    assert v is not None and v.kind == "roles" and "water board" in v.explanation
+    ca, cb, ann = _pair("Officials asked residents to leave the valley.",
+                        "Residents were asked by officials to leave the valley.")
+    assert check_roles(ca, cb, ann) is None
+
+
 def test_no_roles_readable_gives_none() -> None:
     ca, cb, ann = _pair("The talks in the capital lasted three hours on Saturday.",
                         "The meeting went on for two and a half hours.")

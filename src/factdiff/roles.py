@@ -132,6 +132,12 @@ def _subjects(verb: Any) -> list[Any]:
     return subj
 
 
+def _nominal_key(tok: Any) -> str:
+    """Key for an unnamed participant: lemmas of its compounds and head ("np:coast guard")."""
+    parts = [c for c in tok.children if c.dep_ in ("compound", "flat", "fixed") and c.i < tok.i] + [tok]
+    return "np:" + " ".join((c.lemma_ or c.text).lower() for c in parts)
+
+
 class _Reader:
     """Maps tokens of one parsed document to actor keys through the entity annotation."""
 
@@ -162,9 +168,12 @@ class _Reader:
                             ents = ents or self._ents_at(g)
                     if ents:
                         break
-            if not ents:
-                return None
-            keys.add(self.ann.actor_of(ents[0]))
+            if ents:
+                keys.add(self.ann.actor_of(ents[0]))
+            elif t.pos_ in ("NOUN", "PROPN") and t.lower_ not in _REL_PRONOUNS:
+                keys.add(_nominal_key(t))  # "the coast guard": no entity, but the same phrase both sides
+            else:
+                return None  # a pronoun or something we cannot read
         return frozenset(keys)
 
 
@@ -200,7 +209,7 @@ def _triples(claim: Claim, ann: EntityAnnotation) -> list[Triple]:
 
 
 def _names(keys: frozenset[str], ann: EntityAnnotation) -> str:
-    return "+".join(sorted(ann.actor_name(k) for k in keys))
+    return "+".join(sorted(k[3:] if k.startswith("np:") else ann.actor_name(k) for k in keys))
 
 
 def _alike(a: frozenset[str], b: frozenset[str], ann: EntityAnnotation) -> bool:
