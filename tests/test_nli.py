@@ -99,8 +99,9 @@ def _one_line_error(model_dir: Path, expected: str) -> None:
 
 
 def test_copy_of_model_loads(model_copy: Path) -> None:
-    assert load_nli(model_copy).predict_embeddings(np.eye(1, 512, dtype=np.float32),
-                                                   np.eye(1, 512, dtype=np.float32)).shape == (1, 3)
+    assert load_nli(model_copy).predict_embeddings(
+        np.eye(1, 512, dtype=np.float32), np.eye(1, 512, dtype=np.float32)
+    ).shape == (1, 3)
 
 
 def test_truncated_weights_give_nli_error(model_copy: Path) -> None:
