@@ -135,3 +135,10 @@ def test_titles_after_of_possessive_and_trailing_apposition() -> None:
     assert act["Naftali Bennett"] == "ISR"
     assert act["Vladimir Putin"] == "RUS"
     assert "the Russian president" in _texts(_entity_with(ann, "Vladimir Putin"))
+
+
+def test_acronym_prefix_and_corporate_suffix() -> None:
+    ann = _ann("The UN General Assembly voted on Tuesday. Shares of Nordhavn Shipping Ltd fell.",
+               "The United Nations General Assembly adopted the text. Nordhavn Shipping said nothing.")
+    assert "United Nations General Assembly" in _texts(_entity_with(ann, "UN General Assembly"))
+    assert "Nordhavn Shipping" in _texts(_entity_with(ann, "Nordhavn Shipping Ltd"))

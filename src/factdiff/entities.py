@@ -242,6 +242,18 @@ def _role_compatible(desc_role: str, title: str) -> bool:
     return desc_role == "leader" and title in (_HEAD_OF_GOV | _HEAD_OF_STATE)
 
 
+def _acronym_prefix(text: str, other: list[str]) -> bool:
+    """ "UN General Assembly" vs "United Nations General Assembly": acronym + the same remaining words."""
+    words = _strip_article(text.strip()).split()
+    if len(words) < 2 or not (words[0].isupper() and 2 <= len(words[0].replace(".", "")) <= 5):
+        return False
+    acro = words[0].replace(".", "").lower()
+    rest = name_tokens(" ".join(words[1:]), person=False)
+    n = len(acro)
+    return (len(other) == n + len(rest) and other[n:] == rest
+            and "".join(t[0] for t in other[:n]) == acro)
+
+
 def resolve(mentions: Sequence[NameMention]) -> list[int]:
     """Cluster mentions into referents; returns a cluster label per mention (-1: dropped description).
 
@@ -280,6 +292,7 @@ def resolve(mentions: Sequence[NameMention]) -> list[int]:
             if not same:
                 a, b = "".join(ti), "".join(tj)
                 same = min(len(a), len(b)) >= 8 and fuzz.ratio(a, b) >= 93
+            same = same or _acronym_prefix(mentions[i].text, tj) or _acronym_prefix(mentions[j].text, ti)
             if same:
                 uf.union(i, j)
 
