@@ -13,12 +13,15 @@ from typing import Literal
 Rule = tuple[Literal["min_ok", "max_miss", "all"], int]
 
 SEED_FLOORS: dict[str, Rule] = {
-    "conflicts": ("min_ok", 1),  # of 2
+    "conflicts": ("all", 0),  # 2 of 2 (the role swap is found since entities and roles landed)
+    "tensions": ("all", 0),  # 2 of 2
     "no_agree_on_disagreement": ("all", 0),  # of 4
     "agreements": ("min_ok", 7),  # of 9
     "unique": ("min_ok", 7),  # of 9
     "duplicates": ("all", 0),  # 3 of 3
     "contradiction_precision": ("max_miss", 1),
+    "entities_same": ("min_ok", 8),  # of 9
+    "entities_different": ("all", 0),  # 1 of 1
 }
 
 

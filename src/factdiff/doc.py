@@ -80,9 +80,10 @@ class Mention:
     start: int
     end: int
     text: str
+    kind: str = "name"  # "name", "description" ("the prime minister"), or "surname" (inside a full name)
 
     def to_json(self) -> dict[str, object]:
-        return {"doc": self.doc, "start": self.start, "end": self.end, "text": self.text}
+        return {"doc": self.doc, "start": self.start, "end": self.end, "text": self.text, "kind": self.kind}
 
 
 @dataclass

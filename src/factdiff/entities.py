@@ -683,6 +683,24 @@ def _entity_type(ms: list[NameMention]) -> str:
     return max(votes, key=lambda k: votes[k]) if votes else "MISC"
 
 
+def _surname_mentions(mentions: list[Mention]) -> list[Mention]:
+    """The surname inside each full-name mention, so that "Scholz" is known as a form of
+    "Olaf Scholz" even in articles that never write it alone."""
+    have = {(m.doc, m.start, m.end) for m in mentions}
+    out: list[Mention] = []
+    for m in mentions:
+        if m.kind != "name":
+            continue
+        last = re.search(r"[^\W\d_][\w'’-]*$", m.text)
+        if last is None or last.start() == 0 or " " not in m.text.strip():
+            continue
+        start = m.start + last.start()
+        if (m.doc, start, m.end) not in have:
+            have.add((m.doc, start, m.end))
+            out.append(Mention(m.doc, start, m.end, last.group(), "surname"))
+    return out
+
+
 def build_entities(
     mentions: list[NameMention], text_of: dict[str, str]
 ) -> tuple[list[Entity], dict[str, str]]:
@@ -697,7 +715,10 @@ def build_entities(
     for k, ms in enumerate(groups.values(), 1):
         eid = f"E{k}"
         ent = Entity(eid, _entity_name(ms), _entity_type(ms),
-                     [Mention(m.doc, m.start, m.end, text_of[m.doc][m.start:m.end]) for m in ms])
+                     [Mention(m.doc, m.start, m.end, text_of[m.doc][m.start:m.end],
+                              "description" if m.label == "DESC" else "name") for m in ms])
+        if ent.type == "PERSON":
+            ent.mentions += _surname_mentions(ent.mentions)
         entities.append(ent)
         codes = {g.code for g in (gazetteer(m.text) for m in ms if m.label != "DESC") if g is not None}
         if len(codes) == 1:
