@@ -113,6 +113,7 @@ def splitter_name() -> str:
 
 _disk: dict[str, dict[str, np.ndarray]] = {}
 _dirty: set[str] = set()
+CACHE_STATS = {"encoded": 0, "reused": 0}  # texts, for the doc header
 
 
 def use_cache() -> bool:
@@ -145,6 +146,8 @@ def encode(backend: str, texts: list[str]) -> np.ndarray:
     store = _load(backend)
     keys = [_key(t) for t in texts]
     missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in store))
+    CACHE_STATS["encoded"] += len(missing)
+    CACHE_STATS["reused"] += len(set(texts)) - len(missing)
     if missing:
         vectors = get_embedder(backend).encode(missing)
         for t, v in zip(missing, vectors, strict=True):
