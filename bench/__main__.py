@@ -167,7 +167,8 @@ def write_doc(outcomes: list[Outcome], total: float) -> None:
         f"- Sentence vectors for the bench's own profiles (semeval, basil, gold baseline): "
         f"{CACHE_STATS['encoded']} encoded, {CACHE_STATS['reused']} reused from out/bench-cache/ (git-ignored; "
         "`FACTDIFF_BENCH_CACHE=0` disables it). The cache changes no score, only time: with a cold cache "
-        "`python -m bench semeval` took 20 min (both backends) and `python -m bench basil` 11 min on this "
+        "`python -m bench semeval` took 20 min (both backends, 60 sentences per article; the cap is now 30) "
+        "and `python -m bench basil` 11 min on this "
         "machine under a load average of 8; timings in the speed section never use it.",
         "- Sections not re-run keep their previous figures; each section's command says how to refresh it.",
         "",
