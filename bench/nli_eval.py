@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -73,7 +74,7 @@ def run(quick: bool = False) -> list[dict]:
     train = D.concat([D.load_pairs(s, sp) for s, sp in D.TRAIN_SOURCES], "train")
     majority = int(np.bincount(train.y, minlength=3).argmax())
     rng = np.random.default_rng(0)
-    idx = np.sort(rng.choice(len(train), 3000 if quick else 20000, replace=False))
+    idx = np.sort(rng.choice(len(train), 2000 if quick else 20000, replace=False))
     tr = train.take(idx)
     cos_tr = np.einsum("ij,ij->i", cache.embed(tr.premises, verbose=False), cache.embed(tr.hypotheses, verbose=False))
     cosine = CosineBaseline().fit(cos_tr, tr.y)
@@ -100,8 +101,20 @@ def run(quick: bool = False) -> list[dict]:
     return rows
 
 
+def _timed_pairs_per_s(model: object, prem: list[str], hyp: list[str], batch: int) -> float:
+    predict = model.predict  # type: ignore[attr-defined]
+    t0 = time.perf_counter()
+    for i in range(0, len(prem), batch):
+        predict(prem[i : i + batch], hyp[i : i + batch])
+    return len(prem) / (time.perf_counter() - t0)
+
+
 def throughput(n_batches: int = 20, batch: int = 32) -> dict:
-    """Warm pairs/s at batch 32 with and without embedding, load time and peak RSS (own process)."""
+    """Warm pairs/s at batch 32 with and without embedding, load time and peak RSS (own process).
+
+    Pairs are MNLI dev-m rows (English, news-length sentences) the process has not embedded before,
+    since the embedder caches vectors per process.
+    """
     t0 = time.perf_counter()
     from factdiff.nli import load_nli
 
@@ -110,16 +123,25 @@ def throughput(n_batches: int = 20, batch: int = 32) -> dict:
     t0 = time.perf_counter()
     model.predict(["The cat sat on the mat."], ["A cat is sitting."])  # loads the embedder
     embedder_load_s = time.perf_counter() - t0
-    xnli = D.load_pairs("xnli", "test")
-    order = np.random.default_rng(1).permutation(len(xnli))
-    need = n_batches * batch
-    prem = [xnli.premises[i] for i in order[:need]]
-    hyp = [xnli.hypotheses[i] for i in order[:need]]
+    rss_loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    mnli = D.load_pairs("taxinli_mnli", "mnli_dev")
+    order = np.random.default_rng(1).permutation(len(mnli))
+    need = 2 * n_batches * batch + batch
+    prem = [mnli.premises[i] for i in order[:need]]
+    hyp = [mnli.hypotheses[i] for i in order[:need]]
     model.predict(prem[:batch], hyp[:batch])  # warm-up on pairs excluded from timing
-    t0 = time.perf_counter()
-    for i in range(batch, need, batch):
-        model.predict(prem[i : i + batch], hyp[i : i + batch])
-    with_emb = (need - batch) / (time.perf_counter() - t0)
+    half = batch + n_batches * batch
+    with_emb = _timed_pairs_per_s(model, prem[batch:half], hyp[batch:half], batch)
+    # the same, with the USE encoder limited to one BLAS thread (its default is 4; on 2 busy cores
+    # oversubscription dominates); a what-if for factdiff.embed, which this bench does not own
+    emb = model._embedder
+    backend = getattr(getattr(emb, "_model", None), "_backend", None)
+    with_emb_1t = float("nan")
+    if backend is not None and hasattr(backend, "threads"):
+        old = backend.threads
+        backend.threads = 1
+        with_emb_1t = _timed_pairs_per_s(model, prem[half:], hyp[half:], batch)
+        backend.threads = old
     u = np.random.default_rng(0).standard_normal((batch, model.dim)).astype(np.float32)
     u /= np.linalg.norm(u, axis=1, keepdims=True)
     model.predict_embeddings(u, u[::-1])
@@ -132,9 +154,13 @@ def throughput(n_batches: int = 20, batch: int = 32) -> dict:
         "model_load_s": load_s,
         "embedder_first_call_s": embedder_load_s,
         "pairs_per_s_batch32_with_embedding": with_emb,
+        "pairs_per_s_batch32_with_embedding_use_1_blas_thread": with_emb_1t,
         "pairs_per_s_batch32_head_only": head_only,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "pairs_timed": need - batch,
+        "peak_rss_mb_after_load": rss_loaded,
+        "peak_rss_mb_end": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "pairs_timed_each": n_batches * batch,
+        "cpu_count": os.cpu_count(),
+        "load_avg_1min": os.getloadavg()[0],
     }
 
 
@@ -153,8 +179,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"SKIP: NLI data not found under {D.DATA_DIR}")
         return 0
     if args.throughput_only:
-        print(json.dumps(throughput(n_batches=5 if args.quick else 20)))
+        print(json.dumps(throughput(n_batches=2 if args.quick else 20)))
         return 0
+    # throughput first, in a child started while this process is still small: Linux carries the
+    # parent's peak RSS into a forked child's ru_maxrss
+    tp: dict = {}
+    if not args.no_throughput:
+        cmd = [sys.executable, __file__, "--throughput-only"] + (["--quick"] if args.quick else [])
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        tp = json.loads(out.stdout.strip().splitlines()[-1])
+        for k, val in tp.items():
+            print(f"{k:40} {val:.3f}" if isinstance(val, float) else f"{k:40} {val}")
     t0 = time.time()
     rows = run(quick=args.quick)
     from factdiff.nli import load_nli
@@ -171,14 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             f" {_fmt(r['cosine']):>6}"
         )
     print(f"evaluation took {time.time() - t0:.0f}s")
-    result: dict = {"rows": rows}
-    if not args.no_throughput:
-        cmd = [sys.executable, __file__, "--throughput-only"] + (["--quick"] if args.quick else [])
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True)
-        tp = json.loads(out.stdout.strip().splitlines()[-1])
-        result["throughput"] = tp
-        for k, val in tp.items():
-            print(f"{k:40} {val:.3f}" if isinstance(val, float) else f"{k:40} {val}")
+    result: dict = {"rows": rows, "throughput": tp}
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
     return 0
