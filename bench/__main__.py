@@ -42,6 +42,7 @@ BENCHES = [
     Bench("nli", "bench.nli_eval", "NLI accuracy", external=True),
     Bench("coref", "bench.coref", "Entity coreference", external=True),
     Bench("speed", "bench.speed", "Speed and memory"),
+    Bench("embedders", "bench.embedders", "Embedding backends on the gold files", external=True),
 ]
 
 
@@ -68,6 +69,7 @@ def run_bench(bench: Bench, quick: bool, fit: bool) -> Outcome:
             command = f"python -m bench {bench.name}" + (" --quick" if quick else "")
             other_doc = {"nli": "docs/EVALUATION-nli.md", "coref": "docs/EVALUATION-entities.md"}.get(bench.name)
             notes = [f"Rows returned by {bench.module}.run(); details in {other_doc}."] if other_doc else []
+            notes += getattr(module, "NOTES", [])
             tables = [rows_to_table(bench.title, command, rows, notes)]
         elif bench.name == "semeval":
             tables = module.tables(quick, fit=fit)
