@@ -82,13 +82,13 @@ def example_cases(limit: int | None = None) -> list[Case]:
     return cases[:limit] if limit is not None else cases
 
 
-def factdiff_report(case: Case) -> dict[str, Any]:
-    """Run the project's compare on the case's files."""
+def factdiff_report(case: Case, nli: bool = True) -> dict[str, Any]:
+    """Run the project's compare on the case's files (``nli=False``: without the NLI vote)."""
     try:
         from factdiff import compare  # type: ignore[attr-defined]
     except ImportError as exc:
         raise Skip(f"factdiff.compare not available yet ({exc})") from exc
-    return dict(compare([str(p) for p in case.paths]).to_json())
+    return dict(compare([str(p) for p in case.paths], nli=nli).to_json())
 
 
 def baseline_report(case: Case) -> dict[str, Any]:
@@ -163,20 +163,24 @@ def tables(quick: bool = False) -> list[Table]:
     out = []
     seed = seed_case()
     ours = score_report(factdiff_report(seed), seed.gold)
+    no_nli = score_report(factdiff_report(seed, nli=False), seed.gold)
     base = score_report(baseline_report(seed), seed.gold)
     failures = check(ours)
     measures = list(dict.fromkeys([*SEED_FLOORS, *ours, *base]))
-    rows = [[m, describe(SEED_FLOORS[m]) if m in SEED_FLOORS else "", _cell(ours, m), _cell(base, m)] for m in measures]
+    rows = [[m, describe(SEED_FLOORS[m]) if m in SEED_FLOORS else "", _cell(ours, m), _cell(no_nli, m),
+             _cell(base, m)] for m in measures]
     notes = [
         "ok/of per score_gold.py measure on the seed pair (gold: /work/shared/gold/seed-pair.json).",
         f"Baseline: nearest-neighbour sentence matching ({BASELINE_BACKEND} cosine >= {BASELINE_AGREE} "
         "= agree, "
         f"unmatched = unique, in-document cosine >= {BASELINE_DUPLICATE} = duplicate, no contradictions).",
         "Floors (bench/floors.py): " + ("all hold." if not failures else "DROPPED: " + "; ".join(failures)),
+        "factdiff --no-nli: the same pipeline without the NLI model's vote (factdiff compare --no-nli).",
     ]
     cmd = "python -m bench gold" + (" --quick" if quick else "")
     out.append(
-        Table("Gold: seed pair", cmd, ["measure", "floor", "factdiff", "baseline"], rows, notes, ok=not failures)
+        Table("Gold: seed pair", cmd, ["measure", "floor", "factdiff", "factdiff --no-nli", "baseline"], rows, notes,
+              ok=not failures)
     )
 
     cases = example_cases(QUICK_EXAMPLES if quick else None)
