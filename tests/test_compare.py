@@ -62,3 +62,13 @@ def test_python_api_accepts_documents():
     report = factdiff.compare([a, b])
     assert [r.verdict.kind for r in report.contradictions] == ["quantity"]
     assert "three weeks vs five weeks" in report.contradictions[0].verdict.explanation
+
+
+def test_readme_sample_is_current(example_report):
+    """The README shows real output: the sample must match what compare prints today."""
+    from factdiff.render import render
+
+    readme = (EXAMPLE.parents[1] / "README.md").read_text(encoding="utf-8")
+    sample = readme.split("## What the report looks like", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    printed = render(example_report, "terminal", color=False)
+    assert printed.startswith(sample.rstrip("\n")), "README sample is stale: rerun factdiff compare examples/ferry"
