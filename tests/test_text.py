@@ -61,6 +61,12 @@ def test_claims_split_clauses_and_relative_clauses():
     assert any(t.startswith("The mayor and her deputy") and "Finnish" not in t for t in texts)
 
 
+def test_but_starts_a_new_claim_even_without_a_comma():
+    doc = Document("d", "d", "Both ministers attended the funeral but skipped the reception that followed.")
+    texts = [c.text for c in document_claims(doc, sentences(doc))]
+    assert texts == ["Both ministers attended the funeral", "but skipped the reception that followed."]
+
+
 def test_language_detection():
     assert detect_language("Le gouvernement a annoncé mardi une nouvelle réforme des retraites.") == "fr"
     assert detect_language("The government announced a new pension reform on Tuesday.") == "en"

@@ -17,6 +17,7 @@ from .doc import Claim, Document, Sentence
 _CLAUSE = re.compile(
     r"""(?:,\s+(?=(?:and|but|while|whereas|then|yet|so|et|mais|puis|alors\ que|tandis\ que|car)\s))
       | (?:;\s+)
+      | (?:(?<=\w)\s+(?=but\s+(?!also\b)[a-z]+\s))
       | (?:,\s+(?=to\s+[a-z]+\b))
       | (?:,\s+(?=(?:an?|the)\s+\w+\s+that\b))
       | (?:,\s+(?=(?:including|with\ the\ latter|accompanied|as|after|before|since|because
