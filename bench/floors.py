@@ -16,8 +16,8 @@ SEED_FLOORS: dict[str, Rule] = {
     "conflicts": ("all", 0),  # 2 of 2 (the role swap is found since entities and roles landed)
     "tensions": ("all", 0),  # 2 of 2
     "no_agree_on_disagreement": ("all", 0),  # of 4
-    "agreements": ("min_ok", 7),  # of 9
-    "unique": ("min_ok", 7),  # of 9
+    "agreements": ("min_ok", 8),  # of 9
+    "unique": ("min_ok", 8),  # of 9
     "duplicates": ("all", 0),  # 3 of 3
     "contradiction_precision": ("max_miss", 1),
     "entities_same": ("min_ok", 8),  # of 9
