@@ -69,3 +69,21 @@ def test_exhaustive_mode_judges_every_pair():
     _, full = judged(a, b, exhaustive=True)
     assert full.stats["judge_calls"] == full.stats["claim_pairs"] == 6
     assert fast.stats["judge_calls"] < full.stats["judge_calls"]
+
+
+def test_a_no_that_negates_a_noun_is_not_a_negated_claim():
+    labels, _ = judged("The bill passed the Senate without a single no vote on Tuesday.",
+                       "The Senate passed the bill by a voice vote on Tuesday.")
+    assert not [lab for lab in labels if lab[1] == "negation"]
+
+
+def test_a_negated_subject_negates_the_claim():
+    labels, _ = judged("Officials said no oil had leaked from the tanker.",
+                       "Inspectors said oil had leaked from the tanker into the bay.")
+    assert ("negation" in {kind for _, kind in labels})
+
+
+def test_first_about_different_things_is_no_scope_tension():
+    labels, _ = judged("It was the first override Mr. Obama faced in his presidency.",
+                       "It was the first time a chamber of Congress overruled Obama on a veto.")
+    assert ("tension", "scope") not in labels

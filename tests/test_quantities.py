@@ -49,3 +49,11 @@ def test_dates_weekdays_and_times():
     assert compare_dates(extract_dates("on March 3"), extract_dates("on March 5"))[0] == "contradict"
     assert compare_dates(extract_dates("at 3 p.m."), extract_dates("à 15h00")) is None
     assert compare_dates(extract_dates("at 3 p.m."), extract_dates("at 5 p.m."))[1] == "time"
+
+
+def test_dates_and_slashes_are_not_counts():
+    assert q("families of those killed in the Sept. 11 attacks") == []
+    assert extract_quantities("the 9/11 victims") == []
+    assert extract_quantities("Fifteen of the 19 Sept. 11 hijackers", "en")[0].low == 19
+    assert extract_quantities("sept blessés", "fr")[0].low == 7
+    assert all(x.low < 100 for x in extract_quantities("it cost 50 cents", "en"))  # "cent" is not a hundred

@@ -139,13 +139,14 @@ def structured_partners(cands: list[Candidate], cues: dict[str, ClaimCues],
     dimension. "The two leaders spoke for an hour" (after a dinner in Berlin) is then not
     weighed against "the meeting lasted two and a half hours" (in the Kremlin) when the
     Moscow meeting's own duration is there to compare."""
-    def keys(c: Claim) -> set[str]:
+    def keys(c: Claim) -> set[str]:  # the dimensions a claim can be compared on
         cc = cues[c.id]
         out = {f"{q.dimension}:{q.unit}" for q in cc.quantities}
         if not cc.dates.empty():
             out.add("date")
         if places and places.get(c.id):
             out.add("place")
+        out.update(f"polarity:{w}" for w in cc.negated | cc.affirmed)
         return out
 
     best: dict[tuple[str, str, str], tuple[float, str]] = {}

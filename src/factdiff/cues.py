@@ -7,12 +7,15 @@ The aligner uses them to single out pairs worth judging even when their wording 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from .quantities import DateFacts, Quantity, extract_dates, extract_quantities
 
 _WORD = re.compile(r"[\w']+")
-NEGATORS = {"not", "never", "no", "n't", "cannot", "neither", "nor", "ne", "n'", "pas", "jamais",
+# "no" is left out: it mostly negates a noun ("no vote", "No. 2"), not the claim
+NEGATORS = {"not", "never", "n't", "cannot", "neither", "nor", "ne", "n'", "pas", "jamais",
             "aucun", "aucune", "ni", "didn't", "doesn't", "don't", "won't", "wasn't", "weren't",
             "isn't", "aren't", "hasn't", "haven't", "hadn't", "couldn't", "wouldn't", "shouldn't"}
 AUXILIARIES = {"did", "does", "do", "was", "were", "is", "are", "has", "have", "had", "be", "been",
@@ -52,8 +55,44 @@ class ClaimCues:
         return bool({w for w, _ in self.scope} & {w for w, _ in other.scope})
 
 
-def read_cues(text: str) -> ClaimCues:
-    words = [w.lower() for w in _WORD.findall(text.replace("\u2019", "'"))]
+# verbs too light to carry a claim's polarity on their own ("never had a veto overridden")
+LIGHT_VERBS = {"be", "have", "do", "say", "tell", "get", "make", "go", "take", "give", "come", "can",
+               "will", "would", "could", "should", "may", "might", "must",
+               "être", "avoir", "faire", "dire", "aller", "pouvoir", "devoir", "vouloir"}
+_FR_NEGATORS = {"pas", "jamais", "plus", "aucunement", "guère", "point"}
+_NEG_DETERMINERS = {"no", "aucun", "aucune", "nul", "nulle"}
+_NEG_PRONOUNS = {"nobody", "nothing", "none", "personne", "rien"}
+_SUBJECTS = {"nsubj", "nsubjpass", "nsubj:pass"}
+
+
+def polarity_from_parse(tokens: Iterable[Any]) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """(negated, affirmed, phrases) read from a dependency parse of the claim (spaCy tokens).
+
+    A predicate is negated when a negation attaches to it ("did not reject", "n'a pas rejeté");
+    every other full verb is affirmed. Stems, so that "rejected" meets "rejeté"."""
+    negated: set[str] = set()
+    phrases: list[str] = []
+    toks = list(tokens)
+    for tok in toks:
+        head = tok.head
+        is_neg = tok.dep_ == "neg" or (tok.lower_ in _FR_NEGATORS and tok.dep_ == "advmod"
+                                       and any(t.lower_ in {"ne", "n'"} for t in head.children))
+        if tok.lower_ in _NEG_DETERMINERS and tok.dep_ == "det" and head.dep_ in _SUBJECTS:
+            head, is_neg = head.head, True  # "no fuel had leaked": the subject's "no" negates the verb
+        elif tok.lower_ in _NEG_PRONOUNS and tok.dep_ in _SUBJECTS:
+            is_neg = True  # "nobody was hurt"
+        if is_neg and head.lemma_.lower() not in LIGHT_VERBS:
+            negated.add(stem(head.lemma_))
+            aux = [c.i for c in head.children if c.dep_ in ("aux", "auxpass", "aux:pass") and c.i < head.i]
+            lo, hi = min([tok.i, head.i, *aux]), max(tok.i, head.i)
+            phrases.append(" ".join(t.text for t in tok.doc[lo:hi + 1]))
+    affirmed = {stem(t.lemma_) for t in toks if t.pos_ == "VERB" and t.lemma_.lower() not in LIGHT_VERBS}
+    return frozenset(negated), frozenset(affirmed - negated), tuple(phrases)
+
+
+def read_cues(text: str, language: str = "und") -> ClaimCues:
+    raw = _WORD.findall(text.replace("\u2019", "'"))
+    words = [w.lower() for w in raw]
     negated: set[str] = set()
     affirmed: set[str] = set()
     under = 0
@@ -75,9 +114,11 @@ def read_cues(text: str) -> ClaimCues:
     scope: list[tuple[str, tuple[str, ...]]] = []
     for i, w in enumerate(words):
         if w in SCOPE_WORDS:
-            scope.append((w, tuple(x for x in words[i + 1:i + 6] if x not in STOP)))
+            # common words only: "the first Mr. Obama faced" is not about a kind of Obama
+            after = [x.lower() for x in raw[i + 1:i + 6] if x.lower() not in STOP and not x[:1].isupper()]
+            scope.append((w, tuple(after)))
     return ClaimCues(
-        quantities=tuple(extract_quantities(text)),
+        quantities=tuple(extract_quantities(text, language)),
         dates=extract_dates(text),
         negated=frozenset(negated),
         affirmed=frozenset(affirmed - negated),

@@ -29,8 +29,8 @@ class NliPolicy:
 
     agree_p: float = 0.85  # entailment probability to call a near-threshold pair an agreement
     agree_margin: float = 0.05  # ... when similarity is at most this far below the agree threshold
-    tension_p: float = 0.85  # contradiction probability for a tension (similarity >= agree)
-    contradict_p: float = 0.95  # ... for a contradiction (similarity >= agree + 0.1)
+    tension_p: float = 0.95  # contradiction probability for a tension (similarity >= agree)
+    contradict_p: float = 0.99  # ... for a contradiction (similarity >= agree + 0.1)
 
 
 @dataclass
@@ -89,7 +89,7 @@ def role_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | N
 def negation_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
     ca, cb = ctx.cues[a.id], ctx.cues[b.id]
     flipped = (ca.negated & cb.affirmed) | (cb.negated & ca.affirmed)
-    if not flipped or sim < ctx.thresholds.structured:
+    if not flipped or sim < ctx.thresholds.related or (a.id, b.id) not in ctx.partners:
         return None
     word = sorted(flipped)[0]
     negated = ca if word in ca.negated else cb
@@ -106,7 +106,9 @@ def scope_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | 
     sa = dict(ctx.cues[a.id].scope)
     sb = dict(ctx.cues[b.id].scope)
     for word in sa.keys() & sb.keys():
-        if set(sa[word]) != set(sb[word]):
+        wa, wb = {stem(w) for w in sa[word][:4]}, {stem(w) for w in sb[word][:4]}
+        # the same kind of thing ("first leader ...") qualified differently
+        if wa & wb and wa != wb:
             return Verdict("tension", "scope", 0.55,
                            f"different scope: '{word} {' '.join(sa[word][:4])}' vs '{word} {' '.join(sb[word][:4])}'",
                            source="scope")

@@ -7,6 +7,7 @@ a second ``compare`` in the same process is fast.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import re
@@ -21,7 +22,7 @@ from . import claims as claims_mod
 from . import similarity as sim_mod
 from . import text as text_mod
 from .align import THRESHOLDS, Candidate, candidates, mutual_best, structured_partners
-from .cues import ClaimCues, read_cues
+from .cues import ClaimCues, polarity_from_parse, read_cues
 from .doc import Claim, Document, Relation, Sentence
 from .embed import DEFAULT_BACKEND, get_embedder
 from .ingest import InputError, read_inputs
@@ -74,7 +75,7 @@ def compare(
         claims[doc.id] = claims_mod.document_claims(doc, sentences[doc.id])
     if not any(claims.values()):
         raise InputError("no sentences found in the articles")
-    cues: dict[str, ClaimCues] = {c.id: read_cues(c.text) for cs in claims.values() for c in cs}
+    cues: dict[str, ClaimCues] = {c.id: read_cues(c.text, c.language) for cs in claims.values() for c in cs}
     lap("text")
 
     step(f"embedding claims ({backend})")
@@ -94,6 +95,8 @@ def compare(
 
     step("finding entities")
     annotation = _annotate(docs) if entities else None
+    if annotation is not None:
+        _polarity_from_parse(claims, cues, annotation)
     lap("entities")
 
     step("aligning claims")
@@ -145,6 +148,20 @@ def compare(
 
 
 CONTEXT_WEIGHT = 0.5  # how much of its sentence a split-off claim carries into its vector
+
+
+def _polarity_from_parse(claims: dict[str, list[Claim]], cues: dict[str, ClaimCues], annotation: Any) -> None:
+    """Where a document has a dependency parse, read negation from it rather than from word order."""
+    for doc_id, cs in claims.items():
+        parsed = annotation.parsed.get(doc_id)
+        if parsed is None or not parsed.has_annotation("DEP"):
+            continue
+        for c in cs:
+            span = parsed.char_span(c.start, c.end, alignment_mode="expand")
+            if span is None:
+                continue
+            negated, affirmed, phrases = polarity_from_parse(span)
+            cues[c.id] = dataclasses.replace(cues[c.id], negated=negated, affirmed=affirmed, negations=phrases)
 
 
 def _sentence_vectors(raw: np.ndarray, cs: list[Claim]) -> dict[int, np.ndarray]:

@@ -24,6 +24,9 @@ SMALL = {
     "seize": 16, "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
     "douzaine": 12,
 }
+FRENCH_ONLY = {"deux", "trois", "quatre", "cinq", "sept", "huit", "neuf", "dix", "onze", "douze", "treize",
+               "quatorze", "quinze", "seize", "vingt", "trente", "quarante", "cinquante", "soixante",
+               "douzaine", "cent", "cents", "mille", "milliard", "milliards", "demi", "demie", "un", "une"}
 SCALE = {"hundred": 100, "thousand": 1000, "million": 1e6, "millions": 1e6, "billion": 1e9,
          "billions": 1e9, "cent": 100, "cents": 100, "mille": 1000, "milliard": 1e9, "milliards": 1e9}
 ARTICLE = {"a", "an", "un", "une"}
@@ -164,10 +167,33 @@ def _interval(value: float, hedge: str) -> tuple[float, float]:
     return value, value
 
 
-def extract_quantities(text: str) -> list[Quantity]:
-    """Durations, frequencies, counts of things, percentages and money in a claim."""
+_MONTH_NAMES = ("january|february|march|april|may|june|july|august|september|october|november|december"
+                "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+# spans that hold digits but no quantity: the digit group (group 1) is blanked before reading
+_NOT_A_NUMBER = [
+    re.compile(r"\b(\d+(?:/\d+)+)\b"),  # 9/11, 24/7, dates written 3/5/2020
+    re.compile(r"\b(?:" + _MONTH_NAMES + r")\.?\s+(\d{1,2})\b"),  # "Sept. 11", "February 24": dates
+    re.compile(r"\b(sept)\."),  # "Sept." is September, not "sept" (seven)
+]
+
+
+def _blank(match: re.Match[str]) -> str:
+    whole, (a, b) = match.group(), match.span(1)
+    a, b = a - match.start(), b - match.start()
+    return whole[:a] + "#" * (b - a) + whole[b:]
+
+
+def extract_quantities(text: str, language: str = "und") -> list[Quantity]:
+    """Durations, frequencies, counts of things, percentages and money in a claim.
+
+    French number words are read only in text that is not English ("sept" is not seven
+    in "Sept. 11", nor "cent" a hundred)."""
     low = text.lower().replace("\u2019", "'")
     low = re.sub(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)", ",", low)  # "2 300" (French thousands)
+    for pattern in _NOT_A_NUMBER:
+        low = pattern.sub(_blank, low)
+    if language == "en":
+        low = re.sub(r"\b(?:" + "|".join(sorted(FRENCH_ONLY)) + r")\b", lambda m: "#" * len(m.group()), low)
     toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(low)]
     words = [t for t, _, _ in toks]
     out: list[Quantity] = []
