@@ -57,3 +57,9 @@ def test_dates_and_slashes_are_not_counts():
     assert extract_quantities("Fifteen of the 19 Sept. 11 hijackers", "en")[0].low == 19
     assert extract_quantities("sept blessés", "fr")[0].low == 7
     assert all(x.low < 100 for x in extract_quantities("it cost 50 cents", "en"))  # "cent" is not a hundred
+
+
+def test_when_something_was_said_is_not_when_it_happened():
+    assert not extract_dates("Two officials said Thursday that the troops would leave.").weekdays
+    assert not extract_dates("On Saturday, the president told reporters he was pleased.").weekdays
+    assert extract_dates("The troops will leave on Thursday, officials said.").weekdays == {3}

@@ -11,8 +11,8 @@ import factdiff
 from factdiff.doc import Document
 from factdiff.render import render
 
-HOSTILE = ('The council met on <b>Monday</b> for two hours. <script>alert("x")</script> '
-           'It approved the "budget" | 5 votes to 2.')
+HOSTILE = ('The council met on <b>Monday</b> for two hours. It approved the "budget" | 5 votes to 2.\n'
+           '<script>alert("x")</script>')
 
 
 @pytest.fixture(scope="module")

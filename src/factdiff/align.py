@@ -27,12 +27,13 @@ class Thresholds:
     structured: float  # floor for pairs singled out by structured cues
     related: float  # same fact: quantities and dates may be compared
     agree: float  # same fact stated the same way
+    context: float  # sentences (with the one before) about the same event: numbers and dates compare
     top_k: int = 2
 
 
 THRESHOLDS = {
-    "use": Thresholds(candidate=0.30, structured=0.15, related=0.25, agree=0.45),
-    "e5": Thresholds(candidate=0.60, structured=0.45, related=0.55, agree=0.70),
+    "use": Thresholds(candidate=0.30, structured=0.15, related=0.25, agree=0.45, context=0.60),
+    "e5": Thresholds(candidate=0.60, structured=0.45, related=0.55, agree=0.70, context=0.88),
 }
 
 
@@ -131,46 +132,51 @@ def candidates(
     return out, total
 
 
-def structured_partners(cands: list[Candidate], cues: dict[str, ClaimCues],
-                        context: dict[str, np.ndarray], floor: float,
-                        places: dict[str, frozenset[str]] | None = None) -> set[tuple[str, str]]:
-    """Pairs whose numbers and dates may be compared: mutual best matches, by the similarity
-    of their sentences read with the sentence before, among claims that measure the same
-    dimension. "The two leaders spoke for an hour" (after a dinner in Berlin) is then not
-    weighed against "the meeting lasted two and a half hours" (in the Kremlin) when the
-    Moscow meeting's own duration is there to compare."""
-    def keys(c: Claim) -> set[str]:  # the dimensions a claim can be compared on
+def structured_partners(cands: list[Candidate], cues: dict[str, ClaimCues], context: dict[str, np.ndarray],
+                        thresholds: Thresholds,
+                        places: dict[str, frozenset[str]] | None = None) -> set[tuple[str, str, str]]:
+    """(claim, claim, kind) triples whose numbers, dates, places or polarity may be compared:
+    mutual best matches among the claims that can be compared that way.
+
+    Numbers and dates are matched by the similarity of their sentences read with the sentence
+    before, and must clear ``thresholds.context``: "The two leaders spoke for an hour" (after
+    a dinner in Berlin) is then not weighed against "the meeting lasted two and a half hours"
+    (in the Kremlin) when the Moscow meeting's own duration is there to compare, and a tenure
+    ("lasted six months") is not weighed against a delay ("a day after")."""
+    def keys(c: Claim) -> set[tuple[str, str]]:  # (kind, dimension) a claim can be compared on
         cc = cues[c.id]
-        out = {f"{q.dimension}:{q.unit}" for q in cc.quantities}
+        out = {("quantity", f"{q.dimension}:{q.unit}") for q in cc.quantities}
         if not cc.dates.empty():
-            out.add("date")
+            out.add(("date", ""))
         if places and places.get(c.id):
-            out.add("place")
-        out.update(f"polarity:{w}" for w in cc.negated | cc.affirmed)
+            out.add(("place", ""))
+        out.update(("polarity", w) for w in cc.negated | cc.affirmed)
         return out
 
-    best: dict[tuple[str, str, str], tuple[float, str]] = {}
-    scored: list[tuple[Candidate, float]] = []
+    def score(cand: Candidate, kind: str) -> float | None:
+        if kind in ("quantity", "date"):
+            if cand.a.id not in context or cand.b.id not in context:
+                return None
+            sim = float(context[cand.a.id] @ context[cand.b.id])
+            return sim if sim >= thresholds.context else None
+        return cand.similarity if cand.similarity >= thresholds.related else None
+
+    best: dict[tuple[str, str, tuple[str, str]], tuple[float, str]] = {}
+    scored: list[tuple[Candidate, tuple[str, str]]] = []
     for cand in cands:
-        shared = keys(cand.a) & keys(cand.b)
-        if not shared:
-            continue
-        sim = float(context[cand.a.id] @ context[cand.b.id]) if cand.a.id in context and cand.b.id in context \
-            else cand.similarity
-        if sim < floor:
-            continue
-        scored.append((cand, sim))
-        for k in shared:
+        for key in keys(cand.a) & keys(cand.b):
+            sim = score(cand, key[0])
+            if sim is None:
+                continue
+            scored.append((cand, key))
             for mine, other in ((cand.a, cand.b), (cand.b, cand.a)):
-                slot = (mine.id, other.doc, k)
+                slot = (mine.id, other.doc, key)
                 if slot not in best or sim > best[slot][0]:
                     best[slot] = (sim, other.id)
-    out: set[tuple[str, str]] = set()
-    for cand, _ in scored:
-        for k in keys(cand.a) & keys(cand.b):
-            if best[(cand.a.id, cand.b.doc, k)][1] == cand.b.id and best[(cand.b.id, cand.a.doc, k)][1] == cand.a.id:
-                out.add((cand.a.id, cand.b.id))
-    return out
+    def mutual(cand: Candidate, key: tuple[str, str]) -> bool:
+        return best[(cand.a.id, cand.b.doc, key)][1] == cand.b.id and best[(cand.b.id, cand.a.doc, key)][1] == cand.a.id
+
+    return {(cand.a.id, cand.b.id, key[0]) for cand, key in scored if mutual(cand, key)}
 
 
 def mutual_best(cands: list[Candidate]) -> set[tuple[str, str]]:

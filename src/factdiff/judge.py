@@ -41,14 +41,14 @@ class JudgeContext:
     nli_probs: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     nli_labels: tuple[str, ...] = ("entailment", "neutral", "contradiction")
     nli_policy: NliPolicy = field(default_factory=NliPolicy)
-    partners: set[tuple[str, str]] = field(default_factory=set)  # pairs whose numbers/dates compare
+    partners: set[tuple[str, str, str]] = field(default_factory=set)  # (a, b, kind) that may be compared
     closest: set[tuple[str, str]] = field(default_factory=set)  # mutual best matches overall
     places: dict[str, frozenset[str]] = field(default_factory=dict)  # claim -> where it happens (actors)
     place_names: dict[str, str] = field(default_factory=dict)
 
 
 def quantity_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
-    if (a.id, b.id) not in ctx.partners:
+    if (a.id, b.id, "quantity") not in ctx.partners:
         return None
     found = compare_quantities(list(ctx.cues[a.id].quantities), list(ctx.cues[b.id].quantities))
     if found and found[0] == "contradict":
@@ -57,7 +57,7 @@ def quantity_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict
 
 
 def date_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
-    if sim < ctx.thresholds.agree or (a.id, b.id) not in ctx.partners or (a.id, b.id) not in ctx.closest:
+    if sim < ctx.thresholds.agree or (a.id, b.id, "date") not in ctx.partners or (a.id, b.id) not in ctx.closest:
         return None
     found = compare_dates(ctx.cues[a.id].dates, ctx.cues[b.id].dates)
     if found:
@@ -89,7 +89,7 @@ def role_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | N
 def negation_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
     ca, cb = ctx.cues[a.id], ctx.cues[b.id]
     flipped = (ca.negated & cb.affirmed) | (cb.negated & ca.affirmed)
-    if not flipped or sim < ctx.thresholds.related or (a.id, b.id) not in ctx.partners:
+    if not flipped or (a.id, b.id, "polarity") not in ctx.partners:
         return None
     word = sorted(flipped)[0]
     negated = ca if word in ca.negated else cb

@@ -108,7 +108,7 @@ def compare(
     places, place_names = _places(docs, claims, annotation)
     ctx = JudgeContext(cues=cues, thresholds=thresholds, roles=_role_checker(annotation),
                        partners=structured_partners(cands, cues, _context_vectors(cands, cues, sentence_vectors),
-                                                    floor=thresholds.related, places=places),
+                                                    thresholds, places=places),
                        closest=mutual_best(cands), places=places, place_names=place_names)
     nli_used = False
     if nli:

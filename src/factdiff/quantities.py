@@ -324,8 +324,19 @@ _CLOCK = re.compile(r"\b(\d{1,2})(?::(\d\d))?\s*([ap])\.?m\.?|\b(\d{1,2}):(\d\d)
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 
 
+_DAY_WORDS = "|".join(list(WEEKDAYS) + ["yesterday", "today", "hier", "aujourd'hui"])
+_SPEECH = ("said|says|told|tells|announced|added|reported|wrote|tweeted|confirmed|stated|declared|insisted"
+           "|noted|warned|argued|statement|interview|briefing|a déclaré|a annoncé|a affirmé|a indiqué|a précisé")
+# "officials said Thursday", "on Friday, the minister told reporters": when something was said,
+# not when the reported fact happened, so two reports may date it differently without clashing
+_REPORTING_TIME = re.compile(
+    rf"\b(?:{_SPEECH})\s+(?:on\s+|late\s+|early\s+|last\s+)?(?:{_DAY_WORDS})s?\b(?:\s+(?:night|morning|evening))?"
+    rf"|\b(?:on\s+)?(?:{_DAY_WORDS})s?(?:\s+(?:night|morning|evening|afternoon))?,?\s+(?:\w+\s+){{0,3}}?(?:{_SPEECH})\b"
+)
+
+
 def extract_dates(text: str) -> DateFacts:
-    low = text.lower()
+    low = _REPORTING_TIME.sub(" ", text.lower())
     weekdays = {v for k, v in WEEKDAYS.items() if re.search(rf"\b{k}s?\b", low)}
     days: set[tuple[int, int]] = set()
     for m in _DAY_MONTH.finditer(low):
