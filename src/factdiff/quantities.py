@@ -327,11 +327,13 @@ _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _DAY_WORDS = "|".join(list(WEEKDAYS) + ["yesterday", "today", "hier", "aujourd'hui"])
 _SPEECH = ("said|says|told|tells|announced|added|reported|wrote|tweeted|confirmed|stated|declared|insisted"
            "|noted|warned|argued|statement|interview|briefing|a déclaré|a annoncé|a affirmé|a indiqué|a précisé")
-# "officials said Thursday", "on Friday, the minister told reporters": when something was said,
-# not when the reported fact happened, so two reports may date it differently without clashing
+# "officials said Thursday", "On Friday, the minister told reporters" (at the start of a clause):
+# when something was said, not when the reported fact happened, so two reports may date it
+# differently without clashing
 _REPORTING_TIME = re.compile(
     rf"\b(?:{_SPEECH})\s+(?:on\s+|late\s+|early\s+|last\s+)?(?:{_DAY_WORDS})s?\b(?:\s+(?:night|morning|evening))?"
-    rf"|\b(?:on\s+)?(?:{_DAY_WORDS})s?(?:\s+(?:night|morning|evening|afternoon))?,?\s+(?:\w+\s+){{0,3}}?(?:{_SPEECH})\b"
+    rf"|(?:^|(?<=[.;:!?] ))(?:on\s+)?(?:{_DAY_WORDS})s?(?:\s+(?:night|morning|evening|afternoon))?,?\s+"
+    rf"(?:\w+\s+){{0,3}}?(?:{_SPEECH})\b"
 )
 
 
