@@ -63,3 +63,4 @@ def test_when_something_was_said_is_not_when_it_happened():
     assert not extract_dates("Two officials said Thursday that the troops would leave.").weekdays
     assert not extract_dates("On Saturday, the president told reporters he was pleased.").weekdays
     assert extract_dates("The troops will leave on Thursday, officials said.").weekdays == {3}
+    assert not extract_dates("President Brandt on Saturday said he was pleased.").weekdays

@@ -334,6 +334,7 @@ _REPORTING_TIME = re.compile(
     rf"\b(?:{_SPEECH})\s+(?:on\s+|late\s+|early\s+|last\s+)?(?:{_DAY_WORDS})s?\b(?:\s+(?:night|morning|evening))?"
     rf"|(?:^|(?<=[.;:!?] ))(?:on\s+)?(?:{_DAY_WORDS})s?(?:\s+(?:night|morning|evening|afternoon))?,?\s+"
     rf"(?:\w+\s+){{0,3}}?(?:{_SPEECH})\b"
+    rf"|\b(?:on\s+)?(?:{_DAY_WORDS})s?\s+(?:{_SPEECH})\b"
 )
 
 
