@@ -94,3 +94,28 @@ def test_real_embeddings_rank_paraphrase_above_unrelated() -> None:
     b = _profile("b", PARAPHRASE, emb.encode(PARAPHRASE))
     c = _profile("c", UNRELATED, emb.encode(UNRELATED))
     assert similarity(a, b) > similarity(a, c) + 0.2
+
+
+def test_headline_can_meet_the_other_body_and_gist_favours_the_lead() -> None:
+    from factdiff.similarity import FEATURES, features
+
+    story_vectors = _hash_vectors(STORY)
+    # A stub page: an unhelpful body, but its headline says what the full report's body says.
+    stub_doc = Document(id="s", source="s", text="Subscribe to our newsletter for more updates today.", language="en")
+    stub = build_profile(
+        stub_doc,
+        ["Subscribe to our newsletter for more updates today."],
+        _hash_vectors(["Subscribe to our newsletter for more updates today."]),
+        title_vector=story_vectors.mean(axis=0) / np.linalg.norm(story_vectors.mean(axis=0)),
+    )
+    full = _profile("a", STORY, story_vectors)
+    x = features(stub, full)
+    i = FEATURES.index
+    assert x[i("story_x")] >= x[i("story")]
+    assert x[i("story_x")] > x[i("centroid")] + 0.3
+    assert np.allclose(x, features(full, stub))
+    # The gist leans on the first claims: the same claims in reverse order move it, the centroid not.
+    reordered = _profile("r", STORY[::-1], story_vectors[::-1])
+    y = features(full, reordered)
+    assert y[i("centroid")] == pytest.approx(1.0, abs=1e-5)
+    assert y[i("gist")] < 0.999
