@@ -136,3 +136,10 @@ def test_every_format_renders(tmp_path, fmt):
     (tmp_path / "b.txt").write_text(other)
     code, out = run(str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-f", fmt)
     assert code == 0 and out.strip()
+
+
+def test_version_and_help():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip().startswith("factdiff ")
+    result = runner.invoke(app, ["compare", "--help"])
+    assert result.exit_code == 0 and "--no-nli" in result.output
