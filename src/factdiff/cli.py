@@ -14,7 +14,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from . import __version__
 from .embed import BACKENDS, DEFAULT_BACKEND, EmbeddingError
-from .ingest import InputError
+from .ingest import MAX_BYTES, InputError
 from .render import FORMATS, render
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -46,6 +46,7 @@ def compare(
     no_entities: Annotated[bool, typer.Option("--no-entities", help="Skip entity resolution and roles.")] = False,
     fetch: Annotated[bool, typer.Option("--fetch", help="Allow http(s) URLs as inputs (downloads them).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest article read, in bytes.")] = MAX_BYTES,
 ) -> None:
     """Cross-check two or more articles about one event."""
     if fmt not in FORMATS:
@@ -61,7 +62,8 @@ def compare(
                       console=err, transient=True, disable=not show) as progress:
             task = progress.add_task("starting", total=None)
             report = run_compare(inputs, backend=backend, nli=not no_nli, entities=not no_entities,
-                                 fetch=fetch, progress=lambda msg: progress.update(task, description=msg))
+                                 fetch=fetch, max_bytes=max_bytes,
+                                 progress=lambda msg: progress.update(task, description=msg))
     except (InputError, EmbeddingError) as exc:
         _fail(str(exc))
     color = output is None and sys.stdout.isatty()

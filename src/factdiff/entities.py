@@ -683,6 +683,12 @@ def _entity_type(ms: list[NameMention]) -> str:
     return max(votes, key=lambda k: votes[k]) if votes else "MISC"
 
 
+# last words of names that spaCy's small model sometimes tags as people but are organisations
+_NOT_SURNAMES = {"association", "committee", "council", "party", "union", "league", "group", "company", "agency",
+                 "ministry", "department", "office", "institute", "university", "foundation", "bank", "court",
+                 "army", "force", "forces", "guard", "news", "times", "post", "inc", "corp", "ltd"}
+
+
 def _surname_mentions(mentions: list[Mention]) -> list[Mention]:
     """The surname inside each full-name mention, so that "Scholz" is known as a form of
     "Olaf Scholz" even in articles that never write it alone."""
@@ -692,7 +698,9 @@ def _surname_mentions(mentions: list[Mention]) -> list[Mention]:
         if m.kind != "name":
             continue
         last = re.search(r"[^\W\d_][\w'’-]*$", m.text)
-        if last is None or last.start() == 0 or " " not in m.text.strip():
+        tokens = m.text.split()
+        if last is None or last.start() == 0 or not 2 <= len(tokens) <= 4 \
+                or not all(t[:1].isupper() for t in tokens) or last.group().lower() in _NOT_SURNAMES:
             continue
         start = m.start + last.start()
         if (m.doc, start, m.end) not in have:

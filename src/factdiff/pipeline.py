@@ -25,7 +25,7 @@ from .align import THRESHOLDS, Candidate, candidates, mutual_best, structured_pa
 from .cues import ClaimCues, polarity_from_parse, read_cues
 from .doc import Claim, Document, Relation, Sentence
 from .embed import DEFAULT_BACKEND, get_embedder
-from .ingest import InputError, read_inputs
+from .ingest import MAX_BYTES, InputError, read_inputs
 from .judge import JudgeContext, judge_pair, run_nli
 from .report import Report, group_facts, select_relations, unique_claims
 
@@ -41,6 +41,7 @@ def compare(
     entities: bool = True,
     exhaustive: bool = False,
     fetch: bool = False,
+    max_bytes: int = MAX_BYTES,
     progress: Progress | None = None,
 ) -> Report:
     """Cross-check two or more articles about one event.
@@ -60,7 +61,7 @@ def compare(
         clock = now
 
     step("reading articles")
-    docs = read_inputs(inputs, fetch=fetch)
+    docs = read_inputs(inputs, fetch=fetch, max_bytes=max_bytes)
     if len(docs) < 2:
         raise InputError(f"compare needs at least two articles; got {len(docs)}")
     lap("ingest")

@@ -19,6 +19,7 @@ from .doc import Relation
 from .report import Report
 
 FORMATS = ("terminal", "json", "markdown", "html")
+TERMINAL_ROWS = 40  # per table; the other formats list everything
 LABEL_STYLE = {"contradict": "bold red", "tension": "yellow", "agree": "green"}
 
 
@@ -65,16 +66,20 @@ def to_terminal(report: Report, color: bool = True, width: int = 110) -> str:
         table.add_column("claim", ratio=1)
         table.add_column("counterpart", ratio=1)
         table.add_column("why", ratio=1)
-        for r in rels:
+        for r in rels[:TERMINAL_ROWS]:
             table.add_row(r.verdict.kind, f"[dim]{r.a.doc}[/] {escape(_short(r.a.text))}",
                           f"[dim]{r.b.doc}[/] {escape(_short(r.b.text))}", escape(r.verdict.explanation))
+        if len(rels) > TERMINAL_ROWS:
+            table.add_row("…", f"and {len(rels) - TERMINAL_ROWS} more", "", "")
         con.print(table)
     if report.unique:
         table = Table(title=f"Only one source ({len(report.unique)})", expand=True)
         table.add_column("doc", width=6)
         table.add_column("claim", ratio=1)
-        for c in report.unique:
+        for c in report.unique[:TERMINAL_ROWS]:
             table.add_row(c.doc, escape(_short(c.text, 160)))
+        if len(report.unique) > TERMINAL_ROWS:
+            table.add_row("…", f"and {len(report.unique) - TERMINAL_ROWS} more (all of them in --format json or html)")
         con.print(table)
     if report.duplicates:
         con.print("[bold]Repeated sentences[/] (counted once): " + "; ".join(

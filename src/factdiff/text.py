@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from .doc import Document, Sentence
 
@@ -110,20 +111,22 @@ def mark_duplicates(sents: list[Sentence]) -> list[Sentence]:
 
     A later sentence is a repeat when it is (nearly) the same as an earlier one, or when
     it is a shorter copy contained in an earlier one; a longer later sentence adds facts
-    and is kept.
+    and is kept. Near-copies are found with rapidfuzz's C++ all-pairs ratio, so that a long
+    article costs seconds, not minutes.
     """
     keys = [_dup_key(s.norm) for s in sents]
-    for j, sj in enumerate(sents):
-        if len(keys[j]) < 25:
-            continue
-        for i in range(j):
-            if sents[i].duplicate_of is not None or len(keys[i]) < 25:
+    usable = [i for i, k in enumerate(keys) if len(k) >= 25]
+    if len(usable) < 2:
+        return sents
+    ratios = process.cdist([keys[i] for i in usable], [keys[i] for i in usable], scorer=fuzz.ratio,
+                           score_cutoff=88, dtype=np.uint8, workers=1)
+    for b, j in enumerate(usable):
+        for a, i in enumerate(usable[:b]):
+            if sents[i].duplicate_of is not None:
                 continue
             ki, kj = keys[i], keys[j]
-            if fuzz.ratio(ki, kj) >= 88 or (
-                len(kj) <= len(ki) and len(kj) >= 40 and fuzz.partial_ratio(kj, ki) >= 95
-            ):
-                sj.duplicate_of = i
+            if ratios[a, b] or (len(kj) <= len(ki) and len(kj) >= 40 and kj in ki):
+                sents[j].duplicate_of = i
                 break
     return sents
 
