@@ -65,14 +65,34 @@ _NEG_PRONOUNS = {"nobody", "nothing", "none", "personne", "rien"}
 _SUBJECTS = {"nsubj", "nsubjpass", "nsubj:pass"}
 
 
-def polarity_from_parse(tokens: Iterable[Any]) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
-    """(negated, affirmed, phrases) read from a dependency parse of the claim (spaCy tokens).
+SPEECH_VERBS = {"say", "tell", "report", "announce", "add", "state", "declare", "confirm", "insist", "note",
+                "claim", "write", "argue", "warn", "deny", "déclarer", "dire", "annoncer", "affirmer", "indiquer",
+                "préciser", "assurer"}
 
-    A predicate is negated when a negation attaches to it ("did not reject", "n'a pas rejeté");
-    every other full verb is affirmed. Stems, so that "rejected" meets "rejeté"."""
+
+def _main_predicates(toks: list[Any]) -> set[int]:
+    """Token indices of the claim's main predicates: the root of the span, verbs joined to it,
+    and what a speech verb reports ("officials said that no fuel had leaked")."""
+    inside = {t.i for t in toks}
+    roots = [t for t in toks if t.head.i not in inside or t.dep_ == "ROOT"]
+    main = {t.i for t in roots}
+    for t in roots:
+        main.update(c.i for c in t.children if c.dep_ == "conj" and c.i in inside)
+        if t.lemma_.lower() in SPEECH_VERBS:
+            main.update(c.i for c in t.children if c.dep_ in ("ccomp", "parataxis") and c.i in inside)
+    return main
+
+
+def polarity_from_parse(tokens: Iterable[Any]) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """(negated, affirmed, phrases) of the claim's main predicates, read from a dependency parse.
+
+    A predicate is negated when a negation attaches to it ("did not reject", "n'a pas rejeté",
+    "no fuel had leaked"). Only main predicates count: "supporting him could hurt" affirms
+    "hurt", not "support". Stems, so that "rejected" meets "rejeté"."""
+    toks = list(tokens)
+    main = _main_predicates(toks)
     negated: set[str] = set()
     phrases: list[str] = []
-    toks = list(tokens)
     for tok in toks:
         head = tok.head
         is_neg = tok.dep_ == "neg" or (tok.lower_ in _FR_NEGATORS and tok.dep_ == "advmod"
@@ -81,12 +101,13 @@ def polarity_from_parse(tokens: Iterable[Any]) -> tuple[frozenset[str], frozense
             head, is_neg = head.head, True  # "no fuel had leaked": the subject's "no" negates the verb
         elif tok.lower_ in _NEG_PRONOUNS and tok.dep_ in _SUBJECTS:
             is_neg = True  # "nobody was hurt"
-        if is_neg and head.lemma_.lower() not in LIGHT_VERBS:
+        if is_neg and head.i in main and head.lemma_.lower() not in LIGHT_VERBS:
             negated.add(stem(head.lemma_))
             aux = [c.i for c in head.children if c.dep_ in ("aux", "auxpass", "aux:pass") and c.i < head.i]
             lo, hi = min([tok.i, head.i, *aux]), max(tok.i, head.i)
             phrases.append(" ".join(t.text for t in tok.doc[lo:hi + 1]))
-    affirmed = {stem(t.lemma_) for t in toks if t.pos_ == "VERB" and t.lemma_.lower() not in LIGHT_VERBS}
+    affirmed = {stem(t.lemma_) for t in toks
+                if t.i in main and t.pos_ in ("VERB", "AUX") and t.lemma_.lower() not in LIGHT_VERBS}
     return frozenset(negated), frozenset(affirmed - negated), tuple(phrases)
 
 

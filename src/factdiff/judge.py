@@ -29,6 +29,9 @@ class NliPolicy:
 
     agree_p: float = 0.85  # entailment probability to call a near-threshold pair an agreement
     agree_margin: float = 0.05  # ... when similarity is at most this far below the agree threshold
+    # The shipped model reads contradictions poorly (ANLI at chance; it flagged two copies of one
+    # quote at p=0.95 on BASIL), so alone it raises no disagreement: bench/alarms.py measures this.
+    raise_disagreements: bool = False
     tension_p: float = 0.95  # contradiction probability for a tension (similarity >= agree)
     contradict_p: float = 0.99  # ... for a contradiction (similarity >= agree + 0.1)
 
@@ -134,10 +137,12 @@ def judge_pair(cand: Candidate, ctx: JudgeContext) -> Verdict:
     if probs is not None:
         p = dict(zip(ctx.nli_labels, probs.tolist()))
         pol, agree = ctx.nli_policy, ctx.thresholds.agree
-        if p["contradiction"] >= pol.contradict_p and sim >= agree + 0.1:
+        if not pol.raise_disagreements:
+            pass
+        elif p["contradiction"] >= pol.contradict_p and sim >= agree + 0.1:
             return Verdict("contradict", "other", p["contradiction"],
                            f"the NLI model reads a contradiction (p={p['contradiction']:.2f})", source="nli")
-        if p["contradiction"] >= pol.tension_p and sim >= agree:
+        elif p["contradiction"] >= pol.tension_p and sim >= agree:
             return Verdict("tension", "other", p["contradiction"],
                            f"the NLI model leans to contradiction (p={p['contradiction']:.2f})", source="nli")
         if p["entailment"] >= pol.agree_p and agree - pol.agree_margin <= sim < agree:

@@ -287,14 +287,28 @@ def _overlap(a: Quantity, b: Quantity) -> bool:
     return a.low <= b.high + tol and b.low <= a.high + tol
 
 
+MAX_RATIO = 30.0  # values further apart than this measure different things ("a year" vs "three days")
+
+
+def _far_apart(a: Quantity, b: Quantity) -> bool:
+    lo = max(min(a.low, b.low), 1e-9)
+    hi = max(a.high if not math.isinf(a.high) else a.low, b.high if not math.isinf(b.high) else b.low)
+    return hi / lo > MAX_RATIO
+
+
 def compare_quantities(a: list[Quantity], b: list[Quantity]) -> tuple[str, str] | None:
-    """("contradict" | "agree", explanation) for the first dimension both claims measure."""
+    """("contradict" | "agree", explanation) for the first dimension both claims measure.
+
+    Values of the same dimension more than ``MAX_RATIO`` apart are taken to measure different
+    things (a tenure and a speech), not to contradict."""
     agreements: list[str] = []
     for dim_key in _dims(a) & _dims(b):
         qa = [q for q in a if (q.dimension, q.unit) == dim_key]
         qb = [q for q in b if (q.dimension, q.unit) == dim_key]
         if any(_overlap(x, y) for x in qa for y in qb):
             agreements.append(f"{qa[0].describe()} ~ {qb[0].describe()}")
+            continue
+        if all(_far_apart(x, y) for x in qa for y in qb):
             continue
         what = "" if dim_key[0] in {"duration", "percent"} else f" ({dim_key[0]})"
         return "contradict", f"{qa[0].text} vs {qb[0].text}: {qa[0].describe()} vs {qb[0].describe()}{what}"
