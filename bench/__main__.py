@@ -43,6 +43,7 @@ BENCHES = [
     Bench("coref", "bench.coref", "Entity coreference", external=True),
     Bench("speed", "bench.speed", "Speed and memory"),
     Bench("embedders", "bench.embedders", "Embedding backends on the gold files", external=True),
+    Bench("alarms", "bench.alarms", "Flags on same-event reports"),
 ]
 
 
