@@ -87,3 +87,18 @@ def test_first_about_different_things_is_no_scope_tension():
     labels, _ = judged("It was the first override Mr. Obama faced in his presidency.",
                        "It was the first time a chamber of Congress overruled Obama on a veto.")
     assert ("tension", "scope") not in labels
+
+
+def test_opinions_and_participles_carry_no_polarity():
+    labels, _ = judged("\"I don't think the deal is worse than the last one,\" the senator said.",
+                       "The senator thinks the deal is worse than the last one.")
+    assert not [lab for lab in labels if lab[1] == "negation"]
+    labels, _ = judged("The proposal does not include a path to citizenship for the workers.",
+                       "Critics attacked the plan, including its path to citizenship for the workers.")
+    assert not [lab for lab in labels if lab[1] == "negation"]
+
+
+def test_dates_of_different_events_do_not_clash():
+    labels, _ = judged("Governor Ada Lind on Wednesday urged lawmakers to change the housing bill.",
+                       "Governor Ada Lind on Thursday signed a revised version of the housing bill.")
+    assert ("contradict", "date") not in labels

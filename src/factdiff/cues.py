@@ -26,6 +26,7 @@ STOP = {"the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "with", "b
         "that", "this", "it", "as", "is", "was", "were", "be", "been", "has", "have", "had", "his",
         "her", "their", "its", "he", "she", "they", "we", "i", "you", "but", "if", "then", "le", "la",
         "les", "de", "des", "du", "un", "une", "et", "à", "au", "aux", "en", "que", "qui", "pour"}
+SCOPE_DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "le", "la", "les", "sa", "son", "leur"}
 SCOPE_WORDS = {"first", "only", "biggest", "largest", "highest", "lowest", "smallest",
                "premier", "première", "seul", "seule"}
 
@@ -58,7 +59,10 @@ class ClaimCues:
 # verbs too light to carry a claim's polarity on their own ("never had a veto overridden")
 LIGHT_VERBS = {"be", "have", "do", "say", "tell", "get", "make", "go", "take", "give", "come", "can",
                "will", "would", "could", "should", "may", "might", "must",
-               "être", "avoir", "faire", "dire", "aller", "pouvoir", "devoir", "vouloir"}
+               # opinions, not facts: "I don't think it's worse" does not deny a reported event
+               "think", "believe", "know", "want", "need", "expect", "seem", "appear", "like", "hope",
+               "penser", "croire", "savoir", "vouloir", "sembler",
+               "être", "avoir", "faire", "dire", "aller", "pouvoir", "devoir"}
 _FR_NEGATORS = {"pas", "jamais", "plus", "aucunement", "guère", "point"}
 _NEG_DETERMINERS = {"no", "aucun", "aucune", "nul", "nulle"}
 _NEG_PRONOUNS = {"nobody", "nothing", "none", "personne", "rien"}
@@ -81,6 +85,14 @@ def _main_predicates(toks: list[Any]) -> set[int]:
         if t.lemma_.lower() in SPEECH_VERBS:
             main.update(c.i for c in t.children if c.dep_ in ("ccomp", "parataxis") and c.i in inside)
     return main
+
+
+def _finite(tok: Any) -> bool:
+    """A verb that asserts something: finite, or carried by an auxiliary ("is rejected"); not a
+    bare participle such as "including being called a compromise"."""
+    if "Fin" in tok.morph.get("VerbForm") or tok.tag_ in ("VBD", "VBZ", "VBP", "MD"):
+        return True
+    return any(c.dep_ in ("aux", "auxpass", "aux:pass") for c in tok.children)
 
 
 def polarity_from_parse(tokens: Iterable[Any]) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
@@ -107,7 +119,8 @@ def polarity_from_parse(tokens: Iterable[Any]) -> tuple[frozenset[str], frozense
             lo, hi = min([tok.i, head.i, *aux]), max(tok.i, head.i)
             phrases.append(" ".join(t.text for t in tok.doc[lo:hi + 1]))
     affirmed = {stem(t.lemma_) for t in toks
-                if t.i in main and t.pos_ in ("VERB", "AUX") and t.lemma_.lower() not in LIGHT_VERBS}
+                if t.i in main and t.pos_ in ("VERB", "AUX") and t.lemma_.lower() not in LIGHT_VERBS
+                and _finite(t)}
     return frozenset(negated), frozenset(affirmed - negated), tuple(phrases)
 
 
@@ -134,7 +147,9 @@ def read_cues(text: str, language: str = "und") -> ClaimCues:
             affirmed.add(stem(w))
     scope: list[tuple[str, tuple[str, ...]]] = []
     for i, w in enumerate(words):
-        if w in SCOPE_WORDS:
+        # "the first leader", "Trump's first offer", "la seule"; not "only two times", "in the first place"
+        determined = i > 0 and (words[i - 1] in SCOPE_DETERMINERS or words[i - 1].endswith("'s"))
+        if w in SCOPE_WORDS and determined and words[i + 1:i + 2] != ["place"]:
             # common words only: "the first Mr. Obama faced" is not about a kind of Obama
             after = [x.lower() for x in raw[i + 1:i + 6] if x.lower() not in STOP and not x[:1].isupper()]
             scope.append((w, tuple(after)))

@@ -62,7 +62,11 @@ def quantity_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict
 def date_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
     if sim < ctx.thresholds.agree or (a.id, b.id, "date") not in ctx.partners or (a.id, b.id) not in ctx.closest:
         return None
-    found = compare_dates(ctx.cues[a.id].dates, ctx.cues[b.id].dates)
+    ca, cb = ctx.cues[a.id], ctx.cues[b.id]
+    preds_a, preds_b = ca.negated | ca.affirmed, cb.negated | cb.affirmed
+    if a.language == b.language and preds_a and preds_b and not preds_a & preds_b:
+        return None  # "urged lawmakers on Wednesday" vs "signed the bill on Thursday": two events
+    found = compare_dates(ca.dates, cb.dates)
     if found:
         label, kind, why = found
         return Verdict(label, kind, 0.85 if label == "contradict" else 0.6, why, source="date")  # type: ignore[arg-type]
