@@ -18,7 +18,7 @@ import numpy as np
 from factdiff.doc import Document
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("FACTDIFF_SHARED", "/work/shared"))
+SHARED = Path(os.environ.get("FACTDIFF_SHARED", ROOT.parent / "shared"))  # ../shared beside the checkout
 DATA = SHARED / "data"
 CACHE_DIR = ROOT / "out" / "bench-cache"
 SEED = 20240607  # every subsample in the suite uses this seed

@@ -53,7 +53,7 @@ from factdiff.entities import (  # noqa: E402  (after the sys.path fix for scrip
     resolve,
 )
 
-DATA = Path(os.environ.get("FACTDIFF_SHARED", "/work/shared")) / "data" / "coref"
+DATA = Path(os.environ.get("FACTDIFF_SHARED", ROOT.parent / "shared")) / "data" / "coref"
 SEED = 20240607
 _NEWSWCL_ENTITY = ("ACTOR", "ACTOR-I", "COUNTRY", "GROUP", "OBJECT")  # MISC/EVENT/ACTION are events
 _PRONOUNS = set("""i me my mine we us our ours you your yours he him his she her hers it its they them their

@@ -1,7 +1,7 @@
 """The seeds' gold floors, in one place: bench/gold.py and tests/test_gold.py both read them.
 
 Each entry maps a score_gold.py measure to the least acceptable result on the seed pair
-(/work/shared/gold/seed-pair.json): ``("min_ok", n)`` = at least n items found,
+(../shared/gold/seed-pair.json): ``("min_ok", n)`` = at least n items found,
 ``("max_miss", n)`` = at most n items missed (for measures whose size depends on the report,
 such as contradiction_precision), ``("all", 0)`` = every item ok.
 """

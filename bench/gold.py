@@ -1,6 +1,6 @@
-"""Gold scoring: factdiff compare on hand-annotated cases, scored by /work/shared/tools/score_gold.py.
+"""Gold scoring: factdiff compare on hand-annotated cases, scored by ../shared/tools/score_gold.py.
 
-Cases: the seed pair (/work/shared/seeds + /work/shared/gold/seed-pair.json) and every folder
+Cases: the seed pair (../shared/seeds + ../shared/gold/seed-pair.json) and every folder
 ``CASE/{A,B,C}.txt + gold.json`` under examples/. The baseline beside ours is plain
 nearest-neighbour matching (the same sentences and embeddings, no judge): a sentence whose best
 cosine in another document passes a threshold is an agreement, the rest are unique, near-copies
@@ -170,7 +170,7 @@ def tables(quick: bool = False) -> list[Table]:
     rows = [[m, describe(SEED_FLOORS[m]) if m in SEED_FLOORS else "", _cell(ours, m), _cell(no_nli, m),
              _cell(base, m)] for m in measures]
     notes = [
-        "ok/of per score_gold.py measure on the seed pair (gold: /work/shared/gold/seed-pair.json).",
+        "ok/of per score_gold.py measure on the seed pair (gold: ../shared/gold/seed-pair.json).",
         f"Baseline: nearest-neighbour sentence matching ({BASELINE_BACKEND} cosine >= {BASELINE_AGREE} "
         "= agree, "
         f"unmatched = unique, in-document cosine >= {BASELINE_DUPLICATE} = duplicate, no contradictions).",

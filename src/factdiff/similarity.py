@@ -6,7 +6,7 @@ handful of cheap features (one small matrix product and a few set overlaps, well
 millisecond for 60 claims a side), so that all pairs over hundreds of articles stay cheap.
 
 The features are combined linearly with weights fitted on the SemEval-2022 Task 8 sample
-(``/work/shared/data/semeval_t8``, target ``(4 - Overall) / 3``) by least squares; the
+(``../shared/data/semeval_t8``, target ``(4 - Overall) / 3``) by least squares; the
 benchmark reports only held-out cross-validation folds. Refit with ``python -m bench semeval
 --fit`` (prints the constants to paste into ``WEIGHTS`` below). What carries the score is
 ``story_x`` = the best of title-title, body-body (content centroid) and title-body cosines:
