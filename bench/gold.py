@@ -1,7 +1,7 @@
 """Gold scoring: factdiff compare on hand-annotated cases, scored by ../shared/tools/score_gold.py.
 
 Cases: the seed pair (../shared/seeds + ../shared/gold/seed-pair.json) and every folder
-``CASE/{A,B,C}.txt + gold.json`` under examples/. The baseline beside ours is plain
+``CASE/gold.json`` folders under examples/ (the gold file names the articles). The baseline beside ours is plain
 nearest-neighbour matching (the same sentences and embeddings, no judge): a sentence whose best
 cosine in another document passes a threshold is an agreement, the rest are unique, near-copies
 inside a document are duplicates, and nothing is ever a contradiction.
