@@ -168,13 +168,19 @@ def nli_inputs(cands: list[Candidate]) -> tuple[list[str], list[str]]:
     return [c.a.text for c in cands], [c.b.text for c in cands]
 
 
-def run_nli(model: Any, cands: list[Candidate], floor: float) -> dict[tuple[str, str], np.ndarray]:
-    """Symmetric NLI probabilities for candidates similar enough to matter.
+def nli_window(thresholds: Thresholds, policy: NliPolicy) -> tuple[float, float]:
+    """The similarity range in which the NLI vote can change a verdict under ``policy``."""
+    low = thresholds.agree - policy.agree_margin
+    return (min(low, thresholds.agree), float("inf")) if policy.raise_disagreements else (low, thresholds.agree)
+
+
+def run_nli(model: Any, cands: list[Candidate], window: tuple[float, float]) -> dict[tuple[str, str], np.ndarray]:
+    """Symmetric NLI probabilities for the candidates whose verdict the vote can change.
 
     News claims rarely stand as premise and hypothesis, so both directions are read and
     the stronger entailment / contradiction is kept.
     """
-    chosen = [c for c in cands if c.similarity >= floor]
+    chosen = [c for c in cands if window[0] <= c.similarity < window[1]]
     if not chosen:
         return {}
     prem, hyp = nli_inputs(chosen)

@@ -26,7 +26,7 @@ from .cues import ClaimCues, polarity_from_parse, read_cues
 from .doc import Claim, Document, Relation, Sentence
 from .embed import DEFAULT_BACKEND, get_embedder
 from .ingest import MAX_BYTES, InputError, read_inputs
-from .judge import JudgeContext, judge_pair, run_nli
+from .judge import JudgeContext, judge_pair, nli_window, run_nli
 from .report import Report, group_facts, select_relations, unique_claims
 
 log = logging.getLogger("factdiff")
@@ -115,7 +115,7 @@ def compare(
     if nli:
         model = _load_nli()
         if model is not None:
-            ctx.nli_probs = run_nli(model, cands, floor=thresholds.structured)
+            ctx.nli_probs = run_nli(model, cands, nli_window(thresholds, ctx.nli_policy))
             ctx.nli_labels = tuple(model.labels)
             nli_used = True
     judged = [Relation(c.a, c.b, judge_pair(c, ctx), c.similarity) for c in cands]
