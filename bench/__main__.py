@@ -169,10 +169,9 @@ def write_doc(outcomes: list[Outcome], total: float) -> None:
         f"- Git commit: {_git_commit()}",
         f"- Sentence vectors for the bench's own profiles (semeval, basil, gold baseline): "
         f"{CACHE_STATS['encoded']} encoded, {CACHE_STATS['reused']} reused from out/bench-cache/ (git-ignored; "
-        "`FACTDIFF_BENCH_CACHE=0` disables it). The cache changes no score, only time: with a cold cache "
-        "`python -m bench semeval` took 20 min (both backends, 60 sentences per article; the cap is now 30) "
-        "and `python -m bench basil` 11 min on this "
-        "machine under a load average of 8; timings in the speed section never use it.",
+        "`FACTDIFF_BENCH_CACHE=0` disables it). The cache changes no score, only time: "
+        "`FACTDIFF_BENCH_CACHE=0 python -m bench --no-write` ran the whole suite in 300 s here (semeval 211 s, "
+        "both backends); timings in the speed section never use it.",
         "- Sections not re-run keep their previous figures; each section's command says how to refresh it.",
         "",
     ]
