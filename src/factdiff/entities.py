@@ -16,7 +16,6 @@ on gold mentions without spaCy.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from rapidfuzz import fuzz
 
 from factdiff.data.countries import COUNTRIES
 from factdiff.doc import Document, Entity, Mention, Span
+from factdiff.text import strip_accents
 
 # ---------------------------------------------------------------------------------------------
 # normalisation and small tables
@@ -71,13 +71,9 @@ _LEADER_ROLES = _HEAD_OF_GOV | _HEAD_OF_STATE | {"foreign minister", "foreign se
 _COUNTRY_ROLE = {"name": "GPE", "capital": "GPE", "seat": "ORG", "adj": "NORP"}
 
 
-def _strip_accents(s: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
-
-
 def normalise(text: str) -> str:
     """Lowercase, accent-free, straight quotes, single spaces: the form every comparison uses."""
-    s = _strip_accents(text.translate(_QUOTES)).lower()
+    s = strip_accents(text.translate(_QUOTES)).lower()
     return re.sub(r"\s+", " ", s).strip()
 
 
@@ -431,7 +427,7 @@ def _fold(text: str) -> str:
     """Accent-free, straight-quoted, same length as ``text`` (so regex offsets stay valid)."""
     out = []
     for ch in text.translate(_QUOTES):
-        base = _strip_accents(ch)
+        base = strip_accents(ch)
         out.append(base if len(base) == 1 else ch)
     return "".join(out)
 
@@ -530,7 +526,7 @@ def extract_mentions(doc_id: str, text: str, sdoc: Any, lang: str,
         add(s, e, label)
     # title + capitalised name the model missed ("Spokesman Matan Sidi")
     for m in _TITLE_NAME_RE.finditer(text):
-        if m.group(1) and not _nat_of(_strip_accents(m.group(1))):
+        if m.group(1) and not _nat_of(strip_accents(m.group(1))):
             continue  # "president said Monday": only a nationality may stand between title and name
         if gazetteer(m.group(2)) is None:
             add(m.start(2), m.end(2), "PERSON", extend=True)

@@ -141,12 +141,10 @@ def judge_pair(cand: Candidate, ctx: JudgeContext) -> Verdict:
     if probs is not None:
         p = dict(zip(ctx.nli_labels, probs.tolist()))
         pol, agree = ctx.nli_policy, ctx.thresholds.agree
-        if not pol.raise_disagreements:
-            pass
-        elif p["contradiction"] >= pol.contradict_p and sim >= agree + 0.1:
+        if pol.raise_disagreements and p["contradiction"] >= pol.contradict_p and sim >= agree + 0.1:
             return Verdict("contradict", "other", p["contradiction"],
                            f"the NLI model reads a contradiction (p={p['contradiction']:.2f})", source="nli")
-        elif p["contradiction"] >= pol.tension_p and sim >= agree:
+        if pol.raise_disagreements and p["contradiction"] >= pol.tension_p and sim >= agree:
             return Verdict("tension", "other", p["contradiction"],
                            f"the NLI model leans to contradiction (p={p['contradiction']:.2f})", source="nli")
         if p["entailment"] >= pol.agree_p and agree - pol.agree_margin <= sim < agree:
@@ -164,10 +162,6 @@ def judge_pair(cand: Candidate, ctx: JudgeContext) -> Verdict:
     return Verdict("unrelated", "other", 1.0 - sim, f"different facts (similarity {sim:.2f})", source="embedding")
 
 
-def nli_inputs(cands: list[Candidate]) -> tuple[list[str], list[str]]:
-    return [c.a.text for c in cands], [c.b.text for c in cands]
-
-
 def nli_window(thresholds: Thresholds, policy: NliPolicy) -> tuple[float, float]:
     """The similarity range in which the NLI vote can change a verdict under ``policy``."""
     low = thresholds.agree - policy.agree_margin
@@ -183,7 +177,7 @@ def run_nli(model: Any, cands: list[Candidate], window: tuple[float, float]) -> 
     chosen = [c for c in cands if window[0] <= c.similarity < window[1]]
     if not chosen:
         return {}
-    prem, hyp = nli_inputs(chosen)
+    prem, hyp = [c.a.text for c in chosen], [c.b.text for c in chosen]
     forward = model.predict(prem, hyp)
     backward = model.predict(hyp, prem)
     labels = list(model.labels)

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from factdiff.doc import Document
+from factdiff.text import strip_accents
 
 # Feature order used by WEIGHTS; see features() for their definitions.
 FEATURES = (
@@ -103,8 +103,7 @@ _MIN_WORD = 4
 
 def fold(text: str) -> str:
     """Lowercase and strip accents so that Zelenskyy/Zélensky-style variants meet."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return strip_accents(text.lower())
 
 
 def extract_names(text: str) -> set[str]:

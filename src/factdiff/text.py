@@ -48,6 +48,11 @@ _BOUNDARY = re.compile(
 _GLUED = re.compile(r"(?<=[a-zà-ÿ]{2}[.!?])(?=[A-ZÀ-ÖØ-Þ][a-zà-ÿ])")
 
 
+def strip_accents(text: str) -> str:
+    """Drop combining marks (é -> e), so that Zélensky and Zelensky compare equal."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Character spans of sentences; line breaks always end a sentence."""
     spans: list[tuple[int, int]] = []
