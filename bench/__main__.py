@@ -37,6 +37,7 @@ class Bench:
 
 BENCHES = [
     Bench("gold", "bench.gold", "Gold annotations (seeds and examples/)"),
+    Bench("dev", "bench.dev", "Real multi-outlet cases (../shared/gold/dev)"),
     Bench("semeval", "bench.semeval", "Article similarity: SemEval-2022 Task 8"),
     Bench("basil", "bench.basil", "Article similarity: BASIL same-event retrieval"),
     Bench("nli", "bench.nli_eval", "NLI accuracy", external=True),
@@ -44,6 +45,7 @@ BENCHES = [
     Bench("speed", "bench.speed", "Speed and memory"),
     Bench("embedders", "bench.embedders", "Embedding backends on the gold files", external=True),
     Bench("alarms", "bench.alarms", "Flags on same-event reports"),
+    Bench("stories", "bench.stories", "Story clustering of article streams"),
 ]
 
 

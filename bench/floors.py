@@ -48,3 +48,18 @@ def describe(rule: Rule) -> str:
     """The floor as a table cell."""
     kind, n = rule
     return {"min_ok": f">= {n}", "all": "all", "max_miss": f"<= {n} miss"}[kind]
+
+
+# Real dev cases (../shared/gold/dev), micro-averaged over the cases: regression floors at what the
+# pipeline reaches now (bench/dev.py checks them in CI), and the goals of issue 8 beside them.
+DEV_FLOORS: dict[str, Rule] = {
+    "conflicts": ("min_ok", 0),
+    "tensions": ("min_ok", 0),
+    "agreements": ("min_ok", 0),
+    "unique": ("min_ok", 0),
+    "entities_same": ("min_ok", 0),
+}
+DEV_GOALS: dict[str, str] = {
+    "conflicts": ">= 0.60", "contradiction_precision": ">= 0.75", "agreements": ">= 0.70",
+    "tensions": ">= 0.30", "entities_same": ">= 0.70", "unique": ">= 0.75",
+}

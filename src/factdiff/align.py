@@ -132,9 +132,10 @@ def candidates(
     return out, total
 
 
-def structured_partners(cands: list[Candidate], cues: dict[str, ClaimCues], context: dict[str, np.ndarray],
+def structured_partners(cands: list[Candidate], cues: dict[str, ClaimCues], context: dict[str, np.ndarray] | None,
                         thresholds: Thresholds,
-                        places: dict[str, frozenset[str]] | None = None) -> set[tuple[str, str, str]]:
+                        places: dict[str, frozenset[str]] | None = None,
+                        measured: bool = False) -> set[tuple[str, str, str]]:
     """(claim, claim, kind) triples whose numbers, dates, places or polarity may be compared:
     mutual best matches among the claims that can be compared that way.
 
@@ -145,7 +146,7 @@ def structured_partners(cands: list[Candidate], cues: dict[str, ClaimCues], cont
     ("lasted six months") is not weighed against a delay ("a day after")."""
     def keys(c: Claim) -> set[tuple[str, str]]:  # (kind, dimension) a claim can be compared on
         cc = cues[c.id]
-        out = {("quantity", f"{q.dimension}:{q.unit}") for q in cc.quantities}
+        out = {("quantity", ":".join(q.key() if measured else q.key()[:2])) for q in cc.quantities}
         if not cc.dates.empty():
             out.add(("date", ""))
         if places and places.get(c.id):
@@ -154,12 +155,18 @@ def structured_partners(cands: list[Candidate], cues: dict[str, ClaimCues], cont
         return out
 
     def score(cand: Candidate, kind: str) -> float | None:
-        if kind in ("quantity", "date"):
+        if kind in ("quantity", "date") and context is not None:
             if cand.a.id not in context or cand.b.id not in context:
                 return None
             sim = float(context[cand.a.id] @ context[cand.b.id])
             return sim if sim >= thresholds.context else None
-        return cand.similarity if cand.similarity >= thresholds.related else None
+        # a figure that says what it measures ("231 dead") is compared with the other article's
+        # figure for the same thing whatever the wording around it: a lower floor
+        floor = thresholds.structured if kind == "quantity" and not key_open(cand) else thresholds.related
+        return cand.similarity if cand.similarity >= floor else None
+
+    def key_open(cand: Candidate) -> bool:
+        return not any(q.measured for q in cues[cand.a.id].quantities)
 
     best: dict[tuple[str, str, tuple[str, str]], tuple[float, str]] = {}
     scored: list[tuple[Candidate, tuple[str, str]]] = []
@@ -189,3 +196,39 @@ def mutual_best(cands: list[Candidate]) -> set[tuple[str, str]]:
                 best[key] = (c.similarity, other.id)
     return {(c.a.id, c.b.id) for c in cands
             if best[(c.a.id, c.b.doc)][1] == c.b.id and best[(c.b.id, c.a.doc)][1] == c.a.id}
+
+
+def candidates_by_probability(claims: dict[str, list[Claim]], probs: dict[tuple[str, str], np.ndarray],
+                              cues: dict[str, ClaimCues], candidate_p: float, top_k: int,
+                              exhaustive: bool = False, cos: dict[tuple[str, str], np.ndarray] | None = None,
+                              structured_cos: float = 1.0) -> tuple[list[Candidate], int]:
+    """Candidate pairs from the same-fact probabilities: each claim's ``top_k`` counterparts per
+    article above ``candidate_p``, plus pairs that structured cues single out (two figures of the
+    same kind, a verb affirmed in one and negated in the other) above half of it."""
+    out: list[Candidate] = []
+    total = 0
+    for (da, db), p in probs.items():
+        ca, cb = claims[da], claims[db]
+        total += p.size
+        if exhaustive:
+            out.extend(Candidate(ca[i], cb[j], float(p[i, j]), "exhaustive")
+                       for i in range(len(ca)) for j in range(len(cb)))
+            continue
+        chosen: dict[tuple[int, int], str] = {}
+        best_b = np.argsort(-p, axis=1)[:, :min(top_k, len(cb))]
+        best_a = np.argsort(-p, axis=0)[:min(top_k, len(ca)), :]
+        for i in range(len(ca)):
+            for j in best_b[i]:
+                if p[i, j] >= candidate_p:
+                    chosen[(i, int(j))] = "similar"
+        for j in range(len(cb)):
+            for i in best_a[:, j]:
+                if p[i, j] >= candidate_p:
+                    chosen[(int(i), j)] = "similar"
+        for i, a in enumerate(ca):
+            for j, b in enumerate(cb):
+                close = p[i, j] >= candidate_p / 2 or (cos is not None and cos[(da, db)][i, j] >= structured_cos)
+                if (i, j) not in chosen and close and cues[a.id].comparable(cues[b.id]):
+                    chosen[(i, j)] = "structured"
+        out.extend(Candidate(ca[i], cb[j], float(p[i, j]), why) for (i, j), why in sorted(chosen.items()))
+    return out, total

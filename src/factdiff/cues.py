@@ -48,8 +48,7 @@ class ClaimCues:
 
     def comparable(self, other: ClaimCues) -> bool:
         """True when a structured check could say something about this pair."""
-        dims = {(q.dimension, q.unit) for q in self.quantities}
-        if dims & {(q.dimension, q.unit) for q in other.quantities}:
+        if {q.key()[:2] for q in self.quantities} & {q.key()[:2] for q in other.quantities}:
             return True
         if (self.negated & other.affirmed) or (other.negated & self.affirmed):
             return True
@@ -155,7 +154,7 @@ def read_cues(text: str, language: str = "und") -> ClaimCues:
             scope.append((w, tuple(after)))
     return ClaimCues(
         quantities=tuple(extract_quantities(text, language)),
-        dates=extract_dates(text),
+        dates=extract_dates(text, language),
         negated=frozenset(negated),
         affirmed=frozenset(affirmed - negated),
         scope=tuple(scope),

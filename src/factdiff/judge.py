@@ -17,6 +17,7 @@ import numpy as np
 from .align import Candidate, Thresholds
 from .cues import ClaimCues, stem
 from .doc import Claim, Verdict
+from .places import relation as place_relation
 from .quantities import compare_dates, compare_quantities
 
 RoleCheck = Callable[[Claim, Claim], "Verdict | None"]
@@ -56,11 +57,13 @@ def quantity_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict
     found = compare_quantities(list(ctx.cues[a.id].quantities), list(ctx.cues[b.id].quantities))
     if found and found[0] == "contradict":
         return Verdict("contradict", "quantity", 0.9, found[1], source="quantity")
+    if found and found[0] == "tension":
+        return Verdict("tension", "quantity", 0.6, found[1], source="quantity")
     return None
 
 
 def date_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
-    if sim < ctx.thresholds.agree or (a.id, b.id, "date") not in ctx.partners or (a.id, b.id) not in ctx.closest:
+    if (a.id, b.id, "date") not in ctx.partners:
         return None
     ca, cb = ctx.cues[a.id], ctx.cues[b.id]
     preds_a, preds_b = ca.negated | ca.affirmed, cb.negated | cb.affirmed
@@ -82,6 +85,11 @@ def place_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | 
     if not pa or not pb or pa & pb or sim < ctx.thresholds.agree or (a.id, b.id) not in ctx.closest:
         return None
     name = ctx.place_names
+    # a city and the region or country that holds it are not two places; an unknown pair proves nothing
+    for x in pa:
+        for y in pb:
+            if place_relation(name.get(x, x), name.get(y, y)) != "disjoint":
+                return None
     return Verdict("contradict", "place", 0.7,
                    f"different places: {'/'.join(sorted(name.get(x, x) for x in pa))} vs "
                    f"{'/'.join(sorted(name.get(x, x) for x in pb))}", source="place")
@@ -152,14 +160,17 @@ def judge_pair(cand: Candidate, ctx: JudgeContext) -> Verdict:
                            f"the NLI model reads the same fact (p={p['entailment']:.2f}, similarity {sim:.2f})",
                            source="nli")
     found = compare_quantities(list(ctx.cues[a.id].quantities), list(ctx.cues[b.id].quantities))
+    if found and found[0] != "agree" and (a.id, b.id, "quantity") not in ctx.partners:
+        # the same kind of figure with other values, in claims not paired on that figure: two facts
+        return Verdict("unrelated", "other", 1.0 - sim, f"different figures ({found[1]})", source="quantity")
     if sim >= ctx.thresholds.agree:
-        why = f"same fact (similarity {sim:.2f})" + (f"; {found[1]}" if found else "")
+        why = f"same fact (p={sim:.2f})" + (f"; {found[1]}" if found else "")
         return Verdict("agree", "paraphrase", min(0.99, sim), why, source="embedding")
     if found and found[0] == "agree" and sim >= ctx.thresholds.related + 0.1:
         # the same number for the same kind of thing, in claims that are already close
-        return Verdict("agree", "quantity", sim, f"same numbers ({found[1]}), similarity {sim:.2f}",
+        return Verdict("agree", "quantity", sim, f"same numbers ({found[1]}), p={sim:.2f}",
                        source="quantity")
-    return Verdict("unrelated", "other", 1.0 - sim, f"different facts (similarity {sim:.2f})", source="embedding")
+    return Verdict("unrelated", "other", 1.0 - sim, f"different facts (p={sim:.2f})", source="embedding")
 
 
 def nli_window(thresholds: Thresholds, policy: NliPolicy) -> tuple[float, float]:

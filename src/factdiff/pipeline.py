@@ -8,6 +8,7 @@ a second ``compare`` in the same process is fast.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import logging
 import re
@@ -19,15 +20,18 @@ from typing import Any
 import numpy as np
 
 from . import claims as claims_mod
+from . import samefact
 from . import similarity as sim_mod
 from . import text as text_mod
-from .align import THRESHOLDS, Candidate, candidates, mutual_best, structured_partners
+from .align import THRESHOLDS, Candidate, Thresholds, candidates_by_probability, mutual_best, structured_partners
+from .config import DEFAULT, Config
 from .cues import ClaimCues, polarity_from_parse, read_cues
 from .doc import Claim, Document, Relation, Sentence
-from .embed import DEFAULT_BACKEND, get_embedder
+from .embed import DEFAULT_BACKEND, EmbeddingError, get_embedder
 from .ingest import MAX_BYTES, InputError, read_inputs
 from .judge import JudgeContext, judge_pair, nli_window, run_nli
 from .report import Report, group_facts, select_relations, unique_claims
+from .samefact import SameFactModel
 
 log = logging.getLogger("factdiff")
 Progress = Callable[[str], None]
@@ -43,6 +47,8 @@ def compare(
     fetch: bool = False,
     max_bytes: int = MAX_BYTES,
     progress: Progress | None = None,
+    config: Config | None = None,
+    samefact_model: SameFactModel | None = None,
 ) -> Report:
     """Cross-check two or more articles about one event.
 
@@ -66,50 +72,26 @@ def compare(
         raise InputError(f"compare needs at least two articles; got {len(docs)}")
     lap("ingest")
 
-    step("splitting sentences and claims")
-    sentences: dict[str, list[Sentence]] = {}
-    claims: dict[str, list[Claim]] = {}
-    for doc in docs:
-        if doc.language in ("", "und"):
-            doc.language = text_mod.detect_language(doc.text)
-        sentences[doc.id] = text_mod.mark_duplicates(text_mod.sentences(doc))
-        claims[doc.id] = claims_mod.document_claims(doc, sentences[doc.id])
-    if not any(claims.values()):
-        raise InputError("no sentences found in the articles")
-    cues: dict[str, ClaimCues] = {c.id: read_cues(c.text, c.language) for cs in claims.values() for c in cs}
-    lap("text")
-
-    step(f"embedding claims ({backend})")
-    embedder = get_embedder(backend)
-    texts = [c.text for cs in claims.values() for c in cs]
-    raw_all = embedder.encode(texts)
-    vectors: dict[str, np.ndarray] = {}
-    sentence_vectors: dict[str, dict[int, np.ndarray]] = {}
-    at = 0
-    for d, cs in claims.items():
-        raw = raw_all[at:at + len(cs)]
-        at += len(cs)
-        sentence_vectors[d] = _sentence_vectors(raw, cs)
-        vectors[d] = _claim_vectors(raw, cs, sentence_vectors[d], sentences[d]) if cs else \
-            np.zeros((0, embedder.dim), np.float32)
-    lap("embed")
-
-    step("finding entities")
-    annotation = _annotate(docs) if entities else None
-    if annotation is not None:
-        _polarity_from_parse(claims, cues, annotation)
-    lap("entities")
+    prep = prepare(docs, backend=backend, entities=entities, step=step, lap=lap)
+    claims, cues, annotation, sentences = prep.claims, prep.cues, prep.annotation, prep.sentences
+    vectors, embedder = prep.vectors, prep.embedder
 
     step("aligning claims")
-    thresholds = THRESHOLDS[embedder.name]
-    cands, all_pairs = candidates(claims, vectors, cues, thresholds, exhaustive=exhaustive)
+    cfg = config or DEFAULT
+    sf_model = samefact_model or samefact.load_model()
+    probs = {k: sf_model.probability(t) for k, t in pair_tensors(prep).items()}
+    cosine = THRESHOLDS[embedder.name]
+    cos = {k: prep.vectors[k[0]] @ prep.vectors[k[1]].T for k in probs}
+    cands, all_pairs = candidates_by_probability(claims, probs, cues, cfg.candidate_p, cfg.top_k, exhaustive,
+                                                 cos=cos, structured_cos=cosine.structured)
+    thresholds = Thresholds(candidate=cfg.candidate_p, structured=cfg.candidate_p / 2, related=cfg.related_p,
+                            agree=cfg.agree_p, context=0.0)
     lap("align")
 
     step(f"judging {len(cands)} candidate pairs")
     places, place_names = _places(docs, claims, annotation)
     ctx = JudgeContext(cues=cues, thresholds=thresholds, roles=_role_checker(annotation),
-                       partners=structured_partners(cands, cues, _context_vectors(cands, cues, sentence_vectors),
-                                                    thresholds, places=places),
+                       partners=_partners(cands, cues, prep, thresholds, cosine, places),
                        closest=mutual_best(cands), places=places, place_names=place_names)
     nli_used = False
     if nli:
@@ -144,11 +126,111 @@ def compare(
         "timings_s": timings,
     }
     report.options = {"backend": embedder.name, "nli": nli_used, "entities": annotation is not None,
-                      "exhaustive": exhaustive}
+                      "exhaustive": exhaustive, "config": cfg.to_json(),
+                      "samefact_model": {"fitted_on": sf_model.meta.get("fitted_on"),
+                                         "command": sf_model.meta.get("command")}}
     return report
 
 
+@dataclasses.dataclass
+class Prepared:
+    """Everything read from each article before articles are compared."""
+
+    docs: list[Document]
+    sentences: dict[str, list[Sentence]]
+    claims: dict[str, list[Claim]]
+    cues: dict[str, ClaimCues]
+    embedder: Any
+    raw: dict[str, np.ndarray]  # one vector per claim, as encoded
+    vectors: dict[str, np.ndarray]  # claim vectors with some of their sentence
+    sentence_vectors: dict[str, dict[int, np.ndarray]]
+    e5: dict[str, np.ndarray] | None
+    annotation: Any
+
+    @functools.cached_property
+    def claim_index(self) -> dict[str, int]:
+        return {c.id: k for cs in self.claims.values() for k, c in enumerate(cs)}
+
+
+def prepare(docs: list[Document], *, backend: str = DEFAULT_BACKEND, entities: bool = True,
+            step: Progress | None = None, lap: Callable[[str], None] | None = None) -> Prepared:
+    """Sentences, claims, cues, embeddings and entities of each article."""
+    step = step or (lambda _msg: None)
+    lap = lap or (lambda _name: None)
+    step("splitting sentences and claims")
+    sentences: dict[str, list[Sentence]] = {}
+    claims: dict[str, list[Claim]] = {}
+    for doc in docs:
+        if doc.language in ("", "und"):
+            doc.language = text_mod.detect_language(doc.text)
+        sentences[doc.id] = text_mod.mark_duplicates(text_mod.sentences(doc))
+        claims[doc.id] = claims_mod.document_claims(doc, sentences[doc.id])
+    if not any(claims.values()):
+        raise InputError("no sentences found in the articles")
+    cues: dict[str, ClaimCues] = {c.id: read_cues(c.text, c.language) for cs in claims.values() for c in cs}
+    lap("text")
+
+    step(f"embedding claims ({backend})")
+    embedder = get_embedder(backend)
+    texts = [c.text for cs in claims.values() for c in cs]
+    raw_all = embedder.encode(texts)
+    raw: dict[str, np.ndarray] = {}
+    vectors: dict[str, np.ndarray] = {}
+    sentence_vectors: dict[str, dict[int, np.ndarray]] = {}
+    at = 0
+    for d, cs in claims.items():
+        raw[d] = raw_all[at:at + len(cs)]
+        at += len(cs)
+        sentence_vectors[d] = _sentence_vectors(raw[d], cs)
+        vectors[d] = _claim_vectors(raw[d], cs, sentence_vectors[d], sentences[d]) if cs else \
+            np.zeros((0, embedder.dim), np.float32)
+    e5 = _second_encoder(claims, texts, backend)
+    lap("embed")
+
+    step("finding entities")
+    annotation = _annotate(docs) if entities else None
+    if annotation is not None:
+        _polarity_from_parse(claims, cues, annotation)
+    lap("entities")
+    return Prepared(docs, sentences, claims, cues, embedder, raw, vectors, sentence_vectors, e5, annotation)
+
+
+def _second_encoder(claims: dict[str, list[Claim]], texts: list[str], backend: str) -> dict[str, np.ndarray] | None:
+    """Claim vectors from the other multilingual encoder, for the same-fact model (None where it
+    cannot load: the model then reads the first encoder's cosine twice)."""
+    other = "e5" if backend == "use" else "use"
+    try:
+        vecs = get_embedder(other).encode(texts)
+    except EmbeddingError as exc:
+        log.info("second encoder unavailable: %s", exc)
+        return None
+    out: dict[str, np.ndarray] = {}
+    at = 0
+    for d, cs in claims.items():
+        out[d] = vecs[at:at + len(cs)]
+        at += len(cs)
+    return out
+
+
 CONTEXT_WEIGHT = 0.5  # how much of its sentence a split-off claim carries into its vector
+
+
+def _partners(cands: list[Candidate], cues: dict[str, ClaimCues], prep: Prepared, thresholds: Thresholds,
+              cosine: Thresholds, places: dict[str, frozenset[str]]) -> set[tuple[str, str, str]]:
+    """Pairs whose figures, dates, places and polarity may be compared: mutual best by same-fact
+    probability among claims that measure the same thing, and (for figures and dates) mutual best
+    by the cosine of the sentences read with the one before, above ``cosine.context``: "the two
+    leaders spoke for an hour" after a dinner elsewhere is then not weighed against "the meeting
+    lasted two and a half hours"."""
+    by_probability = structured_partners(cands, cues, None, thresholds, places=places, measured=True)
+    context = _context_vectors(cands, cues, prep.sentence_vectors)
+    by_cosine = [dataclasses.replace(c, similarity=float(prep.vectors[c.a.doc][_index(prep, c.a)]
+                                                         @ prep.vectors[c.b.doc][_index(prep, c.b)])) for c in cands]
+    return by_probability | structured_partners(by_cosine, cues, context, cosine, places=places)
+
+
+def _index(prep: Prepared, claim: Claim) -> int:
+    return prep.claim_index[claim.id]
 
 
 def _polarity_from_parse(claims: dict[str, list[Claim]], cues: dict[str, ClaimCues], annotation: Any) -> None:
@@ -286,3 +368,20 @@ def _same_text(docs: list[Document], a: str, b: str) -> bool:
 
 
 __all__ = ["compare", "Candidate"]
+
+
+def pair_tensors(prep: Prepared) -> dict[tuple[str, str], np.ndarray]:
+    """Same-fact features (factdiff.samefact.FEATURES) of every claim pair, per pair of articles."""
+    from . import samefact
+
+    ids = [d.id for d in prep.docs]
+    sketches = {d: samefact.sketch(prep.claims[d]) for d in ids}
+    idf = samefact.story_idf(list(sketches.values()))
+    out: dict[tuple[str, str], np.ndarray] = {}
+    for da, db in itertools.combinations(ids, 2):
+        if not prep.claims[da] or not prep.claims[db]:
+            continue
+        e5 = (prep.e5[da], prep.e5[db]) if prep.e5 is not None else None
+        out[(da, db)] = samefact.features(prep.claims[da], prep.claims[db], sketches[da], sketches[db],
+                                          (prep.raw[da], prep.raw[db]), e5, idf)
+    return out

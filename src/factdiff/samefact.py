@@ -1,0 +1,180 @@
+"""The "same fact" decision: a calibrated pair model over cheap, language-independent features.
+
+For two articles, every claim pair gets a feature vector: cosine of two multilingual encoders,
+the cosine's *margin* over each claim's nearest neighbours (bitext mining's trick: a pair that
+stands out from both claims' other candidates is a translation or paraphrase, whatever the raw
+cosine's scale in that language pair), ranks, shared numbers, shared names (fuzzy, accent- and
+case-blind, so that "Poutine" meets "Putin"), story-IDF word overlap, and where the claims sit in
+their articles. A logistic model (weights in ``models/samefact.json``, fitted by
+``training/fit_samefact.py`` with cross-validation grouped by case) turns them into the
+probability that both claims report the same fact, agreeing or not.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from .doc import Claim
+from .text import strip_accents
+
+FEATURES = (
+    "cos_use", "cos_e5", "margin_use", "margin_e5", "top_use", "top_e5", "mutual", "lexical",
+    "names", "names_only_one", "numbers", "numbers_clash", "position", "length", "same_language", "bias",
+)
+MARGIN_K = 3  # neighbours averaged for the margin
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_NAME = re.compile(r"(?<![\w])[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+@dataclass(frozen=True)
+class ClaimSketch:
+    """What the pair features read of one claim, computed once."""
+
+    numbers: frozenset[str]
+    names: frozenset[str]
+    words: frozenset[str]
+    position: float  # 0 = first claim of the article, 1 = last
+    length: int
+
+
+def _name_key(token: str) -> str:
+    """Names compared by their first five letters without accents: inflections and exonyms meet
+    ("Putins" / "Putin", "Ronaldos" / "Ronaldo", "Moskau" / "Moscou" do not, which is safe)."""
+    return strip_accents(token.lower())[:5]
+
+
+def _number_key(token: str) -> str:
+    digits = re.sub(r"[.,](?=\d{3}\b)", "", token)  # 11.000 / 11,000 -> 11000
+    return digits.replace(",", ".").rstrip("0").rstrip(".") if "." in digits or "," in digits else digits
+
+
+def sketch(claims: list[Claim]) -> list[ClaimSketch]:
+    n = max(len(claims) - 1, 1)
+    out = []
+    for k, c in enumerate(claims):
+        text = c.text
+        starts = {m.start() for m in re.finditer(r"(?:^|[.!?:;]\s+|[\"“«(]\s*)\S", text)}
+        names = {_name_key(m.group()) for m in _NAME.finditer(text) if m.start() not in starts or len(m.group()) > 3}
+        out.append(ClaimSketch(
+            numbers=frozenset(_number_key(m.group()) for m in _NUMBER.finditer(text)),
+            names=frozenset(x for x in names if len(x) >= 3),
+            words=frozenset(strip_accents(w.lower())[:6] for w in _WORD.findall(text)),
+            position=k / n,
+            length=len(text),
+        ))
+    return out
+
+
+def _idf(sketches: list[list[ClaimSketch]], attr: str) -> dict[str, float]:
+    counts: dict[str, int] = {}
+    total = 0
+    for doc in sketches:
+        for s in doc:
+            total += 1
+            for x in getattr(s, attr):
+                counts[x] = counts.get(x, 0) + 1
+    return {x: math.log((total + 1) / (k + 0.5)) for x, k in counts.items()}
+
+
+def _margin(cos: np.ndarray) -> np.ndarray:
+    """cos(a, b) over the mean of each side's k best cosines (ratio margin, Artetxe & Schwenk 2019)."""
+    k_a, k_b = min(MARGIN_K, cos.shape[1]), min(MARGIN_K, cos.shape[0])
+    top_a = -np.sort(-cos, axis=1)[:, :k_a].mean(axis=1)
+    top_b = -np.sort(-cos, axis=0)[:k_b, :].mean(axis=0)
+    denom = (top_a[:, None] + top_b[None, :]) / 2
+    return cos / np.maximum(denom, 1e-3)
+
+
+def _top(cos: np.ndarray) -> np.ndarray:
+    """1 where b is a's best match or a is b's best match, 0.5 where second, else 0."""
+    rank_a = (cos[:, :, None] < cos[:, None, :]).sum(axis=2) if cos.shape[1] <= 400 else \
+        np.argsort(np.argsort(-cos, axis=1), axis=1)
+    rank_b = (cos.T[:, :, None] < cos.T[:, None, :]).sum(axis=2).T if cos.shape[0] <= 400 else \
+        np.argsort(np.argsort(-cos, axis=0), axis=0)
+    best = np.minimum(rank_a, rank_b)
+    return np.where(best == 0, 1.0, np.where(best == 1, 0.5, 0.0))
+
+
+def _overlap(a: frozenset[str], b: frozenset[str], idf: dict[str, float]) -> float:
+    shared = a & b
+    if not shared:
+        return 0.0
+    return 2 * sum(idf.get(x, 1.0) for x in shared) / (sum(idf.get(x, 1.0) for x in a) +
+                                                        sum(idf.get(x, 1.0) for x in b))
+
+
+def features(ca: list[Claim], cb: list[Claim], sa: list[ClaimSketch], sb: list[ClaimSketch],
+             use: tuple[np.ndarray, np.ndarray], e5: tuple[np.ndarray, np.ndarray] | None,
+             idf: dict[str, dict[str, float]]) -> np.ndarray:
+    """(len(ca), len(cb), len(FEATURES)) feature tensor for one pair of articles."""
+    cu = use[0] @ use[1].T
+    ce = e5[0] @ e5[1].T if e5 is not None else cu
+    out = np.zeros((len(ca), len(cb), len(FEATURES)), dtype=np.float32)
+    col = {name: k for k, name in enumerate(FEATURES)}
+    out[..., col["cos_use"]] = cu
+    out[..., col["cos_e5"]] = ce
+    out[..., col["margin_use"]] = _margin(cu)
+    out[..., col["margin_e5"]] = _margin(ce)
+    out[..., col["top_use"]] = _top(cu)
+    out[..., col["top_e5"]] = _top(ce)
+    both = cu + ce
+    out[..., col["mutual"]] = (both == both.max(axis=1, keepdims=True)) & (both == both.max(axis=0, keepdims=True))
+    same_lang = float(bool(ca and cb and ca[0].language == cb[0].language))
+    for i, x in enumerate(sa):
+        for j, y in enumerate(sb):
+            f = out[i, j]
+            f[col["lexical"]] = _overlap(x.words, y.words, idf["words"])
+            f[col["names"]] = _overlap(x.names, y.names, idf["names"])
+            f[col["names_only_one"]] = float(bool(x.names) != bool(y.names))
+            f[col["numbers"]] = float(len(x.numbers & y.numbers) > 0)
+            f[col["numbers_clash"]] = float(bool(x.numbers) and bool(y.numbers) and not x.numbers & y.numbers)
+            f[col["position"]] = abs(x.position - y.position)
+            f[col["length"]] = abs(math.log((x.length + 20) / (y.length + 20)))
+    out[..., col["same_language"]] = same_lang
+    out[..., col["bias"]] = 1.0
+    return out
+
+
+def story_idf(sketches: list[list[ClaimSketch]]) -> dict[str, dict[str, float]]:
+    return {attr: _idf(sketches, attr) for attr in ("words", "names")}
+
+
+@dataclass(frozen=True)
+class SameFactModel:
+    weights: np.ndarray  # one per feature, ``bias`` included
+    mean: np.ndarray
+    scale: np.ndarray
+    meta: dict[str, Any]
+
+    def probability(self, feats: np.ndarray) -> np.ndarray:
+        z = ((feats - self.mean) / self.scale) @ self.weights
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"features": list(FEATURES), "weights": self.weights.round(6).tolist(),
+                "mean": self.mean.round(6).tolist(), "scale": self.scale.round(6).tolist(), "meta": self.meta}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SameFactModel:
+        if list(data["features"]) != list(FEATURES):
+            raise ValueError("the same-fact model was fitted on other features; refit it "
+                             "(python training/fit_samefact.py)")
+        return cls(np.asarray(data["weights"], np.float64), np.asarray(data["mean"], np.float64),
+                   np.asarray(data["scale"], np.float64), dict(data.get("meta", {})))
+
+
+@functools.cache
+def load_model() -> SameFactModel:
+    """The shipped model (models/samefact.json), loaded once per process."""
+    text = resources.files("factdiff").joinpath("models/samefact.json").read_text(encoding="utf-8")
+    return SameFactModel.from_json(json.loads(text))
