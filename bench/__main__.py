@@ -175,6 +175,9 @@ def write_doc(outcomes: list[Outcome], total: float) -> None:
         "`FACTDIFF_BENCH_CACHE=0 python -m bench --no-write` ran the whole suite in 300 s here (semeval 211 s, "
         "both backends); timings in the speed section never use it.",
         "- Sections not re-run keep their previous figures; each section's command says how to refresh it.",
+        "- Hand-judged precision of printed verdicts (issue 8): [EVALUATION-handjudged.md](EVALUATION-handjudged.md), "
+        "`python bench/handjudge.py`; entity variants on the dev cases: `python bench/entities_dev.py`; figures "
+        "read on the dev gold items: `python bench/quantities_dev.py`.",
         "",
     ]
     body = [sections[b.name] for b in BENCHES if b.name in sections]

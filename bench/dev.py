@@ -69,7 +69,7 @@ def out_of_fold_reports(cases: list[Case], **options: Any) -> dict[str, dict[str
     for case in cases:
         x = np.concatenate([rows[c.name][0] for c in cases if c.name != case.name])
         y = np.concatenate([rows[c.name][1] for c in cases if c.name != case.name])
-        model = fit(x, y)
+        model = fit(x, y)  # the default config's encoders ("use")
         out[case.name] = dict(compare([str(p) for p in case.paths], samefact_model=model, **options).to_json())
     return out
 

@@ -61,7 +61,7 @@ def test_python_api_accepts_documents():
     b = Document("y", "y.txt", "The bridge reopened on Monday after five weeks of repairs.")
     report = factdiff.compare([a, b])
     assert [r.verdict.kind for r in report.contradictions] == ["quantity"]
-    assert "three weeks vs five weeks" in report.contradictions[0].verdict.explanation
+    assert "21 d vs 35 d: duration" in report.contradictions[0].verdict.explanation
 
 
 def test_readme_sample_is_current(example_report):

@@ -1,6 +1,8 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from factdiff.quantities import compare_dates, compare_quantities, extract_dates, extract_quantities
+from factdiff.quantities import compare_dates, compare_quantities, compare_quantity, extract_dates, extract_quantities
 
 
 def q(text):
@@ -24,7 +26,8 @@ def test_durations(text, hours):
 def test_hedged_durations_agree_and_exact_ones_contradict():
     assert compare_quantities(q("about three hours"), q("nearly three hours"))[0] == "agree"
     assert compare_quantities(q("for three hours"), q("lasted two and a half hours"))[0] == "contradict"
-    assert compare_quantities(q("more than two hours"), q("three hours"))[0] == "agree"
+    # "more than two hours" vs "three hours": compatible but not the same figure (issue 8: tension)
+    assert compare_quantities(q("more than two hours"), q("three hours"))[0] == "tension"
     assert compare_quantities(q("within three hours"), q("about five hours"))[0] == "contradict"
 
 
@@ -54,7 +57,9 @@ def test_dates_weekdays_and_times():
 def test_dates_and_slashes_are_not_counts():
     assert q("families of those killed in the Sept. 11 attacks") == []
     assert extract_quantities("the 9/11 victims") == []
-    assert extract_quantities("Fifteen of the 19 Sept. 11 hijackers", "en")[0].low == 19
+    # "Sept. 11" is a date; "Fifteen of the 19" is a partitive: both figures count the same thing
+    found = extract_quantities("Fifteen of the 19 Sept. 11 hijackers", "en")
+    assert [x.value for x in found] == [15, 19] and found[0].measured == found[1].measured
     assert extract_quantities("sept blessés", "fr")[0].low == 7
     assert all(x.low < 100 for x in extract_quantities("it cost 50 cents", "en"))  # "cent" is not a hundred
 
@@ -64,3 +69,88 @@ def test_when_something_was_said_is_not_when_it_happened():
     assert not extract_dates("On Saturday, the president told reporters he was pleased.").weekdays
     assert extract_dates("The troops will leave on Thursday, officials said.").weekdays == {3}
     assert not extract_dates("President Brandt on Saturday said he was pleased.").weekdays
+
+
+# ----- comparisons: verdict and explanation (issue 8) -----
+
+def qs(text, lang="en"):
+    return extract_quantities(text, lang)
+
+
+@pytest.mark.parametrize("a, la, b, lb, expected", [
+    ("At least 231 people died.", "en", "The death toll stands at 245.", "en",
+     ("tension", "at least 231 vs 245: dead")),
+    ("At least 231 people died.", "en", "231 people died.", "en", ("agree", "at least 231 vs 231: dead")),
+    ("More than 100 people were hospitalised.", "en", "120 people remained hospitalised.", "en",
+     ("tension", "more than 100 vs 120: hospitalised")),
+    ("The storm left 84 dead.", "en", "86 people were killed by the storm.", "en", ("contradict", "84 vs 86: dead")),
+    ("Mindestens 84 Menschen starben.", "de", "84 people died.", "en", ("agree", "at least 84 vs 84: dead")),
+    ("Hubo cinco muertos.", "es", "Ci sono stati sette morti.", "it", ("contradict", "5 vs 7: dead")),
+    ("The talks lasted about 2.5 hours.", "en", "The talks lasted well over three hours.", "en",
+     ("contradict", "about 2.5 h vs more than 3 h: duration (meeting)")),
+    ("The first round lasted almost two hours.", "en", "Die erste Runde habe 93 Minuten gedauert.", "de",
+     ("contradict", "almost 2 h vs 93 min: duration")),
+    ("The wreck lies 11 miles offshore.", "en", "Das Wrack liegt 17,7 Kilometer vor der Küste.", "de",
+     ("agree", "17.7028 km vs 17.7 km: distance")),
+    ("The club paid 105 million euros.", "en", "O clube pagou 100 milhões de euros.", "pt",
+     ("contradict", "105 million EUR vs 100 million EUR: money")),
+    # "people" against a kind of people: never more than a tension
+    ("About 107,000 people marched.", "en", "100mila manifestanti hanno sfilato.", "it",
+     ("tension", "about 107000 vs 100000: people")),
+    ("About 100,000 people marched.", "en", "100mila manifestanti hanno sfilato.", "it",
+     ("agree", "about 100000 vs 100000: people")),
+])
+def test_comparisons_give_verdict_and_explanation(a, la, b, lb, expected):
+    assert compare_quantities(qs(a, la), qs(b, lb)) == expected
+
+
+def test_partitive_figures_are_compared_thing_by_thing():
+    a = qs("41 of the 78 passengers died.")
+    b = qs("78 passengers were on board and 40 died.")
+    assert compare_quantities(a, b) == ("contradict", "41 vs 40: dead")
+    assert compare_quantity(a[1], b[0]) == ("agree", "78 vs 78: passengers")
+
+
+def test_different_things_are_not_compared():
+    assert compare_quantities(qs("Five people died."), qs("Five people were injured.")) is None
+    assert compare_quantities(qs("The first round took 35 percent."), qs("The fine was 35 euros.")) is None
+    assert compare_quantity(qs("12 seats")[0], qs("12 votes")[0]) is None
+
+
+def test_clock_times_and_years_compare():
+    assert compare_dates(extract_dates("at 5.40pm", "en"), extract_dates("um 17:40 Uhr", "de")) is None
+    assert compare_dates(extract_dates("at 5.40pm", "en"), extract_dates("à 18h40", "fr")) == (
+        "contradict", "time", "17:40 vs 18:40")
+    assert compare_dates(extract_dates("at 17:40 GMT", "en"), extract_dates("at 19:40", "en")) is None
+    assert compare_dates(extract_dates("He joined in 2008.", "en"), extract_dates("Er kam 2009.", "de")) == (
+        "contradict", "date", "2008 vs 2009")
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=150, deadline=None)
+def test_readers_never_raise(text):
+    for lang in ("en", "de", "tr", "und"):
+        extract_quantities(text, lang)
+        extract_dates(text, lang)
+
+
+def test_a_count_is_not_a_year_and_a_year_is_not_a_count():
+    assert extract_dates("The hall had room for 2000 people.", "en").years == set()
+    assert [(q.value, q.measured) for q in qs("The hall had room for 2000 people.")] == [(2000, "people")]
+    assert qs("The 2018 meeting went well.") == []
+    assert extract_dates("The 2018 meeting went well.", "en").years == {2018}
+
+
+def test_a_change_is_not_a_level():
+    lost = qs("The party lost 11 seats.")
+    assert [q.measured for q in lost] == ["seats:change"]
+    assert compare_quantities(lost, qs("The party won 11 seats.")) is None
+    assert compare_quantities(lost, qs("The governing party loses 12 seats.")) == (
+        "contradict", "11 vs 12: seats (change)")
+
+
+def test_an_elliptical_change_counts_what_came_before():
+    found = qs("The party kept 24 seats, 10 fewer than before.")
+    assert [(q.value, q.measured) for q in found] == [(24, "seats"), (10, "seats:change")]
+    assert compare_quantities(found, qs("De partij gaat elf zetels achteruit.", "nl")) == (
+        "contradict", "10 vs 11: seats (change)")

@@ -35,11 +35,11 @@ OUT = ROOT / "src" / "factdiff" / "models" / "samefact.json"
 C = 1.0  # inverse L2 strength of the logistic regression (sklearn default)
 
 
-def case_rows(case: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def case_rows(case: Any, encoders: str = "use") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(features, labels, section codes) of every cross-article claim pair of one case."""
     sg = scorer()
     docs = read_inputs([str(p) for p in case.paths])
-    prep = prepare(docs, entities=False)
+    prep = prepare(docs, entities=False, second_encoder=encoders != "use")
     tensors = pair_tensors(prep)
     key2id = {k: next(d.id for d in docs if os.path.basename(d.source) == f) for k, f in case.gold["documents"].items()}
     text = {d.id: d.text for d in docs}
@@ -94,10 +94,24 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--no-write", action="store_true")
     args = ap.parse_args(argv)
-    from sklearn.metrics import average_precision_score, roc_auc_score
 
     cases = dev_cases()
-    data = [(c.name, *case_rows(c)) for c in cases]
+    models = {}
+    for encoders in samefact.ENCODERS:
+        print(f"== encoders: {encoders}")
+        models[encoders] = evaluate(cases, encoders)
+    if not args.no_write:
+        OUT.parent.mkdir(parents=True, exist_ok=True)
+        OUT.write_text(json.dumps({"models": models}, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {OUT.relative_to(ROOT)}")
+    return 0
+
+
+def evaluate(cases: list[Any], encoders: str) -> dict[str, Any]:
+    """Out-of-fold figures printed, then the model refitted on all cases (as JSON)."""
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    data = [(c.name, *case_rows(c, encoders)) for c in cases]
     oof_p, oof_y, oof_s = [], [], []
     for k, (_name, x, y, s) in enumerate(data):
         train_x = np.concatenate([d[1] for j, d in enumerate(data) if j != k])
@@ -107,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
         oof_y.append(y)
         oof_s.append(s)
     p, y, s = np.concatenate(oof_p), np.concatenate(oof_y), np.concatenate(oof_s)
+    every = np.concatenate([d[1] for d in data])
+    print("90th percentile of cross-article cosines (samefact.BACKGROUND): "
+          f"use {np.percentile(every[:, 0], 90):.2f}, e5 {np.percentile(every[:, 1], 90):.2f}")
     auc, ap_score = float(roc_auc_score(y, p)), float(average_precision_score(y, p))
     cos = np.concatenate([d[1][:, samefact.FEATURES.index("cos_use")] for d in data])
     auc_cos = float(roc_auc_score(y, cos))
@@ -127,16 +144,11 @@ def main(argv: list[str] | None = None) -> int:
             "data_sha256": digest.hexdigest()[:16], "regularisation_C": C,
             "out_of_fold": {"roc_auc": round(auc, 4), "average_precision": round(ap_score, 4),
                             "roc_auc_cosine": round(auc_cos, 4), "reliability": rel},
-            "command": "python training/fit_samefact.py"}
+            "encoders": encoders, "command": "python training/fit_samefact.py"}
     model = samefact.SameFactModel(model.weights, model.mean, model.scale, meta)
     for name, w in zip(samefact.FEATURES, model.weights):
         print(f"  {name:>16} {w:+.3f}")
-    if not args.no_write:
-        OUT.parent.mkdir(parents=True, exist_ok=True)
-        OUT.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {OUT.relative_to(ROOT)}")
-    np.savez_compressed(ROOT / "out" / "samefact-oof.npz", p=p, y=y, s=s)
-    return 0
+    return model.to_json()
 
 
 if __name__ == "__main__":

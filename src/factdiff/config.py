@@ -17,9 +17,15 @@ from typing import Any
 class Config:
     candidate_p: float = 0.10  # a claim pair reaches the judge (among each claim's top_k)
     related_p: float = 0.20  # numbers, dates, places and polarity compared (mutual best per kind)
-    agree_p: float = 0.30  # an agreement is printed (best counterpart per article)
+    agree_p: float = 0.50  # an agreement is printed (best counterpart per article); see docs/EVALUATION.md
     contradict_p: float = 0.45  # a negation flip is a contradiction (below: a tension)
     top_k: int = 2  # counterparts per claim and article sent to the judge
+    # sentence encoders of the same-fact model: "use" (fast), or "use+e5" (adds multilingual-e5-small:
+    # better out-of-fold ranking on the dev cases, about 20-100 ms more per claim on one core)
+    encoders: str = "use"
+    # article similarity (factdiff.similarity, 0-1) under which a report warns that two articles may
+    # not be about one event: below the lowest score of any same-event pair on the dev cases and BASIL
+    same_event_similarity: float = 0.25
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -25,6 +25,15 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from factdiff.data.countries import COUNTRIES
+from factdiff.data.entity_words import (
+    DETERMINERS,
+    FAC_CUES,
+    GPE_CUES,
+    HONORIFICS,
+    LOC_CUES,
+    ORG_CUES,
+    PERSON_TITLES,
+)
 from factdiff.doc import Document, Entity, Mention, Span
 from factdiff.text import strip_accents
 
@@ -42,6 +51,7 @@ _NAME_TITLES = {"president", "presidente", "premier", "chancellor", "minister", 
                 "governor", "king", "queen", "prince", "princess", "pope", "general", "gen", "spokesman",
                 "spokeswoman", "secretary", "director", "ceo", "chairman", "judge"}
 
+_GENERATIONAL = {"jr", "sr", "ii", "iii", "iv", "v", "junior", "senior", "fils", "pere"}
 _CORP_SUFFIXES = {"inc", "llc", "corp", "corporation", "co", "company", "ltd", "plc", "ag", "sa", "gmbh",
                   "nv", "bv", "spa", "srl", "group", "holdings"}
 # person roles (lowercase, accent-free), longest first where one contains another
@@ -103,9 +113,15 @@ def name_tokens(text: str, person: bool = True) -> list[str]:
         toks = toks[2:] or toks
     while len(toks) > 1 and toks[-1] in _CORP_SUFFIXES:  # "Chrysler LLC" = "Chrysler"
         toks = toks[:-1]
+    if person:  # "Robert S. Mueller III" = "Robert Mueller"
+        while len(toks) > 2 and toks[-1] in _GENERATIONAL:
+            toks = toks[:-1]
+        if len(toks) > 2:
+            toks = [toks[0]] + [t for t in toks[1:-1] if len(t) > 1] + [toks[-1]]
     return toks
 
 
+@lru_cache(maxsize=200_000)
 def _skeleton(tok: str) -> str:
     """Spelling skeleton for transliteration variants: Poutine/Putin, Bennet/Bennett, Zelenskyy/Zelensky."""
     s = re.sub(r"[^a-z0-9]", "", tok)
@@ -116,6 +132,7 @@ def _skeleton(tok: str) -> str:
     return s
 
 
+@lru_cache(maxsize=200_000)
 def _phonetic(skel: str) -> str:
     """Coarser skeleton for Arabic/Slavic transliterations: Qaddafi/Gadhafi, Chekhov/Tchekhov."""
     s = re.sub(r"^(?:al|el|ad|ar|as|an)(?=[a-z]{4})", "", skel) if len(skel) > 6 else skel
@@ -123,6 +140,7 @@ def _phonetic(skel: str) -> str:
     return re.sub(r"[qgc]", "k", s)
 
 
+@lru_cache(maxsize=200_000)
 def _surname_match(a: str, b: str) -> bool:
     sa, sb = _skeleton(a), _skeleton(b)
     if not sa or not sb:
@@ -182,7 +200,10 @@ _GAZ_RE = re.compile(
 def gazetteer(text: str) -> _Gaz | None:
     """Country/capital/seat/adjective lookup after normalisation ("the Kremlin" -> RUS seat)."""
     k = _strip_possessive(_strip_article(normalise(text)))
-    return _GAZ.get(k) or _GAZ.get(k.replace(".", ""))
+    found = _GAZ.get(k) or _GAZ.get(k.replace(".", ""))
+    if found is None and len(k) >= 5 and k.endswith("s") and " " not in k:
+        found = _GAZ.get(k[:-1])  # German genitive: "Frankreichs", "Polens"
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -250,6 +271,69 @@ def _acronym_prefix(text: str, other: list[str]) -> bool:
             and "".join(t[0] for t in other[:n]) == acro)
 
 
+_ACRONYM_TAIL_RE = re.compile(r"\s*\(([A-Z][\w&-]{1,24})\)$")
+
+
+@lru_cache(maxsize=50_000)
+def _place_key(name: str) -> str | None:
+    """Geonames key of a well-known place name in any language ("Milano" and "Milan": one city)."""
+    from factdiff import places
+
+    return places.place_key(name, min_population=_PLACE_MIN_POPULATION_MERGE)
+
+
+_PLACE_MIN_POPULATION_MERGE = 50_000
+_GENERIC_MODIFIERS = {"international", "internacional", "internazionale", "internasional", "internationale",
+                      "uluslararasi", "miedzynarodowe", "miedzynarodowy", "railway", "rail", "train", "bus",
+                      "central", "main", "ferroviaria", "ferroviaire", "centrale", "centraal"}
+
+
+def _core_tokens(toks: list[str], cues: frozenset[str]) -> list[str]:
+    """A name without its kind words: ["pulau", "x"] -> ["x"]; ["x-flughafen"] -> ["x"];
+    ["stazione", "di", "x"] -> ["x"]."""
+    out: list[str] = []
+    for t in toks:
+        if t in cues or t in _GENERIC_MODIFIERS or (t in _LONG_FORM_LINKS and not out):
+            continue
+        head, _, tail = t.rpartition("-")
+        out.append(head if head and tail in cues else t)
+    while out and out[-1] in _LONG_FORM_LINKS:
+        out.pop()
+    return out
+
+
+def _cognate_words(a: str, b: str) -> bool:
+    if a == b or (len(a) >= 6 and len(b) >= 6 and a[:6] == b[:6]):
+        return True
+    if min(len(a), len(b)) >= 5 and fuzz.ratio(a, b) >= _COGNATE_RATIO:
+        return True
+    ka = _place_key(a) if len(a) >= 4 else None
+    return ka is not None and ka == (_place_key(b) if len(b) >= 4 else None)
+
+
+_COGNATE_RATIO = 78
+
+
+def _cognate_names(ta: list[str], tb: list[str]) -> bool:
+    """Two names that translate each other word for word, in any order: the same number of content words
+    (two or more), each with a cognate ("parlamento"/"parliament", "europeo"/"european") or the same place
+    in another language ("Parigi"/"Paris")."""
+    ca = [t for t in ta if t not in _LONG_FORM_LINKS and t not in _ARTICLE_WORDS]
+    cb = [t for t in tb if t not in _LONG_FORM_LINKS and t not in _ARTICLE_WORDS]
+    if len(ca) < 2 or len(ca) != len(cb) or ca == cb:
+        return False
+    left = list(cb)
+    for a in ca:
+        hit = next((b for b in left if _cognate_words(a, b)), None)
+        if hit is None:
+            return False
+        left.remove(hit)
+    return True
+
+
+_ARTICLE_WORDS = {"the", "le", "la", "les", "l", "el", "los", "las", "il", "lo", "gli", "het", "die", "der", "das"}
+
+
 def resolve(mentions: Sequence[NameMention]) -> list[int]:
     """Cluster mentions into referents; returns a cluster label per mention (-1: dropped description).
 
@@ -260,23 +344,49 @@ def resolve(mentions: Sequence[NameMention]) -> list[int]:
     """
     n = len(mentions)
     uf = _UF(n)
-    toks = [name_tokens(m.text, m.label in ("PERSON", "PER", "MISC")) if m.label != "DESC" else []
-            for m in mentions]
-    gz = [gazetteer(m.text) if m.label != "DESC" else None for m in mentions]
+    acros = [_ACRONYM_TAIL_RE.search(m.text) if m.label != "DESC" else None for m in mentions]
+    texts = [m.text[:a.start()] if a is not None else m.text for m, a in zip(mentions, acros, strict=True)]
+    toks = [name_tokens(t, m.label in ("PERSON", "PER", "MISC")) if m.label != "DESC" else []
+            for m, t in zip(mentions, texts, strict=True)]
+    gz = [gazetteer(t) if m.label != "DESC" else None for m, t in zip(mentions, texts, strict=True)]
     names = [i for i in range(n) if mentions[i].label != "DESC" and toks[i]]
 
-    # 1. gazetteer groups and exact keys
+    # 1. gazetteer groups, places (exonyms: Wien = Vienna), exact keys, acronyms defined in parentheses
     first_by_key: dict[str, int] = {}
-    for i in names:
-        key = "gaz:" + gz[i].canon if gz[i] is not None else "key:" + "".join(toks[i])  # type: ignore[union-attr]
+
+    def join(key: str, i: int) -> None:
         if key in first_by_key:
             uf.union(first_by_key[key], i)
         else:
             first_by_key[key] = i
+
+    for i in names:
+        g = gz[i]
+        if g is not None:
+            join("gaz:" + g.canon, i)
+            continue
+        join("key:" + "".join(toks[i]), i)
+        if mentions[i].label in ("GPE", "LOC", "FAC", "MISC", "") and len(texts[i]) >= 3:
+            pk = _place_key(texts[i])
+            if pk is not None:
+                join("geo:" + pk, i)
+        acro_m = acros[i]
+        if acro_m is not None and (mentions[i].label in ("ORG", "FAC", "LOC")
+                                   or any(w[:1].islower() for w in texts[i].split())):
+            join("key:" + normalise(acro_m.group(1)), i)  # not "First Last (PP)": a person's party
+        if mentions[i].label in ("LOC", "GPE", "MISC"):
+            core = _core_tokens(toks[i], LOC_CUES)
+            if core and core != toks[i]:
+                join("key:" + "".join(core), i)  # "Lake X" = "Lago X" = "X"
+        if any(t in FAC_CUES or t.rpartition("-")[2] in FAC_CUES for t in toks[i]):
+            core = _core_tokens(toks[i], FAC_CUES)
+            if core and core != toks[i]:
+                join("fac:" + "".join(core), i)  # "X Airport" = "Aeropuerto X" = "X-Flughafen", not the city X
     free = [i for i in names if gz[i] is None and mentions[i].label != "NORP"]
 
     # 2. multi-token person-like names: surname must match, given names compatible
     multi = [i for i in free if len(toks[i]) > 1 and mentions[i].label in _PERSONISH]
+    content = {i: sum(t not in _LONG_FORM_LINKS and t not in _ARTICLE_WORDS for t in toks[i]) for i in multi}
     for x, i in enumerate(multi):
         for j in multi[x + 1:]:
             if uf.find(i) == uf.find(j):
@@ -285,17 +395,24 @@ def resolve(mentions: Sequence[NameMention]) -> list[int]:
             same = False
             if mentions[i].label in ("PERSON", "PER") or mentions[j].label in ("PERSON", "PER"):
                 same = _surname_match(ti[-1], tj[-1]) and _first_compatible(ti[0], tj[0])
+            elif len(ti) == len(tj) and {mentions[i].label, mentions[j].label} <= {"MISC", "PERSON", "PER"}:
+                # two spellings of one name, word by word ("Sergej Lawrow" / "Sergei Lavrov")
+                same = all(_surname_match(a, b) for a, b in zip(ti, tj, strict=True))
             if not same:
                 a, b = "".join(ti), "".join(tj)
                 same = min(len(a), len(b)) >= 8 and fuzz.ratio(a, b) >= 93
             same = same or _acronym_prefix(mentions[i].text, tj) or _acronym_prefix(mentions[j].text, ti)
+            if not same and mentions[i].doc != mentions[j].doc and content[i] == content[j] >= 2 \
+                    and not {mentions[i].label, mentions[j].label} & {"PERSON", "PER", "NORP"}:
+                same = _cognate_names(ti, tj)  # "Federal University of X" = "Universidade Federal de X"
             if same:
                 uf.union(i, j)
 
     # acronyms: "UN" <-> "United Nations"
     initials: dict[str, set[int]] = defaultdict(set)
     for i in multi:
-        words = [w for w in re.split(r"\s+", _strip_article(mentions[i].text.strip())) if w[:1].isupper()]
+        words = [w for w in re.split(r"\s+", _strip_article(mentions[i].text.strip())) if w[:1].isupper()
+                 and normalise(w).rstrip(".") not in _CORP_SUFFIXES]
         if len(words) >= 2:
             initials["".join(w[0] for w in words).lower()].add(uf.find(i))
 
@@ -307,11 +424,36 @@ def resolve(mentions: Sequence[NameMention]) -> list[int]:
     for group in single_groups.values():
         for i in group[1:]:
             uf.union(group[0], i)
+    # one place or thing spelt in two languages: "Silesia"/"Silesien" (a long shared start, other documents)
+    by_start: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(single_groups):
+        if len(key) >= 6:
+            by_start[key[:6]].append(key)
+    for keys in by_start.values():
+        for x, ka in enumerate(keys):
+            for kb in keys[x + 1:]:
+                ga, gb = single_groups[ka], single_groups[kb]
+                if (abs(len(ka) - len(kb)) <= 2
+                        and fuzz.ratio(ka, kb) >= 80
+                        and {mentions[k].doc for k in ga}.isdisjoint(mentions[k].doc for k in gb)
+                        and not {mentions[k].label for k in ga + gb} & {"NORP"}
+                        and not ({mentions[k].label for k in ga} & {"PERSON", "PER"}
+                                 and {mentions[k].label for k in gb} & {"PERSON", "PER"})):
+                    uf.union(ga[0], gb[0])
     for group in single_groups.values():
         i = group[0]
         t = toks[i][0]
-        hits_last = {uf.find(j) for j in multi if _surname_match(t, toks[j][-1])}
+        hits_last = {uf.find(j) for j in multi if _surname_match(t, toks[j][-1])
+                     and mentions[j].label not in ("ORG", "GPE", "LOC", "FAC", "NORP")}
+        if len(hits_last) > 1:  # prefer the clusters a model or a title marks as people
+            people = {uf.find(j) for j in multi if uf.find(j) in hits_last and mentions[j].label in ("PERSON", "PER")}
+            hits_last = people or hits_last
+        if _place_key(mentions[i].text) is not None:
+            hits_last = set()  # a city is not the surname of the club or museum named after it
         hits = hits_last or {uf.find(j) for j in multi if toks[j][0] == t and len(t) >= 3}
+        if not hits and len(t) >= 4:  # a clipped form: "Samp" for "Sampdoria ..."
+            hits = {uf.find(j) for j in multi if toks[j][0].startswith(t) and len(toks[j][0]) <= len(t) + 5
+                    and mentions[j].label not in ("PERSON", "PER", "GPE") and _place_key(mentions[i].text) is None}
         if not hits and mentions[i].text.strip().isupper() and len(t) >= 2:
             hits = initials.get(t, set())
         if len(hits) > 1:  # ambiguous: prefer a cluster mentioned in the same document
@@ -377,8 +519,11 @@ def load_model(lang: str) -> Any:
     return nlp
 
 
-def _model_lang(language: str) -> str:
+def _model_lang(language: str, text: str = "") -> str:
+    """The language whose pipeline reads a document; "und" is guessed from stop words, else English."""
     lang = (language or "und").split("-")[0].lower()
+    if lang in ("und", "") and text:
+        lang = guess_language(text)
     return "en" if lang in ("und", "") else lang
 
 
@@ -415,6 +560,397 @@ _APPOS_POSS_RE = re.compile(r"\b([a-z][a-z.-]*(?:\s[a-z][a-z.-]*)?)'s?\s+(?:[a-z
                             + _role_alternation(_ROLES_EN) + r")\s*,?\s*$")
 
 
+# ---------------------------------------------------------------------------------------------
+# languages without a model: capitalised spans, cleaned with general word lists
+
+_FALLBACK_LANGS = ("en", "fr", "de", "es", "it", "pt", "nl", "pl", "tr", "id")
+# lowercase words that may stand inside a name ("Rio Grande do Sul", "Ludwig van Beethoven")
+_NAME_CONNECTORS = {"de", "da", "do", "dos", "das", "di", "del", "della", "du", "van", "von", "der", "den", "ter",
+                    "al", "bin", "ibn", "la", "le", "el"}
+# capitalised particles that stay inside a name when another name word follows ("Jean Le Roux")
+_CAP_PARTICLES = {"le", "la", "de", "van", "von", "der", "den", "del", "di", "da", "du", "al", "el", "ter"}
+# words allowed between a long form and its acronym ("Party for Renewal (PFR)")
+_LONG_FORM_LINKS = _NAME_CONNECTORS | {"of", "for", "and", "per", "para", "pour", "voor", "fur", "und", "et", "e",
+                                       "ve", "dan", "i", "dei", "delle", "des", "degli", "na", "no", "y"}
+_WORD_RE = re.compile(r"[^\W_](?:[\w\-]|['\u2019](?=\w))*")
+_HONORIFIC_BEFORE_RE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir|Dame|Lord|Frau|Herr|Mme|Mlle|M|Sr|Sra|Dhr|Mevr)\.?\s+")
+_ACRONYM_AFTER_RE = re.compile(r"\s*\(([A-Z][\w&-]{1,24})\)(?!\s*[-\u2013\u2014])")
+_PLACE_MIN_POPULATION = 50_000
+_KIND_BEFORE_RE = re.compile(r"\b([a-z\u00e0-\u00ff]{3,})\s+(?:(?:de|di|da|do|del|della|du|des)\s+)?$")
+_KIND_AFTER_RE = re.compile(r"\s+((?:[a-z]{3,}\s+)?[a-z]{3,})\b")
+_SUFFIX_RE = re.compile(r"['\u2019][a-z\u00e7\u011f\u0131\u00f6\u015f\u00fc]{1,5}$")
+
+
+@lru_cache(maxsize=32)
+def stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop-word list for a language (shipped without a model), normalised; empty if none."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"spacy.lang.{lang}.stop_words")
+    except Exception:  # no list for this language
+        return frozenset()
+    return frozenset(normalise(w) for w in getattr(module, "STOP_WORDS", ()))
+
+
+def guess_language(text: str) -> str:
+    """The language whose stop words cover most of the text (for documents the detector left "und")."""
+    words = [normalise(w) for w in _WORD_RE.findall(text[:5000]) if w[:1].islower()]
+    if not words:
+        return "und"
+    best, score = "und", 0.0
+    for lang in _FALLBACK_LANGS:
+        sw = stop_words(lang)
+        share = sum(w in sw for w in words) / len(words)
+        if share > score:
+            best, score = lang, share
+    return best if score >= 0.2 else "und"
+
+
+@lru_cache(maxsize=200_000)
+def _is_word(token: str, lang: str) -> bool:
+    """Whether a lowercase token is an ordinary word of the language (simplemma's dictionary)."""
+    import simplemma
+
+    try:
+        if not simplemma.is_known(token, lang=lang):
+            return False
+        return bool(simplemma.lemmatize(token, lang=lang)[:1].islower())
+    except Exception:  # a language without a dictionary
+        return False
+
+
+@lru_cache(maxsize=200_000)
+def _in_dictionary(word: str, lang: str) -> bool:
+    """A capitalised word in the dictionary as written (German nouns keep their capital in the lemma)."""
+    import simplemma
+
+    try:
+        return bool(simplemma.is_known(word, lang=lang))
+    except Exception:
+        return False
+
+
+@lru_cache(maxsize=50_000)
+def _compound_noun(word: str, lang: str) -> bool:
+    """A German/Dutch compound whose last part is a dictionary noun ("Hafenbehörde" ends in "Behörde")."""
+    for k in range(3, len(word) - 3):
+        tail = word[k:]
+        if len(tail) >= 5 and _in_dictionary(tail[:1].upper() + tail[1:], lang):
+            return True
+    return False
+
+
+@lru_cache(maxsize=200_000)
+def _is_place(name: str) -> bool:
+    from factdiff import places
+
+    return places.is_place(name, min_population=_PLACE_MIN_POPULATION)
+
+
+def _cue(words: list[str], cues: frozenset[str], compound: bool) -> bool:
+    """A cue word among the words, or (German, Dutch) at the end of a compound ("Finanzministerium")."""
+    for w in words:
+        if w in cues:
+            return True
+        if compound:
+            last = w.rsplit("-", 1)[-1]
+            if last in cues or any(len(c) >= 4 and last.endswith(c) and len(last) > len(c) + 2 for c in cues):
+                return True
+    return False
+
+
+def _at_sentence_start(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 12):pos].rstrip(" \t\"'\u201c\u201e\u00ab\u2018(-\u2013\u2014*\u2022")
+    return not before or before[-1] in ".!?:;\n\r"
+
+
+@dataclass
+class Lexicon:
+    """What all documents of a comparison say about words: which occur lowercase (ordinary words),
+    which are capitalised inside a sentence (names), and name tokens other documents' models found."""
+
+    lower: set[str] = field(default_factory=set)
+    midcaps: set[str] = field(default_factory=set)
+    known: set[str] = field(default_factory=set)
+    in_runs: set[str] = field(default_factory=set)  # words of multi-word capitalised runs inside sentences
+    surnames: set[str] = field(default_factory=set)  # last words of people's names found by a model
+    people: set[str] = field(default_factory=set)  # people's full names found by a model, normalised
+    tails: set[str] = field(default_factory=set)  # last words of such runs not after an article ("traf Olaf Scholz")
+
+    @classmethod
+    def build(cls, texts: Iterable[str], known: set[str] | None = None) -> Lexicon:
+        lex = cls(known=set(known or ()))
+        dets = frozenset().union(*DETERMINERS.values())
+        for text in texts:
+            words = list(_WORD_RE.finditer(text))
+            for k, m in enumerate(words):
+                w = m.group(0)
+                if w[:1].islower():
+                    lex.lower.add(normalise(w))
+                    continue
+                if _at_sentence_start(text, m.start()):
+                    continue
+                lex.midcaps.add(normalise(w))
+                prev = words[k - 1] if k else None
+                if prev is not None and prev.group(0)[:1].isupper() and text[prev.end():m.start()] == " " \
+                        and not _at_sentence_start(text, prev.start()):
+                    lex.in_runs |= {normalise(prev.group(0)), normalise(w)}
+                    before = normalise(words[k - 2].group(0)) if k >= 2 else ""
+                    nxt = words[k + 1].group(0) if k + 1 < len(words) else ""
+                    if before not in dets and not nxt[:1].isupper():
+                        lex.tails.add(normalise(w))
+        return lex
+
+
+@dataclass
+class FallbackMention:
+    start: int
+    end: int
+    label: str
+
+
+def _trim_token(text: str, s: int, e: int) -> tuple[int, int]:
+    """Elided articles and case suffixes: "l'Italia" -> "Italia", "Karadeniz'de" -> "Karadeniz"."""
+    w = text[s:e]
+    pm = re.match(r"[a-z]{1,3}['\u2019](?=[A-Z\u00c0-\u00de])", w)
+    if pm:
+        s += pm.end()
+        w = text[s:e]
+    sm = _SUFFIX_RE.search(w)
+    if sm and sm.start() >= 2:
+        e = s + sm.start()
+    return s, e
+
+
+def fallback_spans(text: str, lang: str, lex: Lexicon) -> list[FallbackMention]:
+    """Names in a text no model reads: capitalised word runs without stop words, sentence-initial
+    ordinary words, titles or German common nouns; typed by cue words and the place gazetteer."""
+    stops = stop_words(lang) or stop_words("en")
+    words = list(_WORD_RE.finditer(text))
+    out: list[FallbackMention] = []
+    i = 0
+    while i < len(words):
+        w = words[i].group(0)
+        if not (w[:1].isupper() or re.match(r"[a-z]{1,3}['\u2019][A-Z]", w) is not None):
+            i += 1
+            continue
+        run = [i]
+        j = i + 1
+        while j < len(words):
+            if text[words[j - 1].end():words[j].start()] not in (" ", "\u00a0"):
+                break
+            if _SUFFIX_RE.search(words[j - 1].group(0)):
+                break  # "Karadeniz'de": a case ending closes the name
+            wj = words[j].group(0)
+            if wj.isupper() and len(wj) <= 3 and re.match(r"\s?\d", text[words[j].end():words[j].end() + 2]):
+                break  # "Nordair NA 417": the code is not part of the name
+            if wj[:1].isupper():
+                run.append(j)
+                j += 1
+            elif (wj in _NAME_CONNECTORS and j + 1 < len(words) and words[j + 1].group(0)[:1].isupper()
+                  and text[words[j].end():words[j + 1].start()] == " "
+                  and not words[j - 1].group(0).isupper()
+                  and not (lang == "de" and _in_dictionary(words[j - 1].group(0), lang))):
+                run += [j, j + 1]
+                j += 2
+            else:
+                break
+        i = j
+        segs = _split_run(words, run, stops, lang)
+        for seg in list(segs):
+            if len(seg) >= 3 and normalise(words[seg[0]].group(0)) in lex.surnames \
+                    and normalise(words[seg[1]].group(0)) not in _NAME_CONNECTORS:
+                segs[segs.index(seg):segs.index(seg) + 1] = [seg[:1], seg[1:]]  # "Volkov Timur Belov"
+                continue
+            for n in (3, 2):  # "Affari Esteri Timur Belov": a person another document names in full
+                if len(seg) > n and " ".join(normalise(words[k].group(0)) for k in seg[-n:]) in lex.people:
+                    segs[segs.index(seg):segs.index(seg) + 1] = [seg[:-n], seg[-n:]]
+                    break
+        for seg in segs:
+            fm = _clean_segment(text, words, seg, lang, lex, stops)
+            if fm is not None:
+                out.append(fm)
+                out.extend(_places_inside(text, words, seg, fm))
+    return out
+
+
+def _places_inside(text: str, words: list[re.Match[str]], seg: list[int], fm: FallbackMention) -> list[FallbackMention]:
+    """The place closing a longer name after a connector ("Museo di Lipsia" -> "Lipsia"), as its own mention."""
+    for k in range(1, len(seg) - 1):
+        if normalise(words[seg[k]].group(0)) in _NAME_CONNECTORS and words[seg[k]].start() > fm.start:
+            s, e = words[seg[k + 1]].start(), fm.end
+            if _is_place(text[s:e]):
+                return [FallbackMention(s, e, "GPE")]
+    return []
+
+
+def _split_run(words: list[re.Match[str]], run: list[int], stops: frozenset[str], lang: str) -> list[list[int]]:
+    """Split a run at capitalised stop words inside it, keeping particles before a name ("Le Roux")."""
+    segs: list[list[int]] = [[]]
+    for k, idx in enumerate(run):
+        w = words[idx].group(0)
+        n = normalise(w)
+        if k > 0 and w[:1].isupper() and _function_word(n, stops, lang, False):
+            nxt = run[k + 1] if k + 1 < len(run) else None
+            if n in _CAP_PARTICLES and nxt is not None and normalise(words[nxt].group(0)) not in stops:
+                segs[-1].append(idx)
+            else:
+                segs.append([])
+            continue
+        segs[-1].append(idx)
+    return [sg for sg in segs if sg]
+
+
+def _clean_segment(text: str, words: list[re.Match[str]], seg: list[int], lang: str, lex: Lexicon,
+                   stops: frozenset[str]) -> FallbackMention | None:
+    """Drop leading non-name words of a run, then keep the rest if it reads as a name, with a type."""
+    dets = DETERMINERS.get(lang, frozenset())
+    compound = lang in ("de", "nl")
+    person = False
+    honorific_at: int | None = None
+    first = True
+    while seg:
+        idx = seg[0]
+        w = words[idx].group(0)
+        n = normalise(w)
+        start = _at_sentence_start(text, words[idx].start())
+        prev = normalise(words[idx - 1].group(0)) if idx > 0 else ""
+        if n in HONORIFICS and len(seg) > 1:
+            honorific_at = words[idx].start() if honorific_at is None else honorific_at
+            person = True
+        elif _function_word(n, stops, lang, start) and (start or lang == "de" or len(seg) == 1 or not first
+                                                         or n not in _CAP_PARTICLES):
+            honorific_at = None  # "Die", "Los", "Nach": not a name, whatever follows
+        elif len(seg) > 1 and n not in lex.known and _cue([n], PERSON_TITLES, compound):
+            person, honorific_at = True, None  # "Botschafter Pjotr Saizew"
+        elif len(seg) > 1 and n not in lex.known and (n in GPE_CUES or (lang == "de" and _cue([n], LOC_CUES, True))):
+            honorific_at = None  # "Provinz Antalya", "Region Silesien", "Insel Rhodos": the name follows
+            if len(seg) > 2 and normalise(words[seg[1]].group(0)) in _NAME_CONNECTORS:
+                seg = seg[1:]  # "Ciudad de Valladolid"
+        elif dets and prev in dets and n not in lex.known and not _is_place(w) \
+                and not (len(seg) > 1 and _cue([n], ORG_CUES | FAC_CUES, compound)):
+            honorific_at = None  # "die Polizei": a German common noun
+        elif start and n not in lex.known and n not in lex.midcaps and _is_word(n, lang) and not _is_place(w):
+            honorific_at = None  # a sentence-initial ordinary word
+        else:
+            break
+        seg = seg[1:]
+        first = False
+    while len(seg) > 1 and normalise(words[seg[-1]].group(0)) not in lex.known \
+            and _cue([normalise(words[seg[-1]].group(0))], PERSON_TITLES, compound):
+        seg = seg[:-1]  # "Tarasovs Sonderbeauftragter": the title after a name is not part of it
+    if not seg:
+        return None
+    s, e = _trim_token(text, words[seg[0]].start(), words[seg[0]].end())
+    if len(seg) > 1:
+        e = _trim_token(text, words[seg[-1]].start(), words[seg[-1]].end())[1]
+    name = text[s:e]
+    toks = [normalise(words[k].group(0)) for k in seg]
+    adjective = False
+    if len(seg) == 1 and lang not in ("de", "nl") and _cue(toks, ORG_CUES | FAC_CUES, False):
+        am = re.match(r" ([a-z\u00e0-\u00ff]{4,})\b", text[e:e + 40])
+        if am is not None and normalise(am.group(1)) not in stops and not _kind_word(am.group(1)):
+            e += am.end()  # "Consiglio europeo", "Partido socialista": an institution and its adjective
+            name, adjective = text[s:e], True
+    if len(seg) == 1 and not adjective:
+        n = normalise(name)
+        if len(n) < 2 or n in stops or n in HONORIFICS:
+            return None
+        runs = lex.tails if compound else lex.in_runs  # German nouns run together too: "dem Weißen Haus"
+        support = n in lex.known or n in runs or _is_place(name) or gazetteer(name) is not None
+        if not support and (n in lex.lower or (compound and (_in_dictionary(name, lang)
+                                                             or _compound_noun(name, lang)))):
+            return None  # also written lowercase, or an ordinary (German/Dutch) noun or compound
+    if honorific_at is not None:
+        s = honorific_at
+    g = gazetteer(name)
+    if g is not None:
+        label = _COUNTRY_ROLE[g.kind]
+    elif _cue(toks, ORG_CUES, compound):
+        label = "ORG"
+    elif _cue(toks, FAC_CUES, compound):
+        label = "FAC"
+    elif _cue(toks, LOC_CUES, compound):
+        label = "LOC"
+    elif _is_place(name):
+        label = "GPE"
+    elif person:
+        label = "PERSON"
+    else:
+        label = "MISC"
+    return FallbackMention(s, e, label)
+
+
+def _function_word(n: str, stops: frozenset[str], lang: str, at_start: bool) -> bool:
+    """A stop word that cannot be part of a name here: anywhere in German (nouns are capitalised), at a
+    sentence start, or short (articles, prepositions); a longer capitalised stop word inside a sentence
+    is a name word ("le Torri Gemelle", "il Nuovo Teatro")."""
+    return n in stops and (at_start or lang == "de" or len(n) <= 3)
+
+
+def _kind_word(word: str) -> str:
+    """ "FAC" or "LOC" for a lowercase word naming a kind of facility or natural place, else ""."""
+    n = normalise(word)
+    return "FAC" if n in FAC_CUES else "LOC" if n in LOC_CUES else ""
+
+
+def _defines_acronym(long_form: str, acronym: str, lang: str) -> bool:
+    """ "Civic Renewal Party (CRP)": a long form of two or more words before a short form in parentheses.
+
+    The letters need not match (a translated name keeps its original acronym); a single word before the
+    parentheses ("Berlin (AFP)") is a dateline or a source, not a definition.
+    """
+    words = [w for w in _WORD_RE.findall(long_form) if normalise(w) not in HONORIFICS]
+    if len(words) < 2 or normalise(acronym) in {normalise(w) for w in words}:
+        return False
+    if acronym.isupper():
+        return True
+    if _is_place(acronym) or gazetteer(acronym) is not None or _is_word(acronym.lower(), lang):
+        return False  # "Kraków (Poland)": where it is, not what it is called
+    return len(acronym) <= 5 or len(words) <= 3  # a short form, or the name in its own language
+
+
+def _acronym_definitions(text: str, lang: str) -> list[tuple[int, int, str]]:
+    """Long forms with lowercase words before an acronym: "Partito del rinnovamento civico (Crp)"."""
+    out: list[tuple[int, int, str]] = []
+    stops = stop_words(lang) or stop_words("en")
+    for m in _ACRONYM_AFTER_RE.finditer(text):
+        acro = m.group(1)
+        lead = m.start() + m.group(0).index("(")
+        window = text[max(0, m.start() - 120):m.start()]
+        clause = re.split(r"[.,;:!?()\"\n\u201c\u201d\u00ab\u00bb]", window)[-1]
+        base = m.start() - len(clause)
+        cws = list(_WORD_RE.finditer(clause))[-min(len(acro) + 5, 2 * len(acro)):]
+        start = None
+        for k in range(len(cws) - 1, -1, -1):
+            w = cws[k].group(0)
+            n = normalise(w)
+            if w[:1].isupper() and not _function_word(n, stops, lang, _at_sentence_start(text, base + cws[k].start())):
+                start = k
+            elif n not in _LONG_FORM_LINKS and not w[:1].isupper():
+                if start is not None or k < len(cws) - 4:
+                    break
+            elif w[:1].isupper():
+                break  # a capitalised stop word: an article or a sentence start
+        if start is None:
+            continue
+        s = base + cws[start].start()
+        if _defines_acronym(text[s:lead], acro, lang):
+            out.append((s, m.end(), "ORG" if _long_form_is_org(text[s:lead], lang) else "MISC"))
+    return out
+
+
+def _long_form_is_org(long_form: str, lang: str) -> bool:
+    """A long form with an acronym is an organisation when it has a cue word or ordinary words
+    ("Party for Freedom"); a run of unknown capitalised words with one ("Ana Ruiz (PP)") may be a person."""
+    words = _WORD_RE.findall(long_form)
+    toks = [normalise(w) for w in words]
+    if _cue(toks, ORG_CUES, lang in ("de", "nl")) or any(w[:1].islower() for w in words):
+        return True
+    return bool(toks) and all(any(_is_word(t, lg) for lg in {lang, "en"} if lg in _FALLBACK_LANGS) for t in toks)
+
+
 def _country_of(phrase: str | None) -> str:
     """Country code of a country name ("Ukraine", "the United States"), else ""."""
     if not phrase:
@@ -446,6 +982,8 @@ def _nat_of(word: str | None) -> str:
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop possessive endings and surrounding punctuation from a mention span."""
     while end > start and text[end - 1] in " ,.;:\"'\u2019)":
+        if text[end - 1] == ")" and "(" in text[start:end - 1]:
+            break
         if text[end - 1] == "." and re.search(r"\b[A-Z]\.$|\b[A-Z]\.[A-Z]\.$", text[start:end]):
             break
         end -= 1
@@ -467,10 +1005,11 @@ def capitalised_name_tokens(text: str) -> set[str]:
 
 
 def extract_mentions(doc_id: str, text: str, sdoc: Any, lang: str,
-                     known: set[str] | None = None) -> list[NameMention]:
+                     known: set[str] | None = None, lexicon: Lexicon | None = None) -> list[NameMention]:
     """Names (NER / title+name / gazetteer / capitalised fallback) and person descriptions of one document.
 
-    ``known``: name tokens seen in multi-word names of any document (for the capitalised fallback).
+    ``known``: name tokens seen in names of other documents (lend support to the capitalised fallback);
+    ``lexicon``: what the other documents say about words (built from this text alone when absent).
     """
     out: list[NameMention] = []
     taken: list[tuple[int, int]] = []
@@ -540,16 +1079,67 @@ def extract_mentions(doc_id: str, text: str, sdoc: Any, lang: str,
         if re.search(r"[A-Z][\w.&'-]*\s$", before) or re.match(r"\s[A-Z]", after):
             continue  # part of a longer name: "Air China", "Singapore Airlines", "Ford Australia"
         add(m.start(), m.end(), _COUNTRY_ROLE[g.kind])
-    # other languages: capitalised spans not at a sentence start (unless several words)
+    # well-known places the model missed ("at the Poznan central station")
+    if lang in _MODELS:
+        for cm in _CAPS_RE.finditer(text):
+            if free(cm.start(), cm.end()) and _is_place(cm.group(0)) \
+                    and not (_at_sentence_start(text, cm.start()) and " " not in cm.group(0)
+                             and _is_word(normalise(cm.group(0)), lang)):
+                add(cm.start(), cm.end(), "GPE")
+    # other languages: capitalised spans, cleaned of stop words, sentence starts, titles and common nouns
     if lang not in _MODELS:
-        for m in _CAPS_RE.finditer(text):
-            s = m.start()
-            at_start = s == 0 or re.search(r"[.!?:]\s*$", text[max(0, s - 3):s]) is not None
-            single = " " not in m.group(0)
-            if single and (at_start or lang == "de") and normalise(m.group(0)) not in (known or set()):
-                continue  # a sentence start, or a German noun, unless seen inside a multi-word name
-            g = gazetteer(m.group(0))
-            add(s, m.end(), _COUNTRY_ROLE[g.kind] if g else "MISC")
+        lex = lexicon if lexicon is not None else Lexicon.build([text], known)
+        for fbm in fallback_spans(text, lang, lex):
+            inner = any(a <= fbm.start and fbm.end <= b and (a, b) != (fbm.start, fbm.end) for a, b in taken)
+            if inner and fbm.label == "GPE":  # a place inside a longer name: a mention of its own
+                taken.append((fbm.start, fbm.end))
+                out.append(NameMention(doc_id, fbm.start, fbm.end, text[fbm.start:fbm.end], "GPE",
+                                       sent_of(fbm.start)))
+            else:
+                add(fbm.start, fbm.end, fbm.label)
+    # "Mr Selby", "Frau Kowalczyk": the honorific belongs to the mention as written (not to the name)
+    for ix, men in enumerate(out):
+        if men.label in ("PERSON", "MISC"):
+            hm = _HONORIFIC_BEFORE_RE.search(text, max(0, men.start - 8), men.start)
+            if hm is not None and hm.end() == men.start and not any(a < men.start and hm.start() < b
+                                                                     for a, b in taken):
+                men.start, men.text = hm.start(), text[hm.start():men.end]
+                taken[ix] = (men.start, men.end)
+    # "stazione di Poznan", "lago Trasimeno", "the Blue Moon nightclub": a lowercase kind word makes the name
+    for ix, men in enumerate(out):
+        if men.label in ("DESC", "NORP", "PERSON"):
+            continue
+        pm = _KIND_BEFORE_RE.search(text, max(0, men.start - 30), men.start)
+        if pm is not None and pm.end() == men.start and _kind_word(pm.group(1)) \
+                and not any(a < men.start and pm.start(1) < b for a, b in taken):
+            men.start, men.text = pm.start(1), text[pm.start(1):men.end]
+            men.label = _kind_word(pm.group(1))
+            taken[ix] = (men.start, men.end)
+            continue
+        sm = _KIND_AFTER_RE.match(text, men.end)
+        if sm is not None and _kind_word(sm.group(1).split()[-1]) \
+                and all(_kind_word(w) or normalise(w) in _GENERIC_MODIFIERS for w in sm.group(1).split()) \
+                and not any(a < sm.end(1) and men.end < b for a, b in taken):
+            men.end, men.text = sm.end(1), text[men.start:sm.end(1)]
+            men.label = _kind_word(sm.group(1).split()[-1])
+            taken[ix] = (men.start, men.end)
+    # "Civic Renewal Party (CRP)": a name with the acronym it defines, one mention
+    for ix, men in enumerate(out):
+        if men.label in ("DESC", "PERSON", "GPE", "NORP"):
+            continue  # "Lucía Ferrándiz (PSR)": a person's party, not the person's acronym
+        am = _ACRONYM_AFTER_RE.match(text, men.end)
+        if am is not None and _defines_acronym(men.text, am.group(1), lang):
+            if men.label == "MISC" and _long_form_is_org(men.text, lang):
+                men.label = "ORG"
+            men.end, men.text = am.end(), text[men.start:am.end()]
+            taken[ix] = (men.start, men.end)
+    for ds, de, dlabel in _acronym_definitions(text, lang):
+        inside = [ix for ix, (a, b) in enumerate(taken) if ds <= a and b <= de]
+        if any(a < de and ds < b and not (ds <= a and b <= de) for a, b in taken):
+            continue  # overlaps a mention that reaches outside the long form
+        for ix in reversed(inside):  # the long form replaces the words found inside it
+            del taken[ix], out[ix]
+        add(ds, de, dlabel)
 
     # appositive titles: "Russian President Vladimir Putin", "le président russe Vladimir Poutine"
     for men in out:
@@ -669,6 +1259,12 @@ def _entity_name(ms: list[NameMention]) -> str:
 def _entity_type(ms: list[NameMention]) -> str:
     votes: dict[str, float] = defaultdict(float)
     for m in ms:
+        if m.label != "DESC":  # "Market Square", "Finance Ministry": kind words outvote a model's PERSON
+            toks = name_tokens(m.text, person=False)
+            for cues, kind in ((ORG_CUES, "ORG"), (FAC_CUES, "FAC"), (LOC_CUES, "LOC")):
+                if len(toks) > 1 and _cue(toks, cues, True):
+                    votes[kind] += 2
+                    break
         if m.label == "DESC":
             votes["PERSON"] += 1
         elif m.label != "MISC":
@@ -693,15 +1289,39 @@ def _surname_mentions(mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         if m.kind != "name":
             continue
-        last = re.search(r"[^\W\d_][\w'’-]*$", m.text)
+        last = re.search(r"[^\W\d_][\w'’-]*$", re.sub(r"(?:,?\s+(?:Jr|Sr|II|III|IV)\.?)+$", "", m.text))
         tokens = m.text.split()
         if last is None or last.start() == 0 or not 2 <= len(tokens) <= 4 \
-                or not all(t[:1].isupper() for t in tokens) or last.group().lower() in _NOT_SURNAMES:
+                or not all(t[:1].isupper() for t in tokens) or last.group().lower() in _NOT_SURNAMES \
+                or normalise(last.group()) in FAC_CUES | ORG_CUES | LOC_CUES:
             continue
         start = m.start + last.start()
         if (m.doc, start, m.end) not in have:
             have.add((m.doc, start, m.end))
             out.append(Mention(m.doc, start, m.end, last.group(), "surname"))
+    return out
+
+
+def _bare_mentions(mentions: list[Mention]) -> list[Mention]:
+    """The name inside a mention written with an honorific or an acronym: "Mr Selby" -> "Selby",
+    "Civic Renewal Party (CRP)" -> "Civic Renewal Party" and "CRP", so that every written form is a mention."""
+    have = {(m.doc, m.start, m.end) for m in mentions}
+    out: list[Mention] = []
+    for m in mentions:
+        if m.kind != "name":
+            continue
+        parts: list[tuple[int, int]] = []
+        hm = _HONORIFIC_BEFORE_RE.match(m.text)
+        if hm is not None and hm.end() < len(m.text):
+            parts.append((hm.end(), len(m.text)))
+        am = _ACRONYM_TAIL_RE.search(m.text)
+        if am is not None and am.start() > 0:
+            parts += [(0, am.start()), (am.start(1), am.end(1))]
+        for a, b in parts:
+            key = (m.doc, m.start + a, m.start + b)
+            if key not in have:
+                have.add(key)
+                out.append(Mention(m.doc, m.start + a, m.start + b, m.text[a:b], "name"))
     return out
 
 
@@ -721,6 +1341,7 @@ def build_entities(
         ent = Entity(eid, _entity_name(ms), _entity_type(ms),
                      [Mention(m.doc, m.start, m.end, text_of[m.doc][m.start:m.end],
                               "description" if m.label == "DESC" else "name") for m in ms])
+        ent.mentions += _bare_mentions(ent.mentions)
         if ent.type == "PERSON":
             ent.mentions += _surname_mentions(ent.mentions)
         entities.append(ent)
@@ -735,17 +1356,28 @@ def build_entities(
 
 
 def annotate(documents: list[Document]) -> EntityAnnotation:
-    """Parse each document once, find mentions, resolve them across documents."""
+    """Parse each document once, find mentions, resolve them across documents.
+
+    Documents a model reads go first: the names their models find support the capitalised-word
+    fallback of the other languages ("Tarasov" found by the English model backs "Tarassows" in German).
+    """
     parsed: dict[str, Any] = {}
-    mentions: list[NameMention] = []
-    known: set[str] = set()
-    if any(_model_lang(d.language) not in _MODELS for d in documents):
-        for d in documents:
-            known |= capitalised_name_tokens(d.text)
-    for d in documents:
-        lang = _model_lang(d.language)
+    by_doc: dict[str, list[NameMention]] = {}
+    langs = {d.id: _model_lang(d.language, d.text) for d in documents}
+    lexicon: Lexicon | None = None
+    order = sorted(documents, key=lambda d: langs[d.id] not in _MODELS)
+    for d in order:
+        lang = langs[d.id]
+        if lang not in _MODELS and lexicon is None:
+            named = [m for ms in by_doc.values() for m in ms if m.label != "DESC"]
+            known = {t for m in named for t in name_tokens(m.text, person=False)}
+            lexicon = Lexicon.build((x.text for x in documents), known)
+            lexicon.surnames = {name_tokens(m.text)[-1] for m in named if m.label == "PERSON" and name_tokens(m.text)}
+            lexicon.people = {" ".join(name_tokens(m.text)) for m in named
+                              if m.label == "PERSON" and len(name_tokens(m.text)) > 1}
         sdoc = load_model(lang)(d.text)
         parsed[d.id] = sdoc
-        mentions.extend(extract_mentions(d.id, d.text, sdoc, lang, known))
+        by_doc[d.id] = extract_mentions(d.id, d.text, sdoc, lang, lexicon=lexicon)
+    mentions = [m for d in documents for m in by_doc[d.id]]
     entities, actors = build_entities(mentions, {d.id: d.text for d in documents})
     return EntityAnnotation(entities=entities, parsed=parsed, actors=actors)

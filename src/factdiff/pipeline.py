@@ -72,13 +72,15 @@ def compare(
         raise InputError(f"compare needs at least two articles; got {len(docs)}")
     lap("ingest")
 
-    prep = prepare(docs, backend=backend, entities=entities, step=step, lap=lap)
+    cfg = config or DEFAULT
+    # entities are always resolved: the roles, places and negation checks read them, so that leaving
+    # entities out of the report (entities=False) changes no verdict
+    prep = prepare(docs, backend=backend, step=step, lap=lap, second_encoder=cfg.encoders != "use")
     claims, cues, annotation, sentences = prep.claims, prep.cues, prep.annotation, prep.sentences
     vectors, embedder = prep.vectors, prep.embedder
 
     step("aligning claims")
-    cfg = config or DEFAULT
-    sf_model = samefact_model or samefact.load_model()
+    sf_model = samefact_model or samefact.load_model(cfg.encoders)
     probs = {k: sf_model.probability(t) for k, t in pair_tensors(prep).items()}
     cosine = THRESHOLDS[embedder.name]
     cos = {k: prep.vectors[k[0]] @ prep.vectors[k[1]].T for k in probs}
@@ -113,10 +115,11 @@ def compare(
         claims=claims,
         relations=relations,
         unique=unique_claims(claims, relations),
-        entities=annotation.entities if annotation is not None else [],
+        entities=annotation.entities if annotation is not None and entities else [],
         similarity=sims,
         facts=group_facts(claims, relations),
     )
+    report.warnings = sanity_warnings(docs, sims, cfg)
     lap("report")
     report.stats = {
         "claims": sum(len(cs) for cs in claims.values()),
@@ -125,7 +128,7 @@ def compare(
         "nli_pairs": len(ctx.nli_probs),
         "timings_s": timings,
     }
-    report.options = {"backend": embedder.name, "nli": nli_used, "entities": annotation is not None,
+    report.options = {"backend": embedder.name, "nli": nli_used, "entities": entities,
                       "exhaustive": exhaustive, "config": cfg.to_json(),
                       "samefact_model": {"fitted_on": sf_model.meta.get("fitted_on"),
                                          "command": sf_model.meta.get("command")}}
@@ -153,7 +156,8 @@ class Prepared:
 
 
 def prepare(docs: list[Document], *, backend: str = DEFAULT_BACKEND, entities: bool = True,
-            step: Progress | None = None, lap: Callable[[str], None] | None = None) -> Prepared:
+            step: Progress | None = None, lap: Callable[[str], None] | None = None,
+            second_encoder: bool = False) -> Prepared:
     """Sentences, claims, cues, embeddings and entities of each article."""
     step = step or (lambda _msg: None)
     lap = lap or (lambda _name: None)
@@ -184,7 +188,7 @@ def prepare(docs: list[Document], *, backend: str = DEFAULT_BACKEND, entities: b
         sentence_vectors[d] = _sentence_vectors(raw[d], cs)
         vectors[d] = _claim_vectors(raw[d], cs, sentence_vectors[d], sentences[d]) if cs else \
             np.zeros((0, embedder.dim), np.float32)
-    e5 = _second_encoder(claims, texts, backend)
+    e5 = _second_encoder(claims, texts, backend) if second_encoder else None
     lap("embed")
 
     step("finding entities")
@@ -213,6 +217,27 @@ def _second_encoder(claims: dict[str, list[Claim]], texts: list[str], backend: s
 
 
 CONTEXT_WEIGHT = 0.5  # how much of its sentence a split-off claim carries into its vector
+
+
+def sanity_warnings(docs: list[Document], sims: list[tuple[str, str, float]], cfg: Config) -> list[str]:
+    """What a reader must know before trusting the verdicts: identical inputs, articles that are
+    probably not about one event, languages read without a parser."""
+    from . import entities
+
+    def has_parser(lang: str) -> bool:
+        return lang in getattr(entities, "_MODELS", {})
+
+    out = []
+    for a, b, score in sims:
+        if score >= 1.0:
+            out.append(f"{a} and {b} are the same text: their agreements say nothing about the facts")
+        elif score < cfg.same_event_similarity:
+            out.append(f"{a} and {b} may not report the same event (article similarity {score:.2f})")
+    for lang in sorted({d.language for d in docs if not has_parser(d.language)}):
+        ids = ", ".join(d.id for d in docs if d.language == lang)
+        out.append(f"no parser for language '{lang}' ({ids}): negation, roles and places are read "
+                   "without one, less reliably")
+    return out
 
 
 def _partners(cands: list[Candidate], cues: dict[str, ClaimCues], prep: Prepared, thresholds: Thresholds,
@@ -383,5 +408,25 @@ def pair_tensors(prep: Prepared) -> dict[tuple[str, str], np.ndarray]:
             continue
         e5 = (prep.e5[da], prep.e5[db]) if prep.e5 is not None else None
         out[(da, db)] = samefact.features(prep.claims[da], prep.claims[db], sketches[da], sketches[db],
-                                          (prep.raw[da], prep.raw[db]), e5, idf)
+                                          (prep.raw[da], prep.raw[db]), e5, idf,
+                                          (_of_sentence(prep, da), _of_sentence(prep, db)),
+                                          (_in_context(prep, da), _in_context(prep, db)))
     return out
+
+
+def _of_sentence(prep: Prepared, doc: str) -> np.ndarray:
+    """Each claim's whole-sentence vector."""
+    return np.stack([prep.sentence_vectors[doc][c.sentence] for c in prep.claims[doc]])
+
+
+def _in_context(prep: Prepared, doc: str) -> np.ndarray:
+    """Each claim's sentence with half of the sentence before it."""
+    sv = prep.sentence_vectors[doc]
+    out = []
+    for c in prep.claims[doc]:
+        v = sv[c.sentence].copy()
+        prev = max((i for i in sv if i < c.sentence), default=None)
+        if prev is not None:
+            v = v + 0.5 * sv[prev]
+        out.append(v / max(float(np.linalg.norm(v)), 1e-9))
+    return np.stack(out)

@@ -1,324 +1,1177 @@
-"""Quantities, durations, dates and times, read without a model (English and French).
+"""Figures, durations, dates and clock times, read without a model, in every language of ``factdiff.lang``.
 
-Every value becomes an interval so that hedges compare sensibly: "three hours" is
-[3, 3], "about three hours" is [2.55, 3.45], "more than two hours" is (2, inf). Two
-claims about the same fact contradict when their intervals for the same dimension
-do not overlap.
+Every figure becomes a :class:`Quantity`: a point ``value``, the ``hedge`` its wording puts on it
+("about", "more than", "at least", "almost", "up to"), the interval that follows from both, its
+dimension and normalised unit (hours, km, km/h, kg, a currency code, %), and ``measured``: a
+language-neutral key of what it counts ("dead", "passengers", "votes"), read from the words around
+it. Two figures are compared only when they measure the same thing in the same unit:
+
+- intervals that cannot meet: contradiction ("231 vs 245: dead");
+- intervals that meet, with different figures and at least one hedged: tension
+  ("at least 231 vs 245: dead");
+- the same figure ("at least 231" vs 231 included): agreement.
+
+Number words are read by text2num (alpha2digit) where it knows the language, by the language
+module's lexicon elsewhere; month and weekday names come from CLDR (Babel); lemmas from simplemma.
+Years, dates, ordinals, clock times, phone numbers, street numbers and numbers inside names are
+not counts. Clock times become intervals in minutes after midnight ("just before 6:10 p.m." is
+[18:00, 18:10]); dates are (month, day) pairs and weekdays.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Container
+from dataclasses import dataclass, field
 
-SMALL = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
-    # French
-    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9,
-    "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
-    "seize": 16, "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
-    "douzaine": 12,
-}
-FRENCH_ONLY = {"deux", "trois", "quatre", "cinq", "sept", "huit", "neuf", "dix", "onze", "douze", "treize",
-               "quatorze", "quinze", "seize", "vingt", "trente", "quarante", "cinquante", "soixante",
-               "douzaine", "cent", "cents", "mille", "milliard", "milliards", "demi", "demie", "un", "une"}
-SCALE = {"hundred": 100, "thousand": 1000, "million": 1e6, "millions": 1e6, "billion": 1e9,
-         "billions": 1e9, "cent": 100, "cents": 100, "mille": 1000, "milliard": 1e9, "milliards": 1e9}
-ARTICLE = {"a", "an", "un", "une"}
-HALF = {"half", "demi", "demie"}
-TIMES = {"once": 1, "twice": 2, "thrice": 3}
-# duration units in hours
-UNITS = {
-    "second": 1 / 3600, "seconds": 1 / 3600, "seconde": 1 / 3600, "secondes": 1 / 3600,
-    "minute": 1 / 60, "minutes": 1 / 60, "min": 1 / 60, "mins": 1 / 60,
-    "hour": 1, "hours": 1, "hr": 1, "hrs": 1, "h": 1, "heure": 1, "heures": 1,
-    "day": 24, "days": 24, "jour": 24, "jours": 24, "journée": 24, "journées": 24,
-    "week": 168, "weeks": 168, "semaine": 168, "semaines": 168,
-    "month": 730, "months": 730, "mois": 730,
-    "year": 8760, "years": 8760, "an": 8760, "ans": 8760, "année": 8760, "années": 8760,
-    "decade": 87600, "decades": 87600, "décennie": 87600, "décennies": 87600,
-}
-HEDGES = [
-    (("about", "around", "approximately", "roughly", "some", "almost", "nearly", "environ",
-      "près de", "presque", "quelque", "quelques", "approximativement", "circa"), "about"),
-    (("more than", "over", "at least", "upwards of", "plus de", "au moins", "over a"), "more"),
-    (("less than", "under", "fewer than", "at most", "up to", "moins de", "jusqu'à", "au plus"), "less"),
-]
-WEEKDAYS = {
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
-    "sunday": 6, "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4,
-    "samedi": 5, "dimanche": 6,
-}
-WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
-    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
-    "décembre": 12, "decembre": 12,
-}
+from .lang import EVENT_CONCEPTS, Lang
+from .lang import get as get_lang
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[a-zàâçéèêëîïôûùüÿœ']+|%|\$|€|£")
+__all__ = ["MONTHS", "WEEKDAYS", "ClockTime", "DateFacts", "Quantity", "compare_dates", "compare_quantities",
+           "compare_quantity", "extract_dates", "extract_quantities"]
+
+# --------------------------------------------------------------------------------------------------------------
+# tokens
+
+
+@dataclass
+class _Tok:
+    text: str  # as read (after number words became digits)
+    low: str
+    start: int  # character offsets in the original text
+    end: int
+    kind: str  # "num", "word", "punct"
+    from_words: bool = False  # a number that was written in words
+    space_before: bool = True
+    joined: bool = False  # a hyphen or apostrophe joins it to the token before ("90-minute", "100'den")
+    blocked: bool = False  # inside a date or a clock time
+
+
+_GROUP = "\ue000"  # stands for the space inside "1 200" while the text is read (same length, not a space)
+_TOKEN = re.compile(r"\d{1,3}(?:\ue000\d{3})+(?!\d)|\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s]")
+_SPACE_GROUP = re.compile(r"(?<![\d.,])(\d{1,3})[ \u00a0\u202f](?=\d{3}(?![\d]|[.,]\d))")
+_NB_GROUP = re.compile(r"(?<![\d.,])(\d{1,3})[\u00a0\u202f](?=\d{3}(?![\d]|[.,]\d))")
+_JOINERS = {"-", "'", "\u2019", "\u2010", "\u2011"}
+_BOUNDARY = {".", ";", "!", "?", ":", "(", ")", "[", "]", "\u2014", "\u2013", "\"", "\u201c", "\u201d", "\u00ab",
+             "\u00bb", "|"}
+
+
+def _alpha2digit(text: str, code: str) -> str:
+    try:
+        from text_to_num import alpha2digit
+
+        out: str = alpha2digit(text, code, threshold=0)
+        return out
+    except Exception:  # the converter is a hint; never let it break reading
+        return text
+
+
+def _tokens(text: str, lang: Lang) -> list[_Tok]:
+    """Tokens of ``text`` with number words turned into digits and offsets into ``text`` kept.
+
+    text2num rewrites the text; the rewritten words are aligned back to the original by
+    difflib on whitespace-separated chunks, so a converted number points at the words it
+    came from ("quatre-vingt-dix" -> 90)."""
+    grouping = _SPACE_GROUP if (lang.space_groups or lang.code == "und") else _NB_GROUP
+    for _ in range(3):  # "1 200 000": groups overlap, so apply a few times
+        text = grouping.sub(lambda m: m.group(1) + _GROUP, text)
+    regex = _TOKEN
+    code = lang.code if lang.code != "und" else "en"
+    if not (lang.text2num or lang.code == "und"):
+        return _scan(text, 0, regex, False)
+    # "four-year", "quatre-vingt-dix": text2num reads number words joined by a space, not a hyphen
+    text = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", text)
+    converted = _alpha2digit(text, code)
+    if converted == text:
+        return _scan(text, 0, regex, False)
+    from difflib import SequenceMatcher
+
+    orig = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    conv = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", converted)]
+    out: list[_Tok] = []
+    sm = SequenceMatcher(None, [o[0] for o in orig], [c[0] for c in conv], autojunk=False)
+    names = set(lang.weekdays) | set(lang.months)
+    heads = {p.split()[0] for p in lang.percent_words if " " in p}
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op != "equal" and i2 - i1 == 1 and j2 - j1 == 1:
+            # text2num also reads "unos" (es: about), "quinta" (pt: Thursday, as "5ª"), "cent" in "pour cent"
+            bare = orig[i1][0].lower().strip(".,;:!?()\"'")
+            cardinal = conv[j1][0].strip(".,;:!?()\"'").isdigit()
+            if bare in lang.hedges or (bare in names and not cardinal) or (
+                    i1 > 0 and orig[i1 - 1][0].lower() in heads):
+                op = "equal"
+        if op == "equal":
+            for k in range(i2 - i1):
+                w, s, _ = orig[i1 + k]
+                out.extend(_scan(w, s, regex, False))
+        elif j2 > j1:
+            span = (orig[i1][1], orig[i2 - 1][2]) if i2 > i1 else (orig[min(i1, len(orig) - 1)][1],) * 2
+            if i2 - i1 == 1 and j2 - j1 == 1:  # one chunk: keep the punctuation around it out of the span
+                o = orig[i1][0]
+                lead = len(o) - len(o.lstrip("([{\"'\u201c\u00ab"))
+                trail = len(o) - len(o.rstrip(".,;:!?)]}\"'\u201d\u00bb"))
+                span = (span[0] + lead, span[1] - trail)
+            for w, _, _ in conv[j1:j2]:
+                for t in _scan(w, 0, regex, True):
+                    t.start, t.end = span
+                    if t.kind != "num":
+                        t.from_words = False
+                    out.append(t)
+    return out
+
+
+def _scan(chunk: str, offset: int, regex: re.Pattern[str], from_words: bool) -> list[_Tok]:
+    out: list[_Tok] = []
+    prev_end = -1
+    for m in regex.finditer(chunk):
+        s = m.group()
+        kind = "num" if s[0].isdigit() else "word" if s[0].isalpha() else "punct"
+        space = m.start() == 0 or chunk[m.start() - 1].isspace()
+        if m.start() == 0 and prev_end == -1:
+            space = True
+        out.append(_Tok(s, _lower(s), offset + m.start(), offset + m.end(), kind, from_words, space))
+        prev_end = m.end()
+    return out
+
+
+def _lower(text: str) -> str:
+    """Lower case that keeps every offset: "İ" (Turkish) lower-cases to two characters, so it is kept as "i"."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c.lower()[0] for c in text)
+
+
+def _filtered(toks: list[_Tok]) -> list[_Tok]:
+    """Tokens without hyphens and apostrophes; a token after one is marked ``joined``."""
+    out: list[_Tok] = []
+    joined = False
+    for t in toks:
+        if t.text in _JOINERS and not t.space_before:
+            joined = True
+            continue
+        if t.text in _JOINERS:
+            continue
+        t.joined = joined and not t.space_before
+        joined = False
+        out.append(t)
+    return out
+
+
+def _phrase_at(words: list[str], i: int, keys: Container[str], maxlen: int = 4) -> tuple[str, int] | None:
+    """The longest phrase of ``keys`` that starts at ``words[i]``: (phrase, number of words)."""
+    for n in range(min(maxlen, len(words) - i), 0, -1):
+        cand = " ".join(words[i:i + n])
+        if cand in keys:
+            return cand, n
+    return None
+
+
+def _phrase_before(words: list[str], i: int, keys: Container[str], maxlen: int = 4) -> tuple[str, int] | None:
+    """The longest phrase of ``keys`` that ends just before ``words[i]``."""
+    for n in range(min(maxlen, i), 0, -1):
+        cand = " ".join(words[i - n:i])
+        if cand in keys:
+            return cand, n
+    return None
+
+
+# --------------------------------------------------------------------------------------------------------------
+# numbers
+
+
+def _digits(s: str, lang: Lang) -> float | None:
+    """A numeral with the locale's separators: "11.000" (de) = 11000, "5,3" (de) = 5.3, "2,300" (en) = 2300."""
+    s = re.sub(r"[ \u00a0\u202f\ue000]", "", s)
+    try:
+        if "," in s and "." in s:
+            dec = "," if s.rfind(",") > s.rfind(".") else "."
+            other = "." if dec == "," else ","
+            return float(s.replace(other, "").replace(dec, "."))
+        for sep in (",", "."):
+            if sep in s:
+                if s.count(sep) > 1:
+                    return float(s.replace(sep, ""))
+                grouped = re.fullmatch(rf"\d{{1,3}}\{sep}\d{{3}}", s) is not None
+                # "600.000" is 600 thousand wherever the locale is unknown, and in English when it ends in 000
+                if grouped and (sep != lang.decimal or lang.code == "und" or s.endswith("000")):
+                    return float(s.replace(sep, ""))
+                return float(s.replace(sep, "."))
+        return float(s)
+    except ValueError:
+        return None
+
+
+def _word_number(words: list[str], i: int, lang: Lang) -> tuple[float, int] | None:
+    """A number written in words for languages text2num does not read: (value, words used)."""
+    total, current, last = 0.0, 0.0, 0.0
+    j = i
+    used = False
+    while j < len(words):
+        w = words[j]
+        if w in lang.number_words:
+            v = lang.number_words[w]
+            current += v
+            last = v
+        elif w in lang.multipliers and (used or j == i):
+            m = lang.multipliers[w]
+            current = current - last + (last or 1) * m
+            last = (last or 1) * m
+        elif w in lang.teen_words and used:
+            current += 10
+            last = 0
+        elif w in lang.scales and used and lang.scales[w] >= 1000:
+            total += (current or 1) * lang.scales[w]
+            current = last = 0.0
+        elif w in lang.conjunctions and used and j + 1 < len(words) and words[j + 1] in lang.number_words:
+            pass
+        else:
+            break
+        used = True
+        j += 1
+    if not used:
+        return None
+    return total + current, j - i
+
+
+# --------------------------------------------------------------------------------------------------------------
+# quantities
+
+_HEDGE_WORDS = {"about": "about ", "almost": "almost ", "more": "more than ", "atleast": "at least ",
+                "less": "less than ", "atmost": "up to ", "exact": "", "range": ""}
+_BAND = 0.05  # "about N": N +- 5 %
+_ALMOST = 0.1  # "almost N": [0.9 N, N]
 
 
 @dataclass(frozen=True)
 class Quantity:
-    """A value with its dimension: ("duration", "h"), ("count", "people"), ("percent", "%")."""
+    """A figure: ("duration", "h"), ("count", "dead"), ("percent", "%"), ("money", "EUR"), ...
+
+    ``low``/``high`` is the interval the wording allows; ``value`` the figure as written (normalised
+    to ``unit``); ``hedge`` one of exact, about, almost, more, atleast, less, atmost, range;
+    ``measured`` what is counted or measured: a concept key shared by all languages ("dead"), or
+    "~lemma" of the noun after the figure when no concept matches. For counts ``unit`` is
+    ``measured``. ``start``/``end`` are character offsets of the figure in the text."""
 
     dimension: str
     unit: str
     low: float
     high: float
     text: str
+    value: float = math.nan
+    hedge: str = "exact"
+    measured: str = ""
+    start: int = -1
+    end: int = -1
+    precision: float = 0.0  # half the last written digit, in ``unit``: "17 km" may be 16.5-17.5
+
+    def __post_init__(self) -> None:
+        if math.isnan(self.value):
+            object.__setattr__(self, "value", self.low if math.isinf(self.high) else (self.low + self.high) / 2)
+
+    def key(self) -> tuple[str, str, str]:
+        """What two figures must share to be compared: (dimension, unit, measured)."""
+        return self.dimension, self.unit, self.measured
 
     def describe(self) -> str:
-        if self.dimension == "duration":
-            return _format_hours(self.low, self.high)
-        lo, hi = _fmt(self.low), _fmt(self.high)
-        value = lo if lo == hi else (f"> {lo}" if math.isinf(self.high) else f"{lo}-{hi}")
-        return f"{value} {self.unit}".strip()
+        if self.hedge == "range":
+            return f"{_fmt_value(self, self.low)}-{_fmt_value(self, self.high)}"
+        return _HEDGE_WORDS.get(self.hedge, "") + _fmt_value(self, self.value)
 
 
 def _fmt(x: float) -> str:
     if math.isinf(x):
         return "inf"
-    return f"{x:g}"
+    if x >= 1e6 and x % 1e5 == 0:
+        return f"{x / 1e9:g} billion" if x >= 1e9 and x % 1e8 == 0 else f"{x / 1e6:g} million"
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.6g}"
 
 
-def _format_hours(lo: float, hi: float) -> str:
-    def one(h: float) -> str:
-        if math.isinf(h):
-            return "inf"
-        if h >= 8760:
-            return f"{h / 8760:g} y"
-        if h >= 24 and h % 24 == 0:
-            return f"{h / 24:g} d"
-        if h < 1:
-            return f"{h * 60:g} min"
-        return f"{h:g} h"
-
-    if lo == hi:
-        return one(lo)
-    if math.isinf(hi):
-        return f"> {one(lo)}"
-    return f"{one(lo)}-{one(hi)}"
+def _format_hours(h: float) -> str:
+    if math.isinf(h):
+        return "inf"
+    if h >= 8760 and h % 8760 == 0:
+        return f"{h / 8760:g} y"
+    if h >= 24 and h % 24 == 0:
+        return f"{h / 24:g} d"
+    minutes = h * 60
+    if h < 1 or (h < 24 and (h * 2) % 1 > 1e-9 and abs(minutes - round(minutes)) < 1e-6):
+        return f"{minutes:.4g} min" if minutes >= 1 else f"{h * 3600:.4g} s"  # "93 min", not "1.55 h"
+    return f"{h:.4g} h"
 
 
-def _number(tok: str) -> float | None:
-    if tok[0].isdigit():
-        try:
-            if re.fullmatch(r"\d{1,3}(,\d{3})+", tok):
-                return float(tok.replace(",", ""))
-            return float(tok.replace(",", "."))
-        except ValueError:
-            return None
-    if tok in SMALL:
-        return float(SMALL[tok])
-    return None
-
-
-def _is_num_word(tok: str) -> bool:
-    return _number(tok) is not None or tok in SCALE or tok in HALF
-
-
-def _parse_number(toks: list[str]) -> float:
-    total, current = 0.0, 0.0
-    for k, t in enumerate(toks):
-        if t in ARTICLE and k + 1 < len(toks) and toks[k + 1] in HALF:
-            continue
-        if t in HALF:
-            current = current + 0.5 if current else 0.5
-        elif t in SCALE:
-            current = (current or 1) * SCALE[t]
-            if SCALE[t] >= 1000:
-                total, current = total + current, 0.0
-        elif t in ARTICLE:
-            current += 1
-        else:
-            v = _number(t)
-            if v is not None:
-                current += v
-    return total + current
-
-
-def _hedge(prefix: str) -> str:
-    prefix = " " + prefix.lower().strip() + " "
-    for words, kind in HEDGES:
-        for w in words:
-            if prefix.endswith(" " + w + " "):
-                return kind
-    return "exact"
+def _fmt_value(q: Quantity, v: float) -> str:
+    if q.dimension == "duration":
+        return _format_hours(v)
+    if q.dimension == "percent":
+        return f"{_fmt(v)}%"
+    if q.dimension in ("count", "magnitude"):
+        return _fmt(v)
+    if q.dimension == "age":
+        return f"{_fmt(v)} years"
+    return f"{_fmt(v)} {q.unit}".strip()
 
 
 def _interval(value: float, hedge: str) -> tuple[float, float]:
     if hedge == "about":
-        return value * 0.85, value * 1.15
-    if hedge == "more":
+        return value * (1 - _BAND), value * (1 + _BAND)
+    if hedge == "almost":
+        return value * (1 - _ALMOST), value
+    if hedge in ("more", "atleast"):
         return value, math.inf
-    if hedge == "less":
+    if hedge in ("less", "atmost"):
         return 0.0, value
     return value, value
 
 
-_MONTH_NAMES = ("january|february|march|april|may|june|july|august|september|october|november|december"
-                "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-# spans that hold digits but no quantity: the digit group (group 1) is blanked before reading
-_NOT_A_NUMBER = [
-    re.compile(r"\b(\d+(?:/\d+)+)\b"),  # 9/11, 24/7, dates written 3/5/2020
-    re.compile(r"\b(?:" + _MONTH_NAMES + r")\.?\s+(\d{1,2})\b"),  # "Sept. 11", "February 24": dates
-    re.compile(r"\b(sept)\."),  # "Sept." is September, not "sept" (seven)
-]
+# measurements whose last written digit is a rounding ("17 km" and "17,26 km" agree); counts, times and
+# durations are taken as written
+_ROUNDED = {"distance", "speed", "mass", "area", "percent", "money", "magnitude", "power"}
+# which concepts may say what a non-count figure measures
+_DIM_CONCEPTS = {
+    "duration": {"meeting", "flight", "sentence", "delay"},
+    "percent": {"votes", "turnout", "seats"},
+    "money": {"fee", "price", "cost", "salary", "fine", "debt", "damage"},
+}
+_ORDINAL_SUFFIXES = {"st", "nd", "rd", "th", "er", "re", "e", "ème", "eme", "è", "º", "ª", "o", "a", "ste", "de",
+                     "te", "ncı", "nci", "ncü", "ncu", "inci", "ıncı", "üncü", "uncu", "°"}
+_CAP_EXEMPT_DE = ("de",)  # German capitalises every noun: a capital before a figure is no name
+_FRAME_CONCEPTS = {"capacity"}  # before a figure, they say what it measures: "capacity for 2000 people"
+_WEAK_CONCEPTS = {"people"}  # "people", "orang", "kişi": a classifier more than a thing measured
 
 
-def _blank(match: re.Match[str]) -> str:
-    whole, (a, b) = match.group(), match.span(1)
-    a, b = a - match.start(), b - match.start()
-    return whole[:a] + "#" * (b - a) + whole[b:]
+@dataclass
+class _Fig:
+    value: float
+    i0: int  # first token of the figure (number, currency symbol)
+    i1: int  # token after the figure and its unit
+    num_end: int  # token after the number itself
+    dimension: str = "count"
+    unit: str = ""
+    hedge: str = "exact"
+    high: float | None = None  # for ranges "5-7"
+    measured: str = ""
+    fixed_measured: bool = False
+    from_words: bool = False
+    precision: float = 0.0
 
 
 def extract_quantities(text: str, language: str = "und") -> list[Quantity]:
-    """Durations, frequencies, counts of things, percentages and money in a claim.
+    """Durations, counts of things, percentages, money, distances, speeds, masses, ages and magnitudes.
 
-    French number words are read only in text that is not English ("sept" is not seven
-    in "Sept. 11", nor "cent" a hundred)."""
-    low = text.lower().replace("\u2019", "'")
-    low = re.sub(r"(?<=\d)[ \u00a0\u202f](?=\d{3}\b)", ",", low)  # "2 300" (French thousands)
-    for pattern in _NOT_A_NUMBER:
-        low = pattern.sub(_blank, low)
-    if language == "en":
-        low = re.sub(r"\b(?:" + "|".join(sorted(FRENCH_ONLY)) + r")\b", lambda m: "#" * len(m.group()), low)
-    toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(low)]
-    words = [t for t, _, _ in toks]
-    out: list[Quantity] = []
+    ``language`` is an ISO 639-1 code; with "und" the language is guessed from the text when it is
+    long enough, and the union of all languages' vocabulary is used otherwise."""
+    try:
+        return _extract(text, language)
+    except Exception:  # bad input never breaks a comparison; a figure left unread is the safe failure
+        return []
+
+
+def _resolve_lang(text: str, language: str | None) -> Lang:
+    code = (language or "und").lower()
+    if code == "und" and len(text) >= 20:
+        try:
+            from .text import detect_language
+
+            code = detect_language(text)
+        except Exception:
+            code = "und"
+    return get_lang(code)
+
+
+def _extract(text: str, language: str) -> list[Quantity]:
+    if not text or not any(ch.isdigit() for ch in text) and len(text) > 20000:
+        return []
+    lang = _resolve_lang(text, language)
+    if not any(ch.isdigit() for ch in text) and not _triggers(lang.code).search(_lower(text)) \
+            and _alpha2digit(text, _t2n_code(lang)) == text:
+        return []  # no digit, no number word, no unit: nothing to read (most sentences)
+    blocked = _blocked_spans(text, lang)
+    toks = _filtered(_tokens(text.replace("\u2019", "'"), lang))
+    for t in toks:
+        t.blocked = _is_blocked(t, blocked)
+    words = [t.low for t in toks]
+    figs: list[_Fig] = []
     i = 0
     while i < len(toks):
-        w = words[i]
-        if w in TIMES:
-            out.append(Quantity("frequency", "times", TIMES[w], TIMES[w], text[toks[i][1]:toks[i][2]]))
+        fig = _read_figure(toks, words, i, lang, blocked, text)
+        if fig is None:
             i += 1
             continue
-        starts_number = _is_num_word(w) or (
-            w in ARTICLE and i + 1 < len(words) and (words[i + 1] in UNITS or words[i + 1] in HALF)
-        )
-        if not starts_number:
-            i += 1
+        figs.append(fig)
+        i = max(fig.i1, i + 1)
+    _assign_measured(figs, toks, words, lang)
+    out: list[Quantity] = []
+    for f in figs:
+        if f.dimension == "count" and not f.measured:
             continue
-        j = i
-        num: list[str] = []
-        while j < len(words):
-            t = words[j]
-            if _is_num_word(t) or (t in ARTICLE and (not num or num[-1] in {"and", "et"})):
-                num.append(t)
-                j += 1
-            elif t in {"and", "et"} and num and j + 1 < len(words) and (
-                _is_num_word(words[j + 1]) or words[j + 1] in ARTICLE
-            ):
-                num.append(t)
-                j += 1
-            else:
-                break
-        if not num or all(t in ARTICLE or t in {"and", "et"} for t in num) and (
-            j >= len(words) or words[j] not in UNITS
-        ):
-            i = max(j, i + 1)
-            continue
-        value = _parse_number(num)
-        start = toks[i][1]
-        hedge = _hedge(low[max(0, start - 30):start])
-        unit = words[j] if j < len(words) else ""
-        if unit in ARTICLE and j + 1 < len(words) and words[j + 1] in UNITS:  # "half an hour"
-            j += 1
-            unit = words[j]
-        if unit in UNITS and i > 0 and words[i - 1] in {"à", "at", "vers"} and unit in {"h", "heure", "heures"}:
-            i = j + 1  # a clock time ("à 15 h"), not a duration
-            continue
-        # "1h30" / "1 h 30"
-        if unit in UNITS and unit in {"h", "heure", "heures"} and j + 1 < len(words) and words[j + 1].isdigit():
-            value += float(words[j + 1]) / 60
-            j += 1
-        if unit in UNITS:
-            hours = value * UNITS[unit]
-            end_tok = j
-            rest = words[j + 1:j + 4]
-            if rest[:3] == ["and", "a", "half"] or rest[:2] in (["et", "demie"], ["et", "demi"]):
-                hours += 0.5 * UNITS[unit]
-                end_tok = j + (3 if rest[0] == "and" else 2)
-            lo, hi = _interval(hours, hedge)
-            out.append(Quantity("duration", "h", lo, hi, text[start:toks[end_tok][2]]))
-            i = end_tok + 1
-            continue
-        if num[0][0].isdigit() and len(num) == 1 and re.fullmatch(r"1[89]\d\d|20\d\d", num[0]):
-            i = j  # a year: dates handle it
-            continue
-        prev_cap = i > 0 and text[toks[i - 1][1]:toks[i - 1][2]][:1].isupper() and toks[i - 1][1] > 0
-        if unit in {"%", "percent", "pourcent"} or words[j:j + 2] in (["per", "cent"], ["pour", "cent"]):
-            lo, hi = _interval(value, hedge)
-            out.append(Quantity("percent", "%", lo, hi, text[start:toks[min(j, len(toks) - 1)][2]]))
-        elif i > 0 and words[i - 1] in {"$", "€", "£"}:
-            lo, hi = _interval(value, hedge)
-            out.append(Quantity("money", words[i - 1], lo, hi, text[toks[i - 1][1]:toks[j - 1][2]]))
-        elif (
-            unit and unit[0].isalpha() and not prev_cap and len(unit) > 2
-            and unit not in MONTHS and unit not in WEEKDAYS
-            and not text[toks[j][1]:toks[j][1] + 1].isupper()
-        ):
-            lo, hi = _interval(value, hedge)
-            out.append(Quantity("count", _stem(unit), lo, hi, text[start:toks[j][2]]))
-        i = max(j, i + 1)
+        if f.dimension == "count" and f.from_words and f.value == 1:
+            continue  # "one of the", "un homme": an article or pronoun, not a count
+        unit = f.measured if f.dimension == "count" else f.unit
+        if f.high is not None:
+            lo, hi, hedge = f.value, f.high, "range"
+            value = (lo + hi) / 2
+        else:
+            lo, hi = _interval(f.value, f.hedge)
+            hedge, value = f.hedge, f.value
+        start, end = toks[f.i0].start, toks[f.i1 - 1].end
+        precision = f.precision if f.dimension in _ROUNDED else 0.0
+        if f.dimension == "magnitude" and hedge == "about":
+            lo, hi = value - 0.1, value + 0.1  # a logarithmic scale: "about 7" is not 6.3
+        out.append(Quantity(f.dimension, unit, lo, hi, text[start:end], value, hedge, f.measured, start, end,
+                            precision))
     return out
 
 
-def _stem(noun: str) -> str:
-    for suffix in ("ies", "es", "s"):
-        if noun.endswith(suffix) and len(noun) > len(suffix) + 2:
-            return noun[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return noun
+def _t2n_code(lang: Lang) -> str:
+    """The language text2num reads for ``lang`` (English where it reads none of it)."""
+    return lang.code if lang.text2num and lang.code != "und" else "en"
 
 
-def _overlap(a: Quantity, b: Quantity) -> bool:
-    tol = 0.05 * max(abs(a.high if not math.isinf(a.high) else a.low), abs(b.low), 1e-9)
-    return a.low <= b.high + tol and b.low <= a.high + tol
+@functools.lru_cache(maxsize=16)
+def _triggers(code: str) -> re.Pattern[str]:
+    """Words that can start a figure without a digit: number words, fractions, "dozens", units ("an hour")."""
+    lang = get_lang(code)
+    words: set[str] = set()
+    for group in (lang.number_words, lang.multipliers, lang.fractions, lang.approx_numbers, lang.adverbial_counts,
+                  lang.units, lang.scales, lang.and_half):
+        words.update(k.split()[0] for k in group)
+    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True) if w)
+    return re.compile(rf"(?<!\w)(?:{alts})(?!\w)")
 
 
-MAX_RATIO = 30.0  # values further apart than this measure different things ("a year" vs "three days")
+def _is_blocked(t: _Tok, blocked: list[tuple[int, int]]) -> bool:
+    return any(a <= t.start < b for a, b in blocked)
 
 
-def _far_apart(a: Quantity, b: Quantity) -> bool:
-    lo = max(min(a.low, b.low), 1e-9)
-    hi = max(a.high if not math.isinf(a.high) else a.low, b.high if not math.isinf(b.high) else b.low)
-    return hi / lo > MAX_RATIO
-
-
-def compare_quantities(a: list[Quantity], b: list[Quantity]) -> tuple[str, str] | None:
-    """("contradict" | "agree", explanation) for the first dimension both claims measure.
-
-    Values of the same dimension more than ``MAX_RATIO`` apart are taken to measure different
-    things (a tenure and a speech), not to contradict."""
-    agreements: list[str] = []
-    for dim_key in _dims(a) & _dims(b):
-        qa = [q for q in a if (q.dimension, q.unit) == dim_key]
-        qb = [q for q in b if (q.dimension, q.unit) == dim_key]
-        if any(_overlap(x, y) for x in qa for y in qb):
-            agreements.append(f"{qa[0].describe()} ~ {qb[0].describe()}")
+def _read_figure(toks: list[_Tok], words: list[str], i: int, lang: Lang, blocked: list[tuple[int, int]],
+                 text: str) -> _Fig | None:
+    t = toks[i]
+    if t.kind == "punct" and t.text not in "$€£₺¥%":
+        return None
+    if _is_blocked(t, blocked):
+        return None
+    w = words[i]
+    # "twice", "once": a frequency
+    if w in lang.adverbial_counts:
+        return _Fig(lang.adverbial_counts[w], i, i + 1, i + 1, "frequency", "times", from_words=True,
+                    fixed_measured=True)
+    value: float | None = None
+    j = i
+    from_words = False
+    currency = ""
+    start = i
+    # a currency symbol or code before the figure: "$2m", "€ 100", "US$ 5", "R$ 10"
+    sym = _currency_before(words, i)
+    if sym and i + sym[1] < len(toks) and toks[i + sym[1]].kind == "num":
+        currency = sym[0]
+        j = i + sym[1]
+    elif w in lang.percent_prefix and i + 1 < len(toks) and toks[i + 1].kind == "num":
+        j = i + 1  # "yüzde 5", "%5"
+    if toks[j].kind == "num":
+        if _is_blocked(toks[j], blocked):
+            return None
+        if j == i and i > 0 and toks[i - 1].kind == "num" and _scale(toks, words, i, lang):
+            return None  # the scale word of a number that was not a figure
+        value = _digits(toks[j].text, lang)
+        from_words = toks[j].from_words
+        j += 1
+    elif t.kind == "word" and (ap := _phrase_at(words, i, lang.approx_numbers, 3)):
+        value, approx_hedge = lang.approx_numbers[ap[0]]
+        j = i + ap[1]
+        sc = _scale(toks, words, j, lang) if j < len(toks) else None
+        if sc is None and j < len(toks) and toks[j].kind == "num" and toks[j].from_words and toks[j].low == "100":
+            sc = (100.0, 1)  # "a few hundred"
+        if sc is None and j < len(toks) and toks[j].kind == "num":
+            return None  # "several 100000": a hedge on the number that follows
+        if sc:
+            value, j = value * sc[0], j + sc[1]
+        while j + 1 < len(words) and words[j] in lang.connectors | lang.partitive | {"of"} and (
+                words[j + 1] in lang.approx_numbers or _scale(toks, words, j + 1, lang)):
+            nxt_w = words[j + 1]
+            value *= lang.approx_numbers[nxt_w][0] if nxt_w in lang.approx_numbers else _scale(
+                toks, words, j + 1, lang)[0]  # type: ignore[index]
+            j += 2  # "hundreds of thousands"
+        if j < len(words) and words[j] in lang.connectors | {"of"} and _unit_at(words, j + 1, lang):
+            j += 1  # "une quinzaine de mètres"
+        few = approx_hedge == "few"  # "a few", "quelques", "beberapa": 2 to 9 of what follows
+        fig = _Fig(value, i, j, j, hedge="exact" if few else approx_hedge, from_words=True)
+        if few:
+            fig.high = value * 4.5
+        j = _read_unit(fig, toks, words, j, lang, "")
+        fig.i1 = j
+        return fig
+    elif t.kind == "word":
+        fr = lang.fractions.get(w)
+        got = _word_number(words, i, lang) if (lang.number_words or lang.multipliers) else None
+        if got:
+            value, n = got
+            from_words = True
+            j = i + n
+        elif fr is not None:
+            value, j, from_words = fr, i + 1, True
+            if j < len(words) and words[j] in lang.articles:
+                j += 1  # "half a million", "half an hour"
+        elif w in lang.articles and i + 1 < len(words) and (
+                words[i + 1] in lang.fractions or _unit_at(words, i + 1, lang)):
+            value, j, from_words = 1.0, i + 1, True  # "an hour", "une heure", "eine halbe Stunde"
+            if words[j] in lang.fractions:
+                value, j = lang.fractions[words[j]], j + 1
+        else:
+            return None
+    if value is None:
+        return None
+    num_tok = toks[j - 1]
+    fig = _Fig(value, start, j, j, from_words=from_words)
+    prefix_percent = words[i] in lang.percent_prefix and j == i + 2
+    if prefix_percent:
+        fig.dimension, fig.unit = "percent", "%"
+    # the number alone: not a year, an ordinal, a code or part of a name
+    if num_tok.kind == "num" and not num_tok.from_words and not currency and not prefix_percent:
+        if _not_a_figure(toks, words, j - 1, lang, text):
+            return None
+    # fractions and scales: "1,5 millones", "2 Mio.", "half a million", "1 half miljoen"
+    while j < len(toks):
+        if words[j] in lang.fractions and j + 1 < len(toks) and _scale(toks, words, j + 1, lang):
+            value = value * lang.fractions[words[j]] if value == 1 else value + lang.fractions[words[j]]
+            j += 1
             continue
-        if all(_far_apart(x, y) for x in qa for y in qb):
-            continue
-        what = "" if dim_key[0] in {"duration", "percent"} else f" ({dim_key[0]})"
-        return "contradict", f"{qa[0].text} vs {qb[0].text}: {qa[0].describe()} vs {qb[0].describe()}{what}"
-    if agreements:
-        return "agree", "; ".join(agreements)
+        sc = _scale(toks, words, j, lang)
+        if sc is None:
+            break
+        factor, n = sc
+        value *= factor
+        j += n
+        if j < len(toks) and toks[j].text == "." and not toks[j].space_before:
+            j += 1  # "Mio.", "Mrd."
+    fig.value = value
+    fig.num_end = j
+    numeral = toks[j - 1].text if toks[j - 1].kind == "num" else ""
+    if num_tok.kind == "num" and not num_tok.from_words:
+        dec = re.search(r"[.,](\d+)$", num_tok.text)
+        decimals = len(dec.group(1)) if dec and _digits(num_tok.text, lang) != float(
+            re.sub(r"\D", "", num_tok.text) or 0) else 0
+        scale_factor = value / (_digits(num_tok.text, lang) or 1.0)
+        fig.precision = 0.5 * 10 ** -decimals * scale_factor
+    del numeral
+    # a range: "5-7 people", "4 bis 5 Stunden", "de 275 000 à 325 000" (smaller first)
+    between = start > 0 and words[start - 1] in lang.between_words and j < len(words) and words[j] in lang.conjunctions
+    step = 1 if j < len(toks) and toks[j].kind == "num" and toks[j].joined else (
+        2 if j + 1 < len(toks) and (words[j] in lang.range_words or between) and toks[j + 1].kind == "num" else 0)
+    if step and not currency and (hi := _digits(toks[j + step - 1].text, lang)) is not None \
+            and value < hi < value * 10:
+        fig.high = hi
+        j += step
+    # post-number hedges written before the unit (Turkish "100'den fazla kişi", "100+")
+    ph = _phrase_at(words, j, lang.post_hedges)
+    if ph and fig.high is None:
+        fig.hedge = lang.post_hedges[ph[0]]
+        j += ph[1]
+    if _phrase_at(words, j, lang.day_periods, 4) and _phrase_before(words, start, lang.clock_before, 3):
+        return None  # "a las cinco de la madrugada": a clock time written in words
+    j = _read_unit(fig, toks, words, j, lang, currency)
+    if fig.dimension == "count" and fig.high is None and not fig.fixed_measured:
+        pass
+    # post hedge after the unit: "100 people or more"
+    ph = _phrase_at(words, j, lang.post_hedges)
+    if ph and fig.hedge == "exact" and fig.high is None and ph[0] not in ("+",):
+        fig.hedge = lang.post_hedges[ph[0]]
+    # hedge before the figure: "more than", "rund", "co najmniej"
+    if fig.hedge == "exact" and fig.high is None:
+        hp = _phrase_before(words, start, lang.hedges, 4)
+        if hp:
+            fig.hedge = lang.hedges[hp[0]]
+    if fig.dimension == "duration" and fig.hedge == "exact" and fig.high is None:
+        pass
+    fig.i1 = j
+    return fig
+
+
+def _currency_before(words: list[str], i: int) -> tuple[str, int] | None:
+    if i + 1 < len(words) and words[i] + words[i + 1] in _SYMBOLS:
+        return _SYMBOLS[words[i] + words[i + 1]], 2  # "US" "$", "R" "$"
+    if words[i] in _SYMBOLS and words[i] not in ("m",):
+        return _SYMBOLS[words[i]], 1
     return None
 
 
-def _dims(qs: list[Quantity]) -> set[tuple[str, str]]:
-    return {(q.dimension, q.unit) for q in qs}
+def _symbols() -> dict[str, str]:
+    from .lang.base import CURRENCY_SYMBOLS
+
+    return dict(CURRENCY_SYMBOLS)
+
+
+_SYMBOLS = _symbols()
+
+
+def _scale(toks: list[_Tok], words: list[str], j: int, lang: Lang) -> tuple[float, int] | None:
+    """A scale word at ``j``: (factor, words used). text2num writes "million" as 1000000."""
+    if j >= len(toks):
+        return None
+    t = toks[j]
+    if t.kind == "num" and t.from_words and t.low in ("1000", "1000000", "1000000000", "1000000000000"):
+        return float(t.low), 1
+    got = _phrase_at(words, j, lang.scales, 2)
+    if got:
+        return lang.scales[got[0]], got[1]
+    from .lang.base import COMMON_SCALES
+
+    if words[j] in COMMON_SCALES and not t.space_before:
+        return COMMON_SCALES[words[j]], 1  # "$2m", "£1.5bn"
+    return None
+
+
+def _unit_at(words: list[str], j: int, lang: Lang) -> tuple[str, int] | None:
+    got = _phrase_at(words, j, lang.units, 4)
+    return got
+
+
+def _read_unit(fig: _Fig, toks: list[_Tok], words: list[str], j: int, lang: Lang, currency: str) -> int:
+    """Reads what follows the number; sets dimension/unit on ``fig``; returns the token after it."""
+    if fig.dimension == "percent":
+        return j
+    if currency:
+        fig.dimension, fig.unit = "money", currency
+        return j
+    if j < len(toks) and toks[j].text == "%":
+        fig.dimension, fig.unit = "percent", "%"
+        return j + 1
+    got = _phrase_at(words, j, lang.percent_words, 3)
+    if got:
+        fig.dimension, fig.unit = "percent", "%"
+        return j + got[1]
+    # money after the number: "100 euros", "2 millions d'euros", "100 Mio. Euro", "5 €"
+    k = j
+    while k < len(words) and words[k] in lang.connectors and k < j + 2:
+        k += 1
+    cur = _phrase_at(words, k, lang.currency_words, 2)
+    if cur:
+        fig.dimension, fig.unit = "money", lang.currency_words[cur[0]]
+        return k + cur[1]
+    if k < len(words) and words[k] in _SYMBOLS and words[k] not in ("m", "try", "a$", "c$"):
+        fig.dimension, fig.unit = "money", _SYMBOLS[words[k]]
+        return k + 1
+    # age: "34 years old", "34-jährige", "yaşında"; "aged 34"
+    before_age = _phrase_before(words, fig.i0, lang.age_before, 3)
+    unit = _unit_at(words, j, lang)
+    after = j + (unit[1] if unit else 0)
+    age = _phrase_at(words, j, lang.age_after, 3) or (_phrase_at(words, after, lang.age_after, 3) if unit else None)
+    if age or (before_age and unit and lang.units[unit[0]][0] == "duration" and lang.units[unit[0]][2] == 8760.0):
+        fig.dimension, fig.unit, fig.measured, fig.fixed_measured = "age", "y", "age", True
+        end = after
+        if age:
+            end = (j if _phrase_at(words, j, lang.age_after, 3) else after) + age[1]
+        return end
+    if before_age and not unit:
+        fig.dimension, fig.unit, fig.measured, fig.fixed_measured = "age", "y", "age", True
+        return j
+    # magnitude: "magnitude 7.0", "7,0 büyüklüğünde", "Stärke 6,6", "7.0-magnitude"
+    mag_after = _phrase_at(words, j, lang.magnitude_words, 2)
+    mag_before = _phrase_before(words, fig.i0, lang.magnitude_words, 2) or (
+        fig.i0 >= 2 and _phrase_before(words, fig.i0 - 1, lang.magnitude_words, 2))
+    if mag_after or mag_before:
+        fig.dimension, fig.unit, fig.measured, fig.fixed_measured = "magnitude", "", "magnitude", True
+        return j + (mag_after[1] if mag_after else 0)
+    if unit:
+        dim, norm, factor = lang.units[unit[0]]
+        if unit[0] in ("t", "s", "g") or unit[0] == "m" and lang.code in ("en", "und"):
+            lone = toks[j].space_before and not _ends_clause(toks, j + 1)
+        else:
+            lone = False
+        if lone:
+            unit = None  # a lone letter after a space is rarely a unit
+        elif unit[0] == "h" and toks[j].space_before and j + 1 < len(toks) and toks[j + 1].kind == "word":
+            unit = None
+    if unit:
+        dim, norm, factor = lang.units[unit[0]]
+        value = fig.value * factor
+        end = j + unit[1]
+        if dim == "duration":
+            # "1h30", "2 h 15"
+            if unit[0] in ("h", "hr", "hrs") and end < len(toks) and toks[end].kind == "num":
+                minutes = _digits(toks[end].text, lang)
+                if minutes is not None and minutes < 60 and minutes == int(minutes):
+                    value += minutes / 60
+                    end += 1
+                    if end < len(words) and words[end] in ("min", "mn"):
+                        end += 1
+            # "and a half", "et demie", "y media", "e mezza"
+            half = _phrase_at(words, end, lang.and_half, 3)
+            if half:
+                value += 0.5 * factor
+                end += half[1]
+            # "three minutes and 40 seconds", "2 Stunden und 15 Minuten"
+            elif end + 2 < len(toks) and (words[end] in lang.conjunctions or words[end] == ",") \
+                    and toks[end + 1].kind == "num":
+                nxt = _unit_at(words, end + 2, lang)
+                sub = _digits(toks[end + 1].text, lang)
+                if nxt and sub is not None and lang.units[nxt[0]][0] == "duration" and lang.units[nxt[0]][2] < factor:
+                    value += sub * lang.units[nxt[0]][2]
+                    end += 2 + nxt[1]
+            if fig.high is not None:
+                fig.high *= factor
+        elif fig.high is not None:
+            fig.high *= factor
+        fig.value, fig.dimension, fig.unit = value, dim, norm
+        fig.precision *= factor
+        if dim in ("duration", "distance", "speed", "mass", "area", "frequency", "power"):
+            fig.fixed_measured = dim not in _DIM_CONCEPTS
+        return end
+    # "two and a half" before a unit: "2 and a half hours"
+    half = _phrase_at(words, j, lang.and_half, 3)
+    if half and _unit_at(words, j + half[1], lang):
+        fig.value += 0.5
+        return _read_unit(fig, toks, words, j + half[1], lang, currency)
+    return j
+
+
+def _ends_clause(toks: list[_Tok], j: int) -> bool:
+    return j >= len(toks) or toks[j].kind == "punct"
+
+
+_YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
+
+
+def _not_a_figure(toks: list[_Tok], words: list[str], k: int, lang: Lang, text: str) -> bool:
+    """True when the number at ``k`` is a year, an ordinal, a code, a name's number or a street number."""
+    t = toks[k]
+    nxt = toks[k + 1] if k + 1 < len(toks) else None
+    prev = toks[k - 1] if k > 0 else None
+    if _YEAR.fullmatch(t.text):
+        if not (nxt and (_unit_at(words, k + 1, lang) or nxt.text == "%" or words[k + 1] in lang.currency_words
+                         or _scale(toks, words, k + 1, lang) or _counted(words, k + 1, lang))):
+            return True  # a year, unless what follows is counted: "2000 people"
+    if nxt is not None and not nxt.space_before:
+        if nxt.kind == "word" and nxt.low in _ORDINAL_SUFFIXES and not _unit_at(words, k + 1, lang):
+            return True  # "3rd", "1er", "2e", "1º"
+        if nxt.text == "." and k + 2 < len(toks) and toks[k + 2].kind == "word" and toks[k + 2].space_before:
+            nw = toks[k + 2]
+            if lang.code in ("de", "pl", "tr", "und") and (nw.text[:1].islower() or nw.low in lang.months
+                                                          or lang.code == "de"):
+                if nw.low not in lang.scales:
+                    return True  # "3. Runde", "27. Januar", "3. tur"
+        if nxt.text in ("/",) and k + 2 < len(toks) and toks[k + 2].kind == "num":
+            return True  # 9/11, 24/7, 3/5/2020
+        if nxt.kind == "word" and not _unit_at(words, k + 1, lang) and not _scale(toks, words, k + 1, lang) \
+                and nxt.low not in lang.percent_words and nxt.low not in lang.currency_words \
+                and nxt.low not in _SYMBOLS and not lang.post_hedges.get(nxt.low) \
+                and not (lang.age_after and _phrase_at(words, k + 1, lang.age_after, 2)) \
+                and not _phrase_at(words, k + 1, lang.magnitude_words, 2) and not nxt.joined:
+            return True  # "A320", "3G": a code
+    if prev is not None and not t.space_before and prev.kind == "word" and not t.joined:
+        return True  # "SJ182", "MH17"
+    if prev is not None and t.joined and prev.kind == "word" and prev.text.isupper():
+        return True  # "COVID-19", "F-16"
+    if prev is not None and nxt is not None and nxt.text == "/" and not nxt.space_before:
+        return True
+    if prev is not None and prev.text in ("/", "#", "№", "n°") and not t.space_before:
+        return True
+    if prev is not None and (prev.low in lang.name_markers or prev.low in lang.street_words):
+        return True
+    if prev is not None and prev.text == "." and k >= 2 and toks[k - 2].low in lang.name_markers:
+        return True  # "No. 5", "Nr. 3"
+    if nxt is not None and nxt.low in lang.street_words and lang.code in ("fr", "und"):
+        return True  # "12 rue ..."
+    if nxt is not None and nxt.text[:1].isupper() and k + 2 < len(toks) and toks[k + 2].low in lang.street_words:
+        return True  # "221 Baker Street"
+    measured_after = nxt is not None and (
+        _unit_at(words, k + 1, lang) is not None or _scale(toks, words, k + 1, lang) is not None
+        or nxt.text == "%" or _phrase_at(words, k + 1, lang.currency_words, 2) is not None
+        or _phrase_at(words, k + 1, lang.percent_words, 3) is not None)
+    # a number right after a capitalised word inside a sentence: "Channel 12", "Apollo 11"
+    if prev is not None and prev.kind == "word" and prev.text[:1].isupper() and lang.code not in _CAP_EXEMPT_DE \
+            and not measured_after:
+        before = toks[k - 2] if k >= 2 else None
+        starts_sentence = before is None or before.text in _BOUNDARY
+        known = (prev.low in lang.hedges or prev.low in lang.measured or prev.low in lang.magnitude_words
+                 or prev.low in lang.clock_before or prev.low in lang.percent_prefix or prev.low in lang.age_before
+                 or prev.low in lang.speech_verbs or prev.low in lang.months or prev.low in lang.weekdays)
+        if not starts_sentence and not known:
+            return True
+    # phone numbers: "+33 1 23 45 67 89", "0800 123 456"
+    return bool(re.fullmatch(r"0\d{2,4}", t.text) and nxt is not None and nxt.kind == "num")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# what a figure measures
+
+
+def _counted(words: list[str], i: int, lang: Lang) -> bool:
+    """A noun of people or things counted ("2000 people"), not of an event ("a 2018 meeting")."""
+    c = _concept(words, i, lang)
+    return c is not None and not any(c[0] in group for group in _DIM_CONCEPTS.values())
+
+
+def _concepts(words: list[str], a: int, b: int, lang: Lang, skip: list[bool]) -> list[tuple[str, int] | None]:
+    """Concepts of ``words[a:b]``, one slot per word; a phrase fills its first slot and consumes the rest
+    ("can kaybı" is one concept, not "can" + "kayıp")."""
+    out: list[tuple[str, int] | None] = []
+    k = a
+    while k < b:
+        c = None if skip[k] else _concept(words, k, lang)
+        out.append(c)
+        n = c[1] if c else 1
+        out.extend([None] * (min(k + n, b) - k - 1))
+        k += n
+    return out
+
+
+def _concept(words: list[str], i: int, lang: Lang) -> tuple[str, int] | None:
+    """A concept key for the phrase starting at ``words[i]``: (concept, words used)."""
+    got = _phrase_at(words, i, lang.measured, 4)
+    if got:
+        return lang.measured[got[0]], got[1]
+    lemma = _lemma(words[i], lang.code)
+    if lemma in lang.measured:
+        return lang.measured[lemma], 1
+    concept = _lemma_index(lang.code).get(lemma)
+    return (concept, 1) if concept else None
+
+
+@functools.lru_cache(maxsize=32)
+def _lemma_index(code: str) -> dict[str, str]:
+    """Lemmas of the one-word measured entries: "evacuadas" meets "evacuados" through "evacuado"."""
+    lang = get_lang(code)
+    out: dict[str, str] = {}
+    for k, v in lang.measured.items():
+        if " " not in k:
+            out.setdefault(_lemma(k, lang.code), v)
+    return out
+
+
+@functools.lru_cache(maxsize=20000)
+def _lemma(word: str, code: str) -> str:
+    if code == "und" or not word.isalpha():
+        return word
+    try:
+        import simplemma
+
+        return str(simplemma.lemmatize(word, lang=code)).lower()
+    except Exception:
+        return word
+
+
+def _window_right(toks: list[_Tok], start: int, limit: int = 6) -> int:
+    """End (exclusive) of the clause window after a figure: stops at punctuation or the next number
+    (dates and clock times inside the window are skipped: "19 Sept. 11 hijackers")."""
+    k = start
+    while k < len(toks) and k < start + limit:
+        t = toks[k]
+        if t.blocked:
+            k += 1
+            continue
+        if t.kind == "num" or (t.kind == "punct" and t.text not in ("'",)):
+            break
+        k += 1
+    return k
+
+
+def _window_left(toks: list[_Tok], end: int, limit: int = 5) -> int:
+    k = end
+    while k > 0 and k > end - limit:
+        t = toks[k - 1]
+        if t.kind == "num" or (t.kind == "punct" and t.text not in ("'", "$", "€", "£")):
+            break
+        k -= 1
+    return k
+
+
+def _assign_measured(figs: list[_Fig], toks: list[_Tok], words: list[str], lang: Lang) -> None:
+    starts = {f.i0: f for f in figs}
+    for f in figs:
+        if f.fixed_measured:
+            continue
+        allowed = _DIM_CONCEPTS.get(f.dimension) if f.dimension != "count" else None
+        if f.dimension not in ("count", *list(_DIM_CONCEPTS)):
+            continue
+        r_end = _window_right(toks, f.i1)
+        l_start = _window_left(toks, _hedge_start(words, f.i0, lang))
+        blocked_at = [t.blocked for t in toks]
+        right = [c for c in _concepts(words, f.i1, r_end, lang, blocked_at)]
+        left = _concepts(words, l_start, _hedge_start(words, f.i0, lang), lang, blocked_at)
+        first = right[0] if right else None
+        adjacent = left[-1] if left else None
+
+        def ok(c: tuple[str, int] | None, allowed: set[str] | None = allowed) -> bool:
+            return c is not None and (allowed is None or c[0] in allowed)
+
+        choice = ""
+        if f.dimension == "count":
+            events_r = [c[0] for c in right if c and c[0] in EVENT_CONCEPTS]
+            events_l = [c[0] for c in left if c and c[0] in EVENT_CONCEPTS]
+            if first and first[0] in EVENT_CONCEPTS:
+                choice = first[0]
+            elif adjacent and adjacent[0] in EVENT_CONCEPTS:
+                choice = adjacent[0]
+            elif any(c and c[0] in _FRAME_CONCEPTS for c in left):
+                choice = next(c[0] for c in left[::-1] if c and c[0] in _FRAME_CONCEPTS)  # "capacity for 2000"
+            elif events_r:
+                choice = events_r[0]
+            elif events_l:
+                choice = events_l[-1]
+            elif first and first[0] in _WEAK_CONCEPTS and any(c and c[0] not in EVENT_CONCEPTS for c in left):
+                # "penumpang berjumlah 56 orang": "people" is a classifier; the noun before says what
+                choice = next(c[0] for c in left[::-1] if c and c[0] not in EVENT_CONCEPTS)
+            elif first:
+                choice = first[0]
+            elif len(right) > 1 and right[1]:
+                choice = right[1][0]  # one adjective between: "78 Brazilian passengers"
+            else:
+                nxt = next((k for k in range(f.i1, r_end) if not toks[k].blocked
+                            and not _function_word(words[k], lang)), None)
+                if nxt is not None and toks[nxt].kind == "word" and len(words[nxt]) > 3 \
+                        and not _function_word(words[nxt], lang) \
+                        and not (toks[nxt].text[:1].isupper() and lang.code not in _CAP_EXEMPT_DE):
+                    choice = "~" + _lemma(words[nxt], lang.code)
+        else:
+            cands = [c[0] for c in right + left[::-1] if c is not None and ok(c)]
+            choice = cands[0] if cands else ""
+        if choice and f.dimension == "count" and _is_change(words, f, r_end, lang):
+            choice = f"{choice}:change"  # "lost 11 seats" is not a count of 11 seats
+        f.measured = choice
+    # ellipsis: "24 seats, 10 fewer than before": the change counts what the figure before counted
+    for prev, f in zip(figs, figs[1:], strict=False):
+        if f.dimension == "count" and not f.measured and prev.dimension == "count" and prev.measured \
+                and _phrase_at(words, f.i1, lang.change_words, 3):
+            base = prev.measured.removesuffix(":change")
+            f.measured = f"{base}:change"
+    # totals: "35 seats out of 150": 150 counts seats too
+    for f in figs:
+        if f.dimension != "count" or not f.measured:
+            continue
+        r_end = _window_right(toks, f.i1, 4)
+        k = r_end
+        if k < len(toks) and toks[k].kind == "num" and k > f.i1 and words[k - 1] in lang.out_of:
+            g = starts.get(k)
+            if g is not None and g.dimension == "count" and not g.measured:
+                g.measured = f.measured
+    # partitives: "41 of the 78 passengers died": 41 -> dead, 78 -> passengers
+    for f in figs:
+        if f.dimension != "count" or f.fixed_measured:
+            continue
+        part = _phrase_at(words, f.i1, lang.partitive, 3)
+        if not part:
+            continue
+        g = starts.get(f.i1 + part[1])
+        if g is None or g.dimension != "count":
+            continue
+        r_end = _window_right(toks, g.i1)
+        right = [_concept(words, k, lang) for k in range(g.i1, r_end)]
+        events = [c[0] for c in right if c and c[0] in EVENT_CONCEPTS]
+        nouns = [c[0] for c in right if c and c[0] not in EVENT_CONCEPTS]
+        if events:
+            f.measured = events[0]
+            if nouns:
+                g.measured = nouns[0]
+            elif g.measured in EVENT_CONCEPTS:
+                g.measured = "~" + _lemma(words[g.i1], lang.code) if g.i1 < len(words) else ""
+        elif g.measured:
+            f.measured = g.measured
+
+
+@functools.lru_cache(maxsize=16)
+def _stop_words(code: str) -> frozenset[str]:
+    """spaCy's stop-word list of a language (no model needed); English for unknown languages."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"spacy.lang.{code if code != 'und' else 'en'}.stop_words")
+        return frozenset(module.STOP_WORDS)
+    except Exception:
+        return frozenset()
+
+
+def _function_word(w: str, lang: Lang) -> bool:
+    groups = (lang.partitive, lang.conjunctions, lang.connectors, lang.articles, lang.hedges, lang.post_hedges,
+              lang.clock_before, lang.negators, lang.speech_verbs, lang.duration_cues, lang.months, lang.weekdays,
+              lang.change_words)
+    return w in _stop_words(lang.code) or any(w in group for group in groups)
+
+
+def _is_change(words: list[str], f: _Fig, r_end: int, lang: Lang) -> bool:
+    """A change word just before the figure ("lost 11 seats") or in its clause window ("10 fewer")."""
+    start = _hedge_start(words, f.i0, lang)
+    if _phrase_before(words, start, lang.change_words, 3):
+        return True
+    k = f.i1
+    while k < min(r_end + 1, len(words)):
+        phrase = _phrase_at(words, k, lang.measured, 4)
+        if phrase and phrase[1] > 1:  # "lost their lives", "hayatını kaybetti": a death, not a change
+            k += phrase[1]
+            continue
+        if _phrase_at(words, k, lang.change_words, 3):
+            return True
+        k += 1
+    return False
+
+
+def _hedge_start(words: list[str], i: int, lang: Lang) -> int:
+    hp = _phrase_before(words, i, lang.hedges, 4)
+    return i - hp[1] if hp else i
+
+
+# --------------------------------------------------------------------------------------------------------------
+# comparing figures
+
+
+# what "people" may stand for: a count of people meets a count of passengers (at most in tension)
+_PEOPLE_LIKE = {"passengers", "protesters", "spectators", "tourists", "customers", "jobs", "children", "patients",
+                "soldiers", "police", "crew", "residents"}
+
+
+def _loose(a: str, b: str) -> bool:
+    """True when one figure counts "people" and the other a kind of people."""
+    return {a, b} & {"people"} != set() and ({a, b} - {"people"}) <= _PEOPLE_LIKE and a != b
+
+
+def _concept_match(a: str, b: str) -> bool:
+    if not a or not b:
+        return False
+    if a == b or _loose(a, b):
+        return True
+    if a.startswith("~") and b.startswith("~"):
+        from rapidfuzz import fuzz
+
+        return fuzz.ratio(a[1:], b[1:]) >= 85
+    return False
+
+
+MAX_RATIO = 30.0  # without a measured thing, values this far apart measure different things
+
+
+def _overlap(x: Quantity, y: Quantity) -> bool:
+    lo, hi = max(x.low - x.precision, y.low - y.precision), min(x.high + x.precision, y.high + y.precision)
+    eps = 1e-9 * max(1.0, abs(lo))
+    return lo <= hi + eps
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
+
+
+def compare_quantity(x: Quantity, y: Quantity) -> tuple[str, str] | None:
+    """("contradict" | "tension" | "agree", explanation) for two figures that measure the same thing,
+    None when they do not (different dimension, unit or measured thing)."""
+    if x.dimension != y.dimension or (x.unit != y.unit and x.dimension != "count"):
+        return None
+    if x.measured or y.measured:
+        if x.dimension == "count" or (x.measured and y.measured):
+            if not _concept_match(x.measured, y.measured):
+                return None
+    elif x.dimension == "count":
+        return None
+    if not (x.measured and y.measured) and x.dimension not in ("percent", "magnitude", "age"):
+        lo = max(min(x.value, y.value), 1e-9)
+        if max(x.value, y.value) / lo > MAX_RATIO:
+            return None
+    why = f"{x.describe()} vs {y.describe()}: {_what(x)}"
+    strict = x.hedge in ("more", "less") or y.hedge in ("more", "less")
+    if not _overlap(x, y):
+        return ("tension" if _loose(x.measured, y.measured) else "contradict"), why
+    if _same(x.value, y.value) and not (strict and x.hedge != y.hedge):
+        return "agree", why
+    if x.hedge == y.hedge == "exact" and abs(x.value - y.value) <= x.precision + y.precision:
+        return "agree", why  # one figure is the other rounded: "17 km" and "17.26 km"
+    if x.hedge == y.hedge == "exact" and not _loose(x.measured, y.measured):
+        return "contradict", why
+    return "tension", why
+
+
+def _what(q: Quantity) -> str:
+    m = q.measured.lstrip("~")
+    if m.endswith(":change"):
+        m = f"{m[:-7]} (change)"
+    if q.dimension == "count":
+        return m
+    if m and m != q.dimension:
+        return f"{q.dimension} ({m})"
+    return q.dimension
+
+
+_RANK = {"contradict": 2, "tension": 1, "agree": 0}
+
+
+def compare_quantities(a: list[Quantity], b: list[Quantity]) -> tuple[str, str] | None:
+    """("contradict" | "tension" | "agree", explanation) over the figures two claims share.
+
+    For each thing measured, the best-matching pair decides (one claim's "78 passengers" agrees
+    with the other's even if a second figure differs); over things, a contradiction outranks a
+    tension, which outranks an agreement."""
+    best: dict[tuple[str, str, str], tuple[str, str]] = {}
+    both = {(x.dimension, x.unit) for x in a for y in b if x.measured and y.measured
+            and (x.dimension, x.unit) == (y.dimension, y.unit) and _concept_match(x.measured, y.measured)}
+    for x in a:
+        for y in b:
+            if (x.dimension, x.unit) in both and not (x.measured and y.measured):
+                continue  # a figure that says what it measures meets its like, not an unlabelled one
+            found = compare_quantity(x, y)
+            if found is None:
+                continue
+            key = (x.dimension, x.unit, x.measured or y.measured)
+            if key not in best or _RANK[found[0]] < _RANK[best[key][0]]:
+                best[key] = found
+    if not best:
+        return None
+    worst = max(best.values(), key=lambda v: _RANK[v[0]])
+    if worst[0] != "agree":
+        return worst
+    return "agree", "; ".join(v[1] for v in best.values())
+
+
+# --------------------------------------------------------------------------------------------------------------
+# dates and clock times
+
+
+def _all_months() -> dict[str, int]:
+    from .lang import all_langs
+
+    out: dict[str, int] = {}
+    for lang in all_langs():
+        for k, v in lang.months.items():
+            out.setdefault(k, v)
+    return out
+
+
+def _all_weekdays() -> dict[str, int]:
+    from .lang import all_langs
+
+    out: dict[str, int] = {}
+    for lang in all_langs():
+        for k, v in lang.weekdays.items():
+            out.setdefault(k, v)
+    return out
+
+
+MONTHS: dict[str, int] = _all_months()  # every language's month names -> 1..12
+WEEKDAYS: dict[str, int] = _all_weekdays()  # every language's weekday names -> 0 (Monday)..6
+WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+_MONTH_NAMES = ["", "January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December"]
+_TIME_BANDS = {"exact": (0, 0), "about": (-10, 10), "before": (-60, 0), "just_before": (-15, 0),
+               "after": (0, 60), "just_after": (0, 15)}
+_TIME_WORDS = {"exact": "", "about": "about ", "before": "before ", "just_before": "just before ",
+               "after": "after ", "just_after": "just after "}
+
+
+@dataclass(frozen=True)
+class ClockTime:
+    """A clock time as an interval in minutes after midnight: "just before 6:10 p.m." is [1080, 1090]."""
+
+    low: int
+    high: int
+    point: int
+    hedge: str = "exact"
+    zone: str = "local"  # "local" or "utc"
+    text: str = ""
+    start: int = -1
+    end: int = -1
+
+    def describe(self) -> str:
+        return f"{_TIME_WORDS.get(self.hedge, '')}{self.point // 60:02d}:{self.point % 60:02d}"
 
 
 @dataclass(frozen=True)
@@ -326,79 +1179,324 @@ class DateFacts:
     weekdays: frozenset[int]
     days: frozenset[tuple[int, int]]  # (month, day)
     years: frozenset[int]
-    clock: frozenset[int]  # minutes after midnight
+    clock: frozenset[int]  # minutes after midnight (the points of ``times``)
+    times: tuple[ClockTime, ...] = field(default=())
 
     def empty(self) -> bool:
         return not (self.weekdays or self.days or self.years or self.clock)
 
 
-_DAY_MONTH = re.compile(r"\b(\d{1,2})(?:er|st|nd|rd|th)?\s+([a-zéû]+)")
-_MONTH_DAY = re.compile(r"\b([a-zéû]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:h\b|:|heures?|hours?|%))")
-_CLOCK = re.compile(r"\b(\d{1,2})(?::(\d\d))?\s*([ap])\.?m\.?|\b(\d{1,2}):(\d\d)\b|\bà\s+(\d{1,2})\s*h\s*(\d\d)?")
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_CLOCK_12 = re.compile(r"(?<![\d.,:/])(\d{1,2})(?:[:.](\d{2}))?\s?([ap])\.?\s?m\b\.?")
+_CLOCK_COLON = re.compile(r"(?<![\d.,:/])(\d{1,2}):(\d{2})(?![\d]|[:.,]\d)")
+_CLOCK_H = re.compile(r"(?<![\d.,:/])(\d{1,2})\s?h\s?(\d{2})?(?![\w])")
+_CLOCK_DOT = re.compile(r"(?<![\d.,:/])(\d{1,2})\.(\d{2})(?![\d]|[.,]\d)")
+_CLOCK_UHR = re.compile(r"(?<![\d.,:/])(\d{1,2})\s+(?:uhr|uur)(?:\s+(\d{1,2})(?!\d))?")
+_CLOCK_BARE = re.compile(r"(?<![\d.,:/])(\d{1,2})(?![\d]|[.,:]\d)")
+# explicit time zones (anything else is the local time of the place reported)
+_ZONES = {"gmt": "utc", "utc": "utc", "z": "utc", "et": "et", "est": "et", "edt": "et", "pt": "pt", "pst": "pt",
+          "pdt": "pt", "bst": "uk", "cet": "cet", "cest": "cet", "mez": "cet", "mesz": "cet", "msk": "msk"}
+_WORDS = re.compile(r"[^\W\d_]+|[.:]")
 
 
-_DAY_WORDS = "|".join(list(WEEKDAYS) + ["yesterday", "today", "hier", "aujourd'hui"])
-_SPEECH = ("said|says|told|tells|announced|added|reported|wrote|tweeted|confirmed|stated|declared|insisted"
-           "|noted|warned|argued|statement|interview|briefing|a déclaré|a annoncé|a affirmé|a indiqué|a précisé")
-# "officials said Thursday", "On Friday, the minister told reporters" (at the start of a clause):
-# when something was said, not when the reported fact happened, so two reports may date it
-# differently without clashing
-_REPORTING_TIME = re.compile(
-    rf"\b(?:{_SPEECH})\s+(?:on\s+|late\s+|early\s+|last\s+)?(?:{_DAY_WORDS})s?\b(?:\s+(?:night|morning|evening))?"
-    rf"|(?:^|(?<=[.;:!?] ))(?:on\s+)?(?:{_DAY_WORDS})s?(?:\s+(?:night|morning|evening|afternoon))?,?\s+"
-    rf"(?:\w+\s+){{0,3}}?(?:{_SPEECH})\b"
-    rf"|\b(?:on\s+)?(?:{_DAY_WORDS})s?\s+(?:{_SPEECH})\b"
-)
+def _prefix_words(low: str, start: int, n: int = 5) -> list[str]:
+    chunk = low[max(0, start - 50):start].replace("'", " ").replace("-", " ")
+    return [w for w in _WORDS.findall(chunk) if w not in (".", ":")][-n:] if chunk else []
 
 
-def extract_dates(text: str) -> DateFacts:
-    low = _REPORTING_TIME.sub(" ", text.lower())
-    weekdays = {v for k, v in WEEKDAYS.items() if re.search(rf"\b{k}s?\b", low)}
+def _suffix_words(low: str, end: int, n: int = 5) -> list[str]:
+    chunk = low[end:end + 50].replace("'", " ").replace("-", " ")
+    out: list[str] = []
+    for m in re.finditer(r"[^\W_]+|[^\w\s]", chunk):
+        w = m.group()
+        if w in (".", ",", ";", "!", "?", "(", ")"):
+            if w == "." and out and out[-1] in ("a", "p", "m"):
+                continue
+            break
+        out.append(w)
+        if len(out) >= n:
+            break
+    return out
+
+
+def _clock_spans(text: str, lang: Lang) -> list[ClockTime]:
+    low = _lower(text).replace("\u2019", "'")
+    taken: list[tuple[int, int]] = []
+    out: list[ClockTime] = []
+    after_keys = set(lang.clock_after) | set(lang.day_periods) | {"local time", "gmt", "utc"}
+    before_keys = set(lang.clock_before) | set(lang.time_hedges)
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= x or a >= y for x, y in taken)
+
+    def add(m: re.Match[str], h: int, mi: int, pm: str | None) -> None:
+        if not (0 <= h <= 24 and 0 <= mi <= 59) or not free(m.start(), m.end()):
+            return
+        pre = _prefix_words(low, m.start())
+        suf = _suffix_words(low, m.end())
+        period = _phrase_at(suf, 0, lang.day_periods, 4) or (
+            _phrase_at(suf, 1, lang.day_periods, 4) if suf[:1] in (["wib"], ["uhr"], ["uur"]) else None)
+        pre_period = _phrase_before(pre, len(pre), lang.day_periods, 3)
+        kind = pm or (lang.day_periods[period[0]] if period else lang.day_periods[pre_period[0]] if pre_period
+                      else None)
+        if kind == "pm" and h < 12:
+            h += 12
+        elif kind == "am" and h == 12:
+            h = 0
+        elif kind == "night" and 6 <= h < 12:
+            h += 12
+        point = (h % 24) * 60 + mi
+        hedge = "exact"
+        hp = _phrase_before(pre, len(pre), lang.time_hedges, 4)
+        cue = _phrase_before(pre, len(pre), lang.clock_before, 3)
+        if not hp and cue:  # "poco antes de | las 5", "kurz vor | um"
+            hp = _phrase_before(pre, len(pre) - cue[1], lang.time_hedges, 4)
+        if not hp and pre[-1:] and pre[-1] in ("las", "la", "les", "le", "the", "het", "de", "as"):
+            hp = _phrase_before(pre, len(pre) - 1, lang.time_hedges, 4)
+        if hp:
+            hedge = lang.time_hedges[hp[0]]
+        ha = _phrase_at(suf, 0, lang.time_hedges_after, 4)
+        if ha:
+            hedge = lang.time_hedges_after[ha[0]]
+        lo, hi = _TIME_BANDS.get(hedge, (0, 0))
+        zone = next((_ZONES[w] for w in suf[:3] if w in _ZONES), "local")
+        taken.append((m.start(), m.end()))
+        out.append(ClockTime(point + lo, point + hi, point, hedge, zone, text[m.start():m.end()], m.start(), m.end()))
+
+    if lang.named_times:
+        names = "|".join(re.escape(n) for n in sorted(lang.named_times, key=len, reverse=True))
+        spaced = low.replace("-", " ")  # "meia-noite"; same length, so offsets hold
+        for m in re.finditer(rf"(?<!\w)(?:{names})(?!\w)", spaced):
+            minutes = lang.named_times[m.group()]
+            add(m, minutes // 60, minutes % 60, None)
+    for m in _CLOCK_12.finditer(low):
+        h = int(m.group(1))
+        if h <= 12:
+            add(m, h % 12, int(m.group(2) or 0), "pm" if m.group(3) == "p" else "am")
+    for m in _CLOCK_UHR.finditer(low):
+        add(m, int(m.group(1)), int(m.group(2) or 0), None)
+    for m in _CLOCK_COLON.finditer(low):
+        add(m, int(m.group(1)), int(m.group(2)), None)
+    for m in _CLOCK_H.finditer(low):
+        pre = _prefix_words(low, m.start(), 3)
+        if any(w in lang.duration_cues for w in pre) and not _phrase_before(pre, len(pre), before_keys, 3):
+            continue  # "a duré 1h30": a duration
+        if m.group(2) is None and not _phrase_before(pre, len(pre), before_keys, 3):
+            continue  # "24h" alone: more often a duration
+        add(m, int(m.group(1)), int(m.group(2) or 0), None)
+    for m in _CLOCK_DOT.finditer(low):
+        pre = _prefix_words(low, m.start(), 4)
+        suf = _suffix_words(low, m.end(), 4)
+        marked_after = _phrase_at(suf, 0, after_keys, 3)
+        if _phrase_before(pre, len(pre), before_keys, 3) or marked_after:
+            if marked_after or not (_phrase_at(suf, 0, lang.units, 2) or _phrase_at(suf, 0, lang.percent_words, 2)):
+                add(m, int(m.group(1)), int(m.group(2)), None)
+    for m in _CLOCK_BARE.finditer(low):
+        pre = _prefix_words(low, m.start(), 3)
+        suf = _suffix_words(low, m.end(), 3)
+        strong = _phrase_before(pre, len(pre), lang.clock_before, 3)
+        if not strong or lang.code == "en" and strong[0] not in ("at",):
+            continue
+        if suf and not (_phrase_at(suf, 0, after_keys, 3) or suf[0] in ("te", "de", "ta", "da")):
+            continue  # "um 20 Prozent", "alle 12 persone"
+        if not suf and strong[0] in ("a", "as", "de", "o", "do", "po", "na", "to", "at"):
+            continue  # too common to mark a time without a word after
+        add(m, int(m.group(1)), 0, None)
+    return out
+
+
+def _date_spans(text: str, lang: Lang) -> tuple[set[tuple[int, int]], list[tuple[int, int]]]:
+    """(days as (month, day), character spans of the dates)."""
+    low = _lower(text).replace("\u2019", "'")
     days: set[tuple[int, int]] = set()
-    for m in _DAY_MONTH.finditer(low):
-        if m.group(2) in MONTHS and 1 <= int(m.group(1)) <= 31:
-            days.add((MONTHS[m.group(2)], int(m.group(1))))
-    for m in _MONTH_DAY.finditer(low):
-        if m.group(1) in MONTHS and 1 <= int(m.group(2)) <= 31 and m.group(1) != "may":
-            days.add((MONTHS[m.group(1)], int(m.group(2))))
-        elif m.group(1) == "may" and text[m.start():m.start() + 1] == "M":
-            days.add((5, int(m.group(2))))
-    clock: set[int] = set()
-    for m in _CLOCK.finditer(low):
-        if m.group(1):
-            h = int(m.group(1)) % 12 + (12 if m.group(3) == "p" else 0)
-            clock.add(h * 60 + int(m.group(2) or 0))
-        elif m.group(4):
-            clock.add(int(m.group(4)) * 60 + int(m.group(5)))
-        elif m.group(6):
-            clock.add(int(m.group(6)) * 60 + int(m.group(7) or 0))
-    years = {int(y) for y in _YEAR.findall(low)}
-    return DateFacts(frozenset(weekdays), frozenset(days), frozenset(years), frozenset(clock))
+    spans: list[tuple[int, int]] = []
+    months = lang.months
+    caps = lang.capitalised_only
+    joiners = "|".join(re.escape(j) for j in sorted(lang.day_month_joiners | {"de", "of"}))
+    word = r"([^\W\d_]+)"
+    day_month = re.compile(rf"(?<![\d.,:/])(\d{{1,2}})(?:\.|er|st|nd|rd|th|º|°)?\s*(?:(?:{joiners})\s+)?{word}")
+    month_day = re.compile(rf"{word}\.?\s+(\d{{1,2}})(?:st|nd|rd|th|\.)?(?![\d:.,]\d|\s*(?:h\b|%|:|uhr|uur))")
+
+    def month_of(m: re.Match[str], g: int) -> int | None:
+        name = m.group(g)
+        if name not in months:
+            return None
+        if name in caps and not text[m.start(g):m.start(g) + 1].isupper():
+            return None
+        return months[name]
+
+    def overlaps(a: int, b: int) -> bool:
+        return any(a < y and x < b for x, y in spans)
+
+    def by_day_month() -> None:
+        for m in day_month.finditer(low):
+            mo = month_of(m, 2)
+            d = int(m.group(1))
+            if mo and 1 <= d <= 31 and not overlaps(m.start(), m.end()):
+                days.add((mo, d))
+                spans.append((m.start(), m.end()))
+
+    def by_month_day() -> None:
+        for m in month_day.finditer(low):
+            mo = month_of(m, 1)
+            d = int(m.group(2))
+            if mo and 1 <= d <= 31 and not overlaps(m.start(), m.end()):
+                days.add((mo, d))
+                spans.append((m.start(), m.end()))
+
+    # English writes the month first ("Sept. 11"); the other languages the day first ("11 septembre")
+    for step in ((by_month_day, by_day_month) if lang.code in ("en", "und") else (by_day_month, by_month_day)):
+        step()
+    # numeric dates: 27/01/2021, 27.01.2021 (month first in English when the day cannot be first)
+    for m in re.finditer(r"(?<![\d.,/])(\d{1,2})([./])(\d{1,2})\2(\d{4}|\d{2})(?![\d]|[.,/]\d)", low):
+        a, b = int(m.group(1)), int(m.group(3))
+        d, mo = (b, a) if (lang.code == "en" and a <= 12 and b > 12) else (a, b)
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            days.add((mo, d))
+            spans.append((m.start(), m.end()))
+    if lang.short_numeric_dates:
+        for m in re.finditer(r"\((\d{1,2})/(\d{1,2})\)", low):
+            d, mo = int(m.group(1)), int(m.group(2))
+            if 1 <= mo <= 12 and 1 <= d <= 31:
+                days.add((mo, d))
+                spans.append((m.start(), m.end()))
+    for m in re.finditer(r"(?<![\d.,/])\d+(?:/\d+)+(?![\d])", low):
+        spans.append((m.start(), m.end()))  # 9/11, 24/7: never a count
+    return days, spans
+
+
+# "+33 1 23 45 67 89", "0800 123 456": a phone number starts with + or 0 and runs in groups
+_PHONE = re.compile(r"(?<![\w.,])(?:\+\d{1,3}[ \-]?\(?\d{1,4}\)?|\(?0\d{1,4}\)?)(?:[ \-]\d{2,4}){2,}(?![\d.,]\d|\d)")
+
+
+def _blocked_spans(text: str, lang: Lang) -> list[tuple[int, int]]:
+    """Spans of ``text`` that hold digits but no figure: dates and clock times."""
+    try:
+        spans = [(c.start, c.end) for c in _clock_spans(text, lang)]
+        spans.extend(_date_spans(text, lang)[1])
+        spans.extend((m.start(), m.end()) for m in _PHONE.finditer(text))
+        return spans
+    except Exception:
+        return []
+
+
+def _weekdays(text: str, lang: Lang) -> set[int]:
+    """Weekdays of the reported fact; not those of the report ("officials said Thursday")."""
+    toks = _filtered(_scan(text.replace("\u2019", "'"), 0, _TOKEN, False))
+    words = [t.low for t in toks]
+    found: set[int] = set()
+    speech = lang.speech_verbs
+    glue = {"on", "am", "el", "le", "il", "na", "no", "op", "w", "we", "pada", "hari", "günü", "last", "late",
+            "early", "this", "next"}
+    for k in range(len(words)):
+        got = _phrase_at(words, k, lang.weekdays, 2)
+        name = got[0] if got else words[k][:-1] if words[k].endswith("s") and words[k][:-1] in lang.weekdays \
+            else None
+        if name is None:
+            continue
+        if name in lang.capitalised_only and not toks[k].text[:1].isupper():
+            continue
+        n = got[1] if got else 1
+        j = k - 1
+        while j >= 0 and words[j] in glue:
+            j -= 1
+        if j >= 0 and words[j] in speech:
+            continue  # "said Thursday", "sagte am Donnerstag"
+        e = k + n
+        while e < len(words) and (words[e] in lang.day_periods or words[e] in
+                                  ("night", "morning", "evening", "afternoon")):
+            e += 1
+        if e < len(words) and words[e] in speech:
+            continue  # "on Saturday said"
+        at_start = j < 0 or toks[j].text in _BOUNDARY
+        if at_start and e < len(words) and toks[e].text == "," and any(
+                w in speech for w in words[e + 1:e + 6]):
+            continue  # "On Saturday, the president told reporters"
+        found.add(lang.weekdays[name])
+    return found
+
+
+def _counted_after(text: str, end: int, lang: Lang) -> bool:
+    """True when the word after a year-like number says it counts something ("2000 people", "2010 km")."""
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+|%", text[end:end + 40])][:3]
+    if not words or text[end:end + 1] not in (" ", "\u00a0", "%"):
+        return False
+    return words[0] == "%" or _counted(words, 0, lang) or bool(_unit_at(words, 0, lang)) or bool(
+        _phrase_at(words, 0, lang.currency_words, 2) or _phrase_at(words, 0, lang.percent_words, 3))
+
+
+@functools.lru_cache(maxsize=16)
+def _date_words(code: str) -> re.Pattern[str]:
+    """Weekday names and named times ("midnight"): what can date a claim without a digit."""
+    lang = get_lang(code)
+    words = {k.split()[0] for k in (*lang.weekdays, *lang.named_times)}
+    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True) if w)
+    return re.compile(rf"(?<!\w)(?:{alts})")
+
+
+def extract_dates(text: str, language: str = "und") -> DateFacts:
+    """Weekdays, days of the month, years and clock times of a claim.
+
+    When the report itself is dated ("officials said Thursday"), that weekday is left out."""
+    try:
+        lang = get_lang(language)
+        if not any(ch.isdigit() for ch in text) and not _date_words(lang.code).search(_lower(text)) \
+                and _alpha2digit(text, _t2n_code(lang)) == text:
+            return DateFacts(frozenset(), frozenset(), frozenset(), frozenset())
+        spoken = text
+        if lang.text2num or lang.code == "und":  # "a las cinco de la madrugada"
+            spoken = _alpha2digit(re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", text),
+                                  lang.code if lang.code != "und" else "en")
+        days, _ = _date_spans(text, lang)
+        times = tuple(_clock_spans(spoken, lang))
+        years = {int(m.group(1)) for m in re.finditer(r"(?<![\d.,/$€£])(1[89]\d\d|20\d\d)(?![\d]|[.,/]\d)", text)
+                 if not _counted_after(text, m.end(), lang)}
+        weekdays = _weekdays(text, lang)
+        return DateFacts(frozenset(weekdays), frozenset(days), frozenset(years),
+                         frozenset(t.point for t in times), times)
+    except Exception:
+        return DateFacts(frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def compare_clock(x: ClockTime, y: ClockTime) -> tuple[str, str] | None:
+    """("contradict" | "tension" | "agree", explanation) for two clock times, None across time zones."""
+    if x.zone != y.zone:
+        return None
+    why = f"{x.describe()} vs {y.describe()}"
+    shift = 1440 if x.point - y.point > 720 else -1440 if y.point - x.point > 720 else 0
+    if shift:  # "23:50" and "about midnight" are 10 minutes apart, not 23 hours
+        y = ClockTime(y.low + shift, y.high + shift, y.point + shift, y.hedge, y.zone)
+    if x.high < y.low or y.high < x.low:
+        return "contradict", why
+    if x.point == y.point and (x.hedge == y.hedge or "exact" in (x.hedge, y.hedge)):
+        return "agree", why
+    return "tension", why
 
 
 def compare_dates(a: DateFacts, b: DateFacts) -> tuple[str, str, str] | None:
-    """(label, kind, explanation) when both claims date the fact and the dates cannot match."""
+    """(label, kind, explanation) when both claims date the fact and the dates cannot match, or
+    match only loosely ("just before 6:10 p.m." vs "at about 6:05 p.m.": tension)."""
     if a.days and b.days and not (a.days & b.days):
         return "contradict", "date", f"{_days(a.days)} vs {_days(b.days)}"
     if a.weekdays and b.weekdays and not (a.weekdays & b.weekdays):
-        return "contradict", "date", f"{_weekdays(a.weekdays)} vs {_weekdays(b.weekdays)}"
-    if a.clock and b.clock and not (a.clock & b.clock):
-        return "contradict", "time", f"{_clock(a.clock)} vs {_clock(b.clock)}"
+        return "contradict", "date", f"{_weekday_names(a.weekdays)} vs {_weekday_names(b.weekdays)}"
+    ta = a.times or tuple(ClockTime(m, m, m) for m in sorted(a.clock))
+    tb = b.times or tuple(ClockTime(m, m, m) for m in sorted(b.clock))
+    if ta and tb:
+        results = [r for x in ta for y in tb if (r := compare_clock(x, y))]
+        if results and not any(r[0] == "agree" for r in results):
+            tension = [r for r in results if r[0] == "tension"]
+            label, why = tension[0] if tension else results[0]
+            return label, "time", why
+    if len(a.years) == 1 and len(b.years) == 1 and a.years != b.years:
+        return "contradict", "date", f"{min(a.years)} vs {min(b.years)}"
     if a.years and b.years and not (a.years & b.years):
         return "tension", "date", f"{'/'.join(map(str, sorted(a.years)))} vs {'/'.join(map(str, sorted(b.years)))}"
     return None
 
 
 def _days(days: frozenset[tuple[int, int]]) -> str:
-    names = ["", "January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December"]
-    return "/".join(f"{names[m]} {d}" for m, d in sorted(days))
+    return "/".join(f"{_MONTH_NAMES[m]} {d}" for m, d in sorted(days))
 
 
-def _weekdays(days: frozenset[int]) -> str:
+def _weekday_names(days: frozenset[int]) -> str:
     return "/".join(WEEKDAY_NAMES[d] for d in sorted(days))
-
-
-def _clock(minutes: frozenset[int]) -> str:
-    return "/".join(f"{m // 60:02d}:{m % 60:02d}" for m in sorted(minutes))

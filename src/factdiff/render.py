@@ -53,6 +53,8 @@ def to_terminal(report: Report, color: bool = True, width: int = 110) -> str:
         n = len(report.claims[d.id])
         docs.add_row(f"[bold]{d.id}[/]", escape(_name(report, d.id)), d.language, f"{n} claims")
     con.print(Panel(docs, title="factdiff: articles", expand=False))
+    for w in report.warnings:
+        con.print(f"[bold yellow]warning:[/] {escape(w)}")
     s = report.to_json()["summary"]
     con.print(f"[bold red]{s['contradictions']} contradictions[/]  [yellow]{s['tensions']} tensions[/]  "
               f"[green]{s['agreements']} agreements[/]  {s['unique']} unique claims  {s['duplicates']} repeats")
@@ -107,6 +109,8 @@ def to_markdown(report: Report) -> str:
     out = ["# factdiff report", "", "| id | source | language | claims |", "|---|---|---|---|"]
     for d in report.documents:
         out.append(f"| {d.id} | {_md(_name(report, d.id))} | {d.language} | {len(report.claims[d.id])} |")
+    if report.warnings:
+        out += [""] + [f"> **Warning:** {_md(w)}" for w in report.warnings]
     for label, title in (("contradict", "Contradictions"), ("tension", "Tensions"), ("agree", "Agreements")):
         rels = report.by_label(label)
         out += ["", f"## {title} ({len(rels)})", ""]
@@ -137,6 +141,7 @@ span.contradict{background:#f8c4c4}
 span.tension{background:#fbe7a1}
 span.agree{background:#cdeccd}
 span.unique{border-bottom:2px dotted #888}
+p.warning{background:#fff3cd;border:1px solid #e0c36a;padding:.4em .8em;margin:.3em 0}
 span.duplicate{color:#999;text-decoration:line-through}
 span.active{outline:2px solid #333}
 table{border-collapse:collapse;margin:0 20px 20px}
@@ -212,7 +217,8 @@ def to_html(report: Report) -> str:
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{_CSP}">
 <title>factdiff report</title><style>{_CSS}</style></head>
-<body><header><strong>factdiff</strong>: {s['contradictions']} contradictions, {s['tensions']} tensions,
+<body>{"".join(f'<p class="warning">Warning: {html.escape(w)}</p>' for w in report.warnings)}
+<header><strong>factdiff</strong>: {s['contradictions']} contradictions, {s['tensions']} tensions,
 {s['agreements']} agreements, {s['unique']} unique claims, {s['duplicates']} repeats. Similarity {sims}.
 <div class="legend"><span class="c contradict">contradict</span><span class="c tension">tension</span>
 <span class="c agree">agree</span><span class="c unique">only one source</span>

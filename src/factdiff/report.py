@@ -39,6 +39,7 @@ class Report:
     facts: list[Fact]
     stats: dict[str, Any] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # sanity warnings every renderer shows first
 
     def by_label(self, label: str) -> list[Relation]:
         return [r for r in self.relations if r.verdict.label == label]
@@ -97,6 +98,7 @@ class Report:
             },
             "stats": self.stats,
             "options": self.options,
+            "warnings": self.warnings,
         }
 
 

@@ -26,10 +26,15 @@ from .doc import Claim
 from .text import strip_accents
 
 FEATURES = (
-    "cos_use", "cos_e5", "margin_use", "margin_e5", "top_use", "top_e5", "mutual", "lexical",
+    "cos_use", "cos_e5", "margin_use", "margin_e5", "top_use", "top_e5", "mutual",
+    "cos_sentence", "margin_sentence", "cos_context", "margin_context", "lexical",
     "names", "names_only_one", "numbers", "numbers_clash", "position", "length", "same_language", "bias",
 )
 MARGIN_K = 3  # neighbours averaged for the margin
+# A short article has fewer than MARGIN_K neighbours: the missing ones count as a typical good
+# neighbour, the 90th percentile of cross-article claim cosines (measured on the dev cases by
+# training/fit_samefact.py, which prints it), so that one-sentence articles are not all "margins of 1".
+BACKGROUND = {"use": 0.35, "e5": 0.84}
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![\w])[A-ZÀ-ÖØ-ÞĀ-ſ][\w'’-]+")
@@ -86,11 +91,11 @@ def _idf(sketches: list[list[ClaimSketch]], attr: str) -> dict[str, float]:
     return {x: math.log((total + 1) / (k + 0.5)) for x, k in counts.items()}
 
 
-def _margin(cos: np.ndarray) -> np.ndarray:
+def _margin(cos: np.ndarray, background: float) -> np.ndarray:
     """cos(a, b) over the mean of each side's k best cosines (ratio margin, Artetxe & Schwenk 2019)."""
     k_a, k_b = min(MARGIN_K, cos.shape[1]), min(MARGIN_K, cos.shape[0])
-    top_a = -np.sort(-cos, axis=1)[:, :k_a].mean(axis=1)
-    top_b = -np.sort(-cos, axis=0)[:k_b, :].mean(axis=0)
+    top_a = (-np.sort(-cos, axis=1)[:, :k_a].sum(axis=1) + (MARGIN_K - k_a) * background) / MARGIN_K
+    top_b = (-np.sort(-cos, axis=0)[:k_b, :].sum(axis=0) + (MARGIN_K - k_b) * background) / MARGIN_K
     denom = (top_a[:, None] + top_b[None, :]) / 2
     return cos / np.maximum(denom, 1e-3)
 
@@ -115,20 +120,29 @@ def _overlap(a: frozenset[str], b: frozenset[str], idf: dict[str, float]) -> flo
 
 def features(ca: list[Claim], cb: list[Claim], sa: list[ClaimSketch], sb: list[ClaimSketch],
              use: tuple[np.ndarray, np.ndarray], e5: tuple[np.ndarray, np.ndarray] | None,
-             idf: dict[str, dict[str, float]]) -> np.ndarray:
-    """(len(ca), len(cb), len(FEATURES)) feature tensor for one pair of articles."""
+             idf: dict[str, dict[str, float]], sentence: tuple[np.ndarray, np.ndarray],
+             context: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """(len(ca), len(cb), len(FEATURES)) feature tensor for one pair of articles.
+
+    ``use``/``e5``: claim vectors; ``sentence``: the vector of each claim's whole sentence;
+    ``context``: that sentence with half of the one before (which event a split-off claim or a
+    "it lasted two hours" belongs to)."""
     cu = use[0] @ use[1].T
     ce = e5[0] @ e5[1].T if e5 is not None else cu
     out = np.zeros((len(ca), len(cb), len(FEATURES)), dtype=np.float32)
     col = {name: k for k, name in enumerate(FEATURES)}
     out[..., col["cos_use"]] = cu
     out[..., col["cos_e5"]] = ce
-    out[..., col["margin_use"]] = _margin(cu)
-    out[..., col["margin_e5"]] = _margin(ce)
+    out[..., col["margin_use"]] = _margin(cu, BACKGROUND["use"])
+    out[..., col["margin_e5"]] = _margin(ce, BACKGROUND["e5"] if e5 is not None else BACKGROUND["use"])
     out[..., col["top_use"]] = _top(cu)
     out[..., col["top_e5"]] = _top(ce)
     both = cu + ce
     out[..., col["mutual"]] = (both == both.max(axis=1, keepdims=True)) & (both == both.max(axis=0, keepdims=True))
+    for name, (xa, xb) in (("sentence", sentence), ("context", context)):
+        cs = xa @ xb.T
+        out[..., col[f"cos_{name}"]] = cs
+        out[..., col[f"margin_{name}"]] = _margin(cs, BACKGROUND["use"])
     same_lang = float(bool(ca and cb and ca[0].language == cb[0].language))
     for i, x in enumerate(sa):
         for j, y in enumerate(sb):
@@ -173,8 +187,16 @@ class SameFactModel:
                    np.asarray(data["scale"], np.float64), dict(data.get("meta", {})))
 
 
+ENCODERS = ("use", "use+e5")  # which sentence encoders feed the features; one fitted model each
+
+
 @functools.cache
-def load_model() -> SameFactModel:
-    """The shipped model (models/samefact.json), loaded once per process."""
+def load_model(encoders: str = "use") -> SameFactModel:
+    """The shipped model for ``encoders`` (models/samefact.json), loaded once per process.
+
+    With ``"use"`` alone the e5 columns repeat the USE ones (``features(e5=None)``), and the model
+    was fitted that way."""
+    if encoders not in ENCODERS:
+        raise ValueError(f"unknown encoders {encoders!r}; choose one of {', '.join(ENCODERS)}")
     text = resources.files("factdiff").joinpath("models/samefact.json").read_text(encoding="utf-8")
-    return SameFactModel.from_json(json.loads(text))
+    return SameFactModel.from_json(json.loads(text)["models"][encoders])

@@ -108,7 +108,11 @@ def detect_language(text: str) -> str:
     if not isinstance(best, dict):
         return "und"
     lang = str(best.get("lang", "und"))
-    return lang if float(best.get("score", 0.0)) >= 0.3 else "und"
+    if float(best.get("score", 0.0)) >= 0.3:
+        return lang
+    from .entities import guess_language  # stop-word coverage, for texts the detector is unsure of
+
+    return guess_language(sample)
 
 
 def mark_duplicates(sents: list[Sentence]) -> list[Sentence]:

@@ -101,3 +101,28 @@ COUNTRIES: dict[str, CountryRow] = {
             "adjectives": ["belgian", "belge", "belga", "belgisch"], "capitals": ["brussels", "bruxelles"],
             "seats": []},
 }
+
+# more languages we read (de, pt, pl, tr, id, nl): country names added to the rows above
+_MORE_NAMES: dict[str, list[str]] = {
+    "UKR": ["ucrania", "ukraina", "ukrayna"],
+    "RUS": ["russland", "rosja", "rusya"],
+    "USA": ["vereinigte staaten", "estados unidos", "stany zjednoczone", "abd", "amerika serikat"],
+    "FRA": ["frankreich", "franca", "francja", "fransa", "prancis"],
+    "DEU": ["deutschland", "alemanha", "niemcy", "almanya", "jerman", "duitsland"],
+    "GBR": ["grossbritannien", "vereinigtes konigreich", "groot-brittannie", "verenigd koninkrijk", "gra-bretanha",
+            "reino unido", "wielka brytania", "ingiltere", "birlesik krallik", "inggris"],
+    "CHN": ["china", "chiny", "cin", "tiongkok"],
+    "ITA": ["italien", "italia", "italie", "italy", "wlochy", "italya", "italie"],
+    "ESP": ["spanien", "espanha", "hiszpania", "ispanya", "spanyol"],
+    "NLD": ["niederlande", "holanda", "holandia", "hollanda", "belanda", "paises baixos"],
+    "TUR": ["turkei", "turquia", "turcja", "turki"],
+    "JPN": ["japan", "japao", "japonia", "japonya", "jepang"],
+    "POL": ["polen", "polonia", "polska", "polonya"],
+    "IND": ["indien", "india", "indie", "hindistan"],
+    "EGY": ["agypten", "egito", "egipt", "misir", "mesir"],
+    "SYR": ["syrien", "suriye", "suriah"],
+    "BEL": ["belgien", "belgica", "belgia", "belcika"],
+}
+for _code, _names in _MORE_NAMES.items():
+    if _code in COUNTRIES:
+        COUNTRIES[_code]["names"] += [n for n in _names if n not in COUNTRIES[_code]["names"]]

@@ -1,0 +1,258 @@
+"""The article and story store: SQLite (default, ``factdiff.db`` in the working directory) or PostgreSQL.
+
+``open_store(url)`` connects, runs the shipped Alembic migrations in code (no alembic.ini) and
+refuses, with one line, a database written by a newer factdiff. Every failure a user can cause
+(a wrong URL, an unreachable server, a newer schema) is a ``StoreError``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from . import models
+from .models import Article, Audit, Membership, Source, Story
+
+DEFAULT_URL = "sqlite:///factdiff.db"
+URL_ENV = "FACTDIFF_DB"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+__all__ = ["DEFAULT_URL", "Store", "StoreError", "models", "open_store", "resolve_url"]
+
+
+class StoreError(RuntimeError):
+    """A database problem the user can fix (URL, server, schema), as one line."""
+
+
+def resolve_url(url: str | None = None) -> str:
+    """The SQLAlchemy URL for a user's ``--db``: default SQLite file, ``postgresql://`` driven by psycopg 3."""
+    url = (url or os.environ.get(URL_ENV) or DEFAULT_URL).strip()
+    if re.match(r"^postgres(ql)?://", url):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if "://" not in url:  # a bare path means a SQLite file
+        url = f"sqlite:///{url}"
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"{url!r} is not a database URL (use sqlite:///FILE or postgresql://USER@HOST/DB)") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise StoreError(f"unsupported database {parsed.get_backend_name()!r} in {_safe(url)}: "
+                         "use sqlite:///FILE or postgresql://USER@HOST/DB")
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return url
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _migration_config(connection: Any) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def schema_head() -> str:
+    """The newest schema revision this factdiff knows."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_migration_config(None)).get_current_head()
+    assert head is not None
+    return head
+
+
+class Store:
+    """A connected, migrated database. Use as a context manager or call ``close()``."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = resolve_url(url)
+        self.engine: Engine = _engine(self.url)
+        self.dialect = self.engine.dialect.name
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        try:
+            self._migrate()
+        except StoreError:
+            self.engine.dispose()
+            raise
+        except SQLAlchemyError as exc:
+            self.engine.dispose()
+            raise StoreError(f"cannot open database {_safe(self.url)}: {_first_line(exc)}") from None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _migrate(self) -> None:
+        from alembic import command
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        with self.engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            script = ScriptDirectory.from_config(_migration_config(conn))
+            known = {rev.revision for rev in script.walk_revisions()}
+            if current is not None and current not in known:
+                raise StoreError(f"database {_safe(self.url)} has schema {current}, newer than this factdiff "
+                                 f"(schema {script.get_current_head()}); upgrade factdiff to use it")
+            if current != script.get_current_head():
+                command.upgrade(_migration_config(conn), "head")
+                conn.commit()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back on any error."""
+        with self._sessions() as s, s.begin():
+            yield s
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        from sqlalchemy import func
+
+        with self._sessions() as s:
+            return {
+                "articles": s.scalar(select(func.count()).select_from(Article)) or 0,
+                "stories": s.scalar(select(func.count()).select_from(Story).where(Story.merged_into.is_(None))) or 0,
+                "merges": s.scalar(select(func.count()).select_from(Audit)) or 0,
+            }
+
+    def list_stories(self, since: datetime | None = None) -> list[dict[str, Any]]:
+        """Live stories (newest activity first) in the shape of ``factdiff stories -f json``."""
+        with self._sessions() as s:
+            q = select(Story).where(Story.merged_into.is_(None))
+            if since is not None:
+                q = q.where(Story.last_seen >= since)
+            stories = list(s.scalars(q.order_by(Story.last_seen.desc(), Story.id)))
+            members = _members(s, [st.id for st in stories])
+            return [_story_json(st, members.get(st.id, [])) for st in stories]
+
+    def get_story(self, story_id: int) -> dict[str, Any] | None:
+        """One story's JSON entry plus its stored report (``"report"``, None when it has none)."""
+        with self._sessions() as s:
+            st = s.get(Story, story_id)
+            while st is not None and st.merged_into is not None:  # a merged story lives on in its target
+                st = s.get(Story, st.merged_into)
+            if st is None:
+                return None
+            out = _story_json(st, _members(s, [st.id]).get(st.id, []))
+            rep = s.get(models.Report, st.id)
+            out["report"] = rep.data if rep is not None else None
+            return out
+
+    def story_documents(self, story_id: int) -> list[Article]:
+        """The story's articles in publication order (detached ORM rows)."""
+        with self._sessions() as s:
+            q = (select(Article).join(Membership, Membership.article_id == Article.id)
+                 .where(Membership.story_id == story_id).order_by(Article.stream_time, Article.id))
+            return list(s.scalars(q))
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Titles and claims matching ``query`` (FTS5 on SQLite, tsvector on PostgreSQL)."""
+        words = re.findall(r"\w+", query)
+        if not words:
+            return []
+        with self._sessions() as s:
+            if self.dialect == "sqlite":
+                match = " ".join(f'"{w}"' for w in words)
+                rows = s.execute(text("SELECT kind, ref, body FROM search_fts WHERE search_fts MATCH :q "
+                                      "ORDER BY rank LIMIT :n"), {"q": match, "n": limit}).all()
+            else:
+                tsq = " & ".join(words)
+                rows = s.execute(text(
+                    "(SELECT 'article' AS kind, id AS ref, title AS body FROM articles "
+                    " WHERE to_tsvector('simple', title) @@ to_tsquery('simple', :q)) UNION ALL "
+                    "(SELECT 'claim', id, text FROM claims "
+                    " WHERE to_tsvector('simple', text) @@ to_tsquery('simple', :q)) "
+                    "LIMIT :n"), {"q": tsq, "n": limit}).all()
+        return [{"kind": k, "id": int(r), "text": b} for k, r, b in rows]
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+
+
+def _engine(url: str) -> Engine:
+    try:
+        if url.startswith("sqlite"):
+            database = make_url(url).database
+            if database and database != ":memory:" and not Path(database).parent.exists():
+                raise StoreError(f"cannot open database {url}: folder {Path(database).parent} does not exist")
+            engine = create_engine(url, connect_args={"timeout": 30})
+
+            @event.listens_for(engine, "connect")
+            def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.execute("PRAGMA synchronous=NORMAL")
+                cur.close()
+
+            return engine
+        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    except (ArgumentError, ImportError) as exc:
+        raise StoreError(f"cannot use database {_safe(url)}: {exc}") from None
+
+
+def _members(s: Session, story_ids: list[int]) -> dict[int, list[tuple[Article, Source]]]:
+    out: dict[int, list[tuple[Article, Source]]] = {}
+    if not story_ids:
+        return out
+    for chunk in range(0, len(story_ids), 500):
+        ids = story_ids[chunk:chunk + 500]
+        q = (select(Membership.story_id, Article, Source)
+             .join(Article, Article.id == Membership.article_id)
+             .join(Source, Source.id == Article.source_id)
+             .where(Membership.story_id.in_(ids))
+             .order_by(Article.stream_time, Article.id))
+        for sid, art, src in s.execute(q):
+            out.setdefault(sid, []).append((art, src))
+    return out
+
+
+def _iso(dt: datetime | None) -> str:
+    return dt.isoformat(timespec="seconds") if dt is not None else ""
+
+
+def _story_json(st: Story, members: list[tuple[Article, Source]]) -> dict[str, Any]:
+    return {
+        "id": st.id,
+        "title": st.title,
+        "first_seen": _iso(st.first_seen),
+        "last_seen": _iso(st.last_seen),
+        "languages": sorted({a.language for a, _ in members}),
+        "contradictions": st.contradictions,
+        "articles": [
+            {"id": a.ext_id, "source": src.name, "url": a.url or "", "title": a.title,
+             "published": a.published, "language": a.language}
+            for a, src in members
+        ],
+    }
+
+
+def open_store(url: str | None = None) -> Store:
+    """Connect to (and migrate) the store at ``url`` (default: ``$FACTDIFF_DB`` or ``sqlite:///factdiff.db``)."""
+    return Store(url)

@@ -1,0 +1,119 @@
+"""What story clustering knows about one article: a title+lead vector, name and rare-word keys, a time.
+
+Computed once per article (a pure function of the article), stored as the article's
+annotation, and never recomputed on a restart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from ..doc import Document
+from ..similarity import content_words, extract_names, extract_numbers, name_keys
+from ..text import split_sentences
+
+FEATURES_VERSION = 1
+LEAD_SENTENCES = 3  # the lead: where a news report says what it is about
+LEAD_MAX_CHARS = 600
+MIN_SENTENCE_CHARS = 20
+TITLE_WEIGHT = 1.0  # the title vector counts as much as the mean of the lead sentences
+
+Encoder = Callable[[list[str]], np.ndarray]
+
+
+@dataclass
+class ArticleFeatures:
+    vector: np.ndarray  # (d,) float32, L2-normalised
+    names: frozenset[str]  # name stems (accent-folded), language-independent for most names
+    words: frozenset[str]  # folded content words (and numbers) of title + lead
+    language: str
+    time: datetime | None  # naive UTC; None when the article has no usable date
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": FEATURES_VERSION, "names": sorted(self.names), "words": sorted(self.words),
+                "language": self.language, "time": self.time.isoformat() if self.time else None}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], vector: bytes | np.ndarray) -> ArticleFeatures:
+        vec = np.frombuffer(vector, dtype=np.float32).copy() if isinstance(vector, bytes) else vector
+        t = data.get("time")
+        return cls(vec, frozenset(data.get("names", [])), frozenset(data.get("words", [])),
+                   str(data.get("language", "und")), datetime.fromisoformat(t) if t else None)
+
+
+def lead_sentences(doc: Document) -> list[str]:
+    """The first sentences of the body (the title left out where the text repeats it)."""
+    title = " ".join(doc.title.split()).lower()
+    out: list[str] = []
+    used = 0
+    for start, end in split_sentences(doc.text):
+        s = " ".join(doc.text[start:end].split())
+        if len(s) < MIN_SENTENCE_CHARS or (title and s.lower().startswith(title)):
+            continue
+        out.append(s[:LEAD_MAX_CHARS])
+        used += len(s)
+        if len(out) >= LEAD_SENTENCES or used >= LEAD_MAX_CHARS:
+            break
+    return out
+
+
+def parse_time(value: str) -> datetime | None:
+    """An ISO date or time (or a Unix time in seconds/milliseconds) as naive UTC; None when unreadable."""
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit() and len(value) >= 9:
+        seconds = int(value) / (1000 if len(value) >= 12 else 1)
+        return datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
+    try:
+        dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        import dateparser
+
+        dt = dateparser.parse(value, settings={"TO_TIMEZONE": "UTC", "RETURN_AS_TIMEZONE_AWARE": True})
+        if dt is None:
+            return None
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(UTC).replace(tzinfo=None)
+    return dt
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return np.asarray(v / max(float(np.linalg.norm(v)), 1e-9), dtype=np.float32)
+
+
+def article_features(docs: Sequence[Document], encode: Encoder | None = None) -> list[ArticleFeatures]:
+    """Features of each article; ``encode`` defaults to the multilingual USE embedder (one batch call)."""
+    if encode is None:
+        from ..embed import get_embedder
+
+        encode = get_embedder("use").encode
+    texts: list[str] = []
+    parts: list[tuple[int, int, bool]] = []  # (first text, count, has title) per doc
+    leads: list[list[str]] = []
+    for doc in docs:
+        lead = lead_sentences(doc)
+        if not lead and not doc.title.strip():
+            lead = [" ".join(doc.text.split())[:LEAD_MAX_CHARS] or "-"]
+        title = " ".join(doc.title.split())
+        parts.append((len(texts), len(lead) + bool(title), bool(title)))
+        texts.extend(([title] if title else []) + lead)
+        leads.append(lead)
+    vectors = encode(texts) if texts else np.zeros((0, 1), np.float32)
+    out: list[ArticleFeatures] = []
+    for doc, lead, (at, n, has_title) in zip(docs, leads, parts, strict=True):
+        rows = vectors[at:at + n]
+        if has_title and len(rows) > 1:
+            vec = TITLE_WEIGHT * rows[0] + rows[1:].mean(axis=0)
+        else:
+            vec = rows.mean(axis=0)
+        head = " ".join(([doc.title] if doc.title else []) + lead)
+        words = {w for w in content_words(head)} | extract_numbers(head)
+        out.append(ArticleFeatures(_unit(vec), frozenset(name_keys(extract_names(head))), frozenset(words),
+                                   doc.language or "und", parse_time(doc.published)))
+    return out

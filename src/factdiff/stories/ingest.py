@@ -1,0 +1,461 @@
+"""Ingest a stream of articles into the store: dedupe, cluster into stories, cross-check changed stories.
+
+Each batch is one transaction (articles, annotations, story memberships, merges): a kill -9
+loses at most the batch in flight, and a rerun skips what is stored (content hash, URL or id)
+and goes on. Stories whose membership changed are flagged ``needs_report`` inside that
+transaction; their reports are recomputed after the batch (and, on a rerun, any flag left over
+from a killed run is picked up first).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, func, select, update
+
+from ..doc import Document
+from ..ingest import ARTICLE_SUFFIXES, MAX_BYTES, InputError, decode, read_inputs
+from ..store import Store, open_store
+from ..store import models as m
+from .cluster import OnlineClusterer, load_model
+from .features import ArticleFeatures, article_features, parse_time
+
+log = logging.getLogger("factdiff")
+
+BATCH_SIZE = 32
+MAX_REPORT_ARTICLES = 12  # a story's report cross-checks its most recent articles (compare is quadratic)
+EPOCH = datetime(1970, 1, 1)
+JSON_SUFFIXES = {".jsonl", ".json"}
+
+
+@dataclass
+class IngestResult:
+    read: int = 0  # articles read from the inputs
+    added: int = 0  # new articles stored
+    duplicates: int = 0  # already stored (or repeated in the input)
+    errors: list[str] = field(default_factory=list)  # one line per skipped input (file:line: why)
+    skipped_files: list[str] = field(default_factory=list)  # factdiff's own outputs found in directories
+    batches: int = 0
+    stories_new: int = 0
+    merges: int = 0
+    reports: int = 0
+
+
+Progress = Callable[[IngestResult, int], None]  # (result so far, articles to go through in all)
+
+
+# --- reading -----------------------------------------------------------------------------------------
+
+
+def _is_own_output(path: Path) -> bool:
+    """A factdiff report (JSON, HTML, Markdown) or database file sitting in an input directory."""
+    if path.name == "gold.json":
+        return True
+    try:
+        head = path.read_bytes()[:2000].decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    if path.suffix.lower() == ".json":
+        return '"factdiff_version"' in head
+    if path.suffix.lower() in (".html", ".htm"):
+        return "<title>factdiff report</title>" in head
+    if path.suffix.lower() == ".md":
+        return head.startswith("# factdiff report")
+    return False
+
+
+def _jsonl_docs(text: str, where: str, max_bytes: int, errors: list[str]) -> list[Document]:
+    """JSONL rows; a bad line is reported (``where:N: why``) and skipped, the others kept."""
+    docs: list[Document] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        if len(line) > max_bytes:
+            errors.append(f"{where}:{n}: {len(line) / 1e6:.1f} MB line is larger than the "
+                          f"{max_bytes / 1e6:.1f} MB limit for one article")
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append(f"{where}:{n}: not valid JSON ({exc.msg})")
+            continue
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not row["text"].strip():
+            errors.append(f"{where}:{n}: each line needs a non-empty \"text\" field")
+            continue
+        docs.append(Document(
+            id=str(row.get("id") or ""), source=str(row.get("source") or where), text=row["text"],
+            title=str(row.get("title") or ""), language=str(row.get("language") or "und"),
+            url=str(row.get("url") or ""), published=str(row.get("published") or "")))
+    return docs
+
+
+def read_stream(sources: Iterable[str | Path | Document], max_bytes: int = MAX_BYTES,
+                stdin: Any = None) -> tuple[list[Document], list[str], list[str]]:
+    """(documents, error lines, skipped files) from files, directories, JSONL and ``-`` (stdin).
+
+    Unlike ``factdiff.ingest.read_inputs`` a bad article does not stop the stream: it becomes an
+    error line and the rest is read.
+    """
+    docs: list[Document] = []
+    errors: list[str] = []
+    skipped: list[str] = []
+
+    def one_file(path: Path) -> None:
+        if path.suffix.lower() in JSON_SUFFIXES:
+            try:
+                data = path.read_bytes()
+                docs.extend(_jsonl_docs(decode(data, str(path)), str(path), max_bytes, errors))
+            except (OSError, InputError) as exc:
+                errors.append(str(exc) if isinstance(exc, InputError) else f"{path}: {exc.strerror}")
+            return
+        try:
+            docs.extend(read_inputs([path], max_bytes=max_bytes))
+        except InputError as exc:
+            errors.append(str(exc))
+
+    for item in sources:
+        if isinstance(item, Document):
+            docs.append(item)
+            continue
+        name = str(item)
+        if name == "-":
+            data = (stdin or sys.stdin.buffer).read()
+            try:
+                text = decode(data, "<stdin>")
+            except InputError as exc:
+                errors.append(str(exc))
+                continue
+            if text.lstrip().startswith("{"):
+                docs.extend(_jsonl_docs(text, "<stdin>", max_bytes, errors))
+            elif text.strip():
+                docs.append(Document(id="", source="<stdin>", text=text))
+            else:
+                errors.append("<stdin>: empty input")
+            continue
+        path = Path(name)
+        if not path.exists():
+            errors.append(f"{path}: no such file or directory")
+        elif path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            for f in files:
+                if _is_own_output(f):
+                    skipped.append(str(f))
+                else:
+                    one_file(f)
+        else:
+            one_file(path)
+    return docs, errors, skipped
+
+
+# --- identity ----------------------------------------------------------------------------------------
+
+
+def content_hash(doc: Document) -> str:
+    return hashlib.sha256(" ".join(doc.text.split()).encode("utf-8")).hexdigest()
+
+
+def stable_id(doc: Document, digest: str) -> str:
+    """The id given in the input, else one derived from the URL, else from the content."""
+    if doc.id:
+        return doc.id
+    if doc.url:
+        return "u" + hashlib.sha256(doc.url.encode("utf-8")).hexdigest()[:12]
+    return "h" + digest[:12]
+
+
+def _order(docs: list[Document]) -> list[Document]:
+    """Publication order; an undated article keeps its place after the dated one before it."""
+    keyed = []
+    last = EPOCH
+    for i, d in enumerate(docs):
+        t = parse_time(d.published) if d.published else None
+        if t is not None:
+            last = t
+        keyed.append((t or last, i, d))
+    keyed.sort(key=lambda k: (k[0], k[1]))
+    return [d for _, _, d in keyed]
+
+
+# --- the clustering state from the store ---------------------------------------------------------------
+
+
+def load_clusterer(store: Store, clusterer: OnlineClusterer | None = None) -> OnlineClusterer:
+    """The clustering state exactly as an uninterrupted run would hold it after the stored articles."""
+    c = clusterer or OnlineClusterer(load_model())
+    with store.session() as s:
+        for data, in s.execute(select(m.Annotation.data)):
+            c.n_docs += 1
+            c.df_names.update(data.get("names", []))
+            c.df_words.update(data.get("words", []))
+        c.clock = s.scalar(select(func.max(m.Article.published_at)))
+        c.next_key = (s.scalar(select(func.max(m.Story.id))) or 0) + 1
+        horizon = (c.clock - c.window) if c.clock is not None else None
+        q = select(m.Story.id).where(m.Story.merged_into.is_(None))
+        if horizon is not None:
+            q = q.where(m.Story.last_seen >= horizon)
+        active = list(s.scalars(q.order_by(m.Story.id)))
+        for chunk in range(0, len(active), 500):
+            ids = active[chunk:chunk + 500]
+            rows = s.execute(
+                select(m.Membership.story_id, m.Annotation.data, m.Annotation.vector, m.Article.stream_time)
+                .join(m.Annotation, m.Annotation.article_id == m.Membership.article_id)
+                .join(m.Article, m.Article.id == m.Membership.article_id)
+                .where(m.Membership.story_id.in_(ids))
+                .order_by(m.Membership.story_id, m.Article.stream_time, m.Article.id)).all()
+            members: dict[int, list[ArticleFeatures]] = {}
+            for sid, data, vec, stream_time in rows:
+                f = ArticleFeatures.from_json(data, vec)
+                f.time = stream_time
+                members.setdefault(sid, []).append(f)
+            for sid in ids:
+                if members.get(sid):
+                    c.restore(sid, members[sid])
+    return c
+
+
+# --- ingest ------------------------------------------------------------------------------------------
+
+
+def ingest(sources: Iterable[str | Path | Document], db: str | None = None, *, store: Store | None = None,
+           batch_size: int = BATCH_SIZE, cross_check: bool = True, compare_options: dict[str, Any] | None = None,
+           max_bytes: int = MAX_BYTES, progress: Progress | None = None, stdin: Any = None) -> IngestResult:
+    """Read ``sources`` and add them to the store at ``db`` (or ``store``); see the module doc."""
+    docs, errors, skipped = read_stream(sources, max_bytes=max_bytes, stdin=stdin)
+    result = IngestResult(read=len(docs), errors=errors, skipped_files=skipped)
+    own = store is None
+    st = store or open_store(db)
+    try:
+        clusterer = load_clusterer(st)
+        if cross_check:
+            result.reports += refresh_reports(st, compare_options)
+        ordered = _order(docs)
+        seen: set[str] = set()
+        for at in range(0, len(ordered), batch_size):
+            _ingest_batch(st, clusterer, ordered[at:at + batch_size], seen, result)
+            result.batches += 1
+            if cross_check:
+                result.reports += refresh_reports(st, compare_options)
+            if progress is not None:
+                progress(result, len(ordered))
+    finally:
+        if own:
+            st.close()
+    return result
+
+
+def _prepare(s: Any, batch: list[Document], seen: set[str], result: IngestResult) -> list[tuple[Document, str, str]]:
+    """The batch's new articles as (document, content hash, external id); duplicates counted."""
+    items = []
+    for d in batch:
+        if not d.text.strip():
+            result.errors.append(f"{d.source}: article {d.id or d.title or '?'} has no text")
+            continue
+        digest = content_hash(d)
+        if digest in seen or (d.url and d.url in seen):
+            result.duplicates += 1
+            continue
+        seen.add(digest)
+        if d.url:
+            seen.add(d.url)
+        items.append((d, digest, stable_id(d, digest)))
+    if not items:
+        return []
+    hashes = {h for _, h, _ in items}
+    urls = {d.url for d, _, _ in items if d.url}
+    stored_hashes = set(s.scalars(select(m.Article.content_hash).where(m.Article.content_hash.in_(hashes))))
+    stored_urls = set(s.scalars(select(m.Article.url).where(m.Article.url.in_(urls)))) if urls else set()
+    fresh = [(d, h, e) for d, h, e in items if h not in stored_hashes and not (d.url and d.url in stored_urls)]
+    result.duplicates += len(items) - len(fresh)
+    ids = {e for _, _, e in fresh}
+    taken = set(s.scalars(select(m.Article.ext_id).where(m.Article.ext_id.in_(ids))))
+    out = []
+    for d, h, e in fresh:
+        if e in taken:  # the same id for a different article (ids repeat across files): keep both
+            e = f"{e}-{h[:8]}"
+        taken.add(e)
+        out.append((d, h, e))
+    return out
+
+
+def _language(doc: Document) -> str:
+    if doc.language and doc.language != "und":
+        return doc.language.lower()[:16]
+    from ..text import detect_language
+
+    return detect_language(doc.text) or "und"
+
+
+def _ingest_batch(store: Store, clusterer: OnlineClusterer, batch: list[Document], seen: set[str],
+                  result: IngestResult) -> None:
+    with store.session() as s:
+        items = _prepare(s, batch, seen, result)
+    if not items:
+        return
+    for d, _, _ in items:
+        d.language = _language(d)
+    feats = article_features([d for d, _, _ in items])
+    try:
+        with store.session() as s:
+            _write_batch(s, clusterer, items, feats, result)
+    except BaseException:
+        _reload(clusterer, store)
+        raise
+
+
+def _reload(c: OnlineClusterer, store: Store) -> None:
+    """The batch was rolled back: reload the clustering state from what is committed."""
+    fresh = OnlineClusterer(c.model, window_days=c.window / timedelta(days=1), top_k=c.top_k, merge=c.merge)
+    load_clusterer(store, fresh)
+    c.__dict__.update(fresh.__dict__)
+
+
+def _source_ids(s: Any, names: set[str]) -> dict[str, int]:
+    found = {n: i for i, n in s.execute(select(m.Source.id, m.Source.name).where(m.Source.name.in_(names)))}
+    for name in sorted(names - set(found)):
+        src = m.Source(name=name)
+        s.add(src)
+        s.flush()
+        found[name] = src.id
+    return found
+
+
+def _write_batch(s: Any, c: OnlineClusterer, items: list[tuple[Document, str, str]], feats: list[ArticleFeatures],
+                 result: IngestResult) -> None:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    sources = _source_ids(s, {d.source[:400] or "unknown" for d, _, _ in items})
+    changed: set[int] = set()
+    for (d, digest, ext), f in zip(items, feats, strict=True):
+        decision = c.add(f)
+        stream_time = f.time or c.clock or EPOCH
+        art = m.Article(ext_id=ext[:400], url=d.url or None, content_hash=digest,
+                        source_id=sources[d.source[:400] or "unknown"], title=d.title, text=d.text,
+                        language=d.language, published=d.published[:64], published_at=f.time,
+                        stream_time=stream_time, ingested_at=now)
+        s.add(art)
+        s.flush()
+        s.add(m.Annotation(article_id=art.id, version=f.to_json()["version"], data=f.to_json(),
+                           vector=np.asarray(f.vector, dtype=np.float32).tobytes()))
+        if decision.new:
+            s.add(m.Story(id=decision.story, title=d.title or d.text[:120], first_seen=stream_time,
+                          last_seen=stream_time, size=0, languages=[], needs_report=False, contradictions=0,
+                          tensions=0))
+            s.flush()
+            result.stories_new += 1
+        story_id = decision.story  # after any merge this step made
+        s.add(m.Membership(article_id=art.id, story_id=story_id, score=round(decision.score, 4),
+                           joined_at=stream_time))
+        for kept, gone in decision.merged:
+            s.execute(update(m.Membership).where(m.Membership.story_id == gone).values(story_id=kept))
+            s.execute(update(m.Story).where(m.Story.id == gone).values(merged_into=kept, needs_report=False, size=0))
+            s.execute(delete(m.Report).where(m.Report.story_id == gone))
+            s.add(m.Audit(at=now, action="merge", story_id=kept, other_id=gone,
+                          detail={"article": ext, "threshold": c.model.merge_threshold}))
+            result.merges += 1
+            changed.discard(gone)
+            changed.add(kept)
+        changed.add(story_id)
+        result.added += 1
+    s.flush()
+    for sid in changed:
+        state = c.stories.get(sid)
+        row = s.get(m.Story, sid)
+        if row is None or state is None:
+            continue
+        row.size = state.size
+        row.first_seen, row.last_seen = state.first, state.last
+        row.languages = sorted(state.languages)
+        row.needs_report = state.size >= 2
+
+
+def refresh_reports(store: Store, compare_options: dict[str, Any] | None = None) -> int:
+    """Cross-check every story flagged as changed; each report is stored in its own transaction."""
+    with store.session() as s:
+        todo = list(s.scalars(select(m.Story.id).where(m.Story.needs_report.is_(True)).order_by(m.Story.id)))
+    for sid in todo:
+        cross_check_story(store, sid, compare_options)
+    return len(todo)
+
+
+def cross_check_story(store: Store, story_id: int,
+                      compare_options: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """Run factdiff's compare on the story's (most recent) articles and store the report and its counts."""
+    from ..pipeline import compare
+
+    arts = store.story_documents(story_id)[-MAX_REPORT_ARTICLES:]
+    report_json: dict[str, Any] | None = None
+    if len(arts) >= 2:
+        docs = [Document(id=a.ext_id, source=_source_name(store, a.source_id), text=a.text, title=a.title,
+                         language=a.language, url=a.url or "", published=a.published) for a in arts]
+        try:
+            report_json = compare(docs, **(compare_options or {})).to_json()
+        except InputError as exc:
+            log.warning("story %s: no report (%s)", story_id, exc)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with store.session() as s:
+        s.execute(delete(m.Entity).where(m.Entity.story_id == story_id))
+        s.execute(delete(m.Relation).where(m.Relation.story_id == story_id))
+        s.execute(delete(m.Claim).where(m.Claim.story_id == story_id))
+        row = s.get(m.Story, story_id)
+        if row is None:
+            return None
+        row.needs_report = False
+        if report_json is None:
+            return None
+        summary = report_json.get("summary", {})
+        row.contradictions = int(summary.get("contradictions", 0))
+        row.tensions = int(summary.get("tensions", 0))
+        existing = s.get(m.Report, story_id)
+        if existing is None:
+            s.add(m.Report(story_id=story_id, data=report_json, articles=len(arts),
+                           contradictions=row.contradictions, tensions=row.tensions, updated_at=now))
+        else:
+            existing.data, existing.articles = report_json, len(arts)
+            existing.contradictions, existing.tensions, existing.updated_at = row.contradictions, row.tensions, now
+        _store_parts(s, story_id, report_json, {a.ext_id: a.id for a in arts})
+    return report_json
+
+
+def _source_name(store: Store, source_id: int) -> str:
+    with store.session() as s:
+        src = s.get(m.Source, source_id)
+        return src.name if src is not None else ""
+
+
+def _store_parts(s: Any, story_id: int, report: dict[str, Any], article_ids: dict[str, int]) -> None:
+    """Claims, relations (by claim id), entities and mentions of a report as rows."""
+    claim_rows: dict[tuple[str, int, int], int] = {}
+    for c in report.get("claims", []):
+        art = article_ids.get(str(c["doc"]))
+        if art is None:
+            continue
+        row = m.Claim(story_id=story_id, article_id=art, key=str(c["id"])[:100], start=int(c["start"]),
+                      end=int(c["end"]), text=str(c["text"]))
+        s.add(row)
+        s.flush()
+        claim_rows[(str(c["doc"]), int(c["start"]), int(c["end"]))] = row.id
+    for r in report.get("relations", []):
+        a, b = r["a"], r["b"]
+        s.add(m.Relation(story_id=story_id, claim_a=claim_rows.get((a["doc"], a["start"], a["end"])),
+                         claim_b=claim_rows.get((b["doc"], b["start"], b["end"])), label=r["label"],
+                         kind=r.get("kind", "other"), confidence=float(r.get("confidence", 0.0)),
+                         explanation=str(r.get("explanation", ""))))
+    for e in report.get("entities", []):
+        ent = m.Entity(story_id=story_id, key=str(e["id"])[:100], name=str(e["name"]), type=str(e["type"])[:20])
+        s.add(ent)
+        s.flush()
+        for mention in e.get("mentions", []):
+            art = article_ids.get(str(mention["doc"]))
+            if art is not None:
+                s.add(m.Mention(entity_id=ent.id, article_id=art, start=int(mention["start"]),
+                                end=int(mention["end"]), text=str(mention["text"]),
+                                kind=str(mention.get("kind", "name"))[:20]))

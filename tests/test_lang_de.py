@@ -1,0 +1,68 @@
+"""German: figures, hedges, units, what is measured, clock times and dates, on sentences written for these tests."""
+
+import pytest
+
+from factdiff.lang import get
+from factdiff.quantities import compare_quantities, extract_dates, extract_quantities
+
+LANG = "de"
+
+
+def one(text, dimension=None):
+    found = [q for q in extract_quantities(text, LANG) if dimension is None or q.dimension == dimension]
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize("text, value, hedge, measured", [
+    ("Mindestens 84 Menschen kamen ums Leben.", 84, "atleast", "dead"),
+    ("Bei dem Unglück starben fünf Menschen.", 5, "exact", "dead"),
+    ("Rund 11.000 Menschen wurden evakuiert.", 11000, "about", "evacuated"),
+    ("Es gab mehr als zwölf Verletzte.", 12, "more", "injured"),
+])
+def test_counts(text, value, hedge, measured):
+    q = one(text, "count")
+    assert (q.value, q.hedge, q.measured, q.unit) == (value, hedge, measured, measured)
+
+
+@pytest.mark.parametrize("text, dimension, value, unit", [
+    ("Das Gespräch dauerte anderthalb Stunden.", "duration", 1.5, "h"),
+    ("Das Treffen dauerte zweieinhalb Stunden.", "duration", 2.5, "h"),
+    ("Die Arbeitslosigkeit stieg auf 5,3 Prozent.", "percent", 5.3, "%"),
+    ("Der Verein zahlte 2 Mio. Euro.", "money", 2e6, "EUR"),
+    ("Das Beben hatte eine Stärke von 6,6.", "magnitude", 6.6, ""),
+    ("Der Zug fuhr mit 190 Stundenkilometern.", "speed", 190, "km/h"),
+])
+def test_units_are_normalised(text, dimension, value, unit):
+    q = one(text, dimension)
+    assert q.value == pytest.approx(value) and q.unit == unit
+
+
+@pytest.mark.parametrize("text, minutes", [
+    ("Der Zug entgleiste um 18 Uhr 40.", 18 * 60 + 40),
+    ("Die Schüsse fielen um 10.45 Uhr.", 10 * 60 + 45),
+    ("Die Polizei kam gegen 21:15 Uhr.", 21 * 60 + 15),
+])
+def test_clock_times(text, minutes):
+    assert [t.point for t in extract_dates(text, LANG).times] == [minutes]
+    assert [q for q in extract_quantities(text, LANG) if q.dimension == "count"] == []
+
+
+@pytest.mark.parametrize("text, days, weekdays", [
+    ("Die Wahl fand am 27. Januar statt.", {(1, 27)}, set()),
+    ("Das Feuer brach am Donnerstag aus.", set(), {3}),
+])
+def test_dates_and_weekdays(text, days, weekdays):
+    d = extract_dates(text, LANG)
+    assert d.days == days and d.weekdays == weekdays
+
+
+def test_comparison():
+    a = extract_quantities('Mindestens 231 Menschen starben.', LANG)
+    b = extract_quantities('Es gab 245 Tote.', LANG)
+    assert compare_quantities(a, b) == ('tension', 'at least 231 vs 245: dead')
+
+
+def test_language_data():
+    lang = get(LANG)
+    assert {'nicht', 'kein'} <= lang.negators and 'sagte' in lang.speech_verbs

@@ -1,0 +1,73 @@
+"""Spanish: figures, hedges, units, what is measured, clock times and dates, on sentences written for these tests."""
+
+import pytest
+
+from factdiff.lang import get
+from factdiff.quantities import compare_quantities, extract_dates, extract_quantities
+
+LANG = "es"
+
+
+def one(text, dimension=None):
+    found = [q for q in extract_quantities(text, LANG) if dimension is None or q.dimension == dimension]
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize("text, value, hedge, measured", [
+    ("Más de 200 personas murieron en el incendio.", 200, "more", "dead"),
+    ("El accidente dejó cinco muertos.", 5, "exact", "dead"),
+    ("Unas 1000 personas fueron evacuadas.", 1000, "about", "evacuated"),
+    ("Al menos 40 heridos fueron trasladados.", 40, "atleast", "injured"),
+])
+def test_counts(text, value, hedge, measured):
+    q = one(text, "count")
+    assert (q.value, q.hedge, q.measured, q.unit) == (value, hedge, measured, measured)
+
+
+@pytest.mark.parametrize("text, dimension, value, unit", [
+    ("La reunión duró dos horas y media.", "duration", 2.5, "h"),
+    ("El fichaje costó 1,5 millones de euros.", "money", 1.5e6, "EUR"),
+    ("La inflación subió un 3,2 por ciento.", "percent", 3.2, "%"),
+    ("El tren circulaba a 180 km/h.", "speed", 180, "km/h"),
+])
+def test_units_are_normalised(text, dimension, value, unit):
+    q = one(text, dimension)
+    assert q.value == pytest.approx(value) and q.unit == unit
+
+
+@pytest.mark.parametrize("text, minutes", [
+    ("El robo empezó a las 2.30 de la madrugada.", 2 * 60 + 30),
+    ("La primera patrulla llegó a las 5:04.", 5 * 60 + 4),
+    ("El tren descarriló a las 20.41 horas.", 20 * 60 + 41),
+])
+def test_clock_times(text, minutes):
+    assert [t.point for t in extract_dates(text, LANG).times] == [minutes]
+    assert [q for q in extract_quantities(text, LANG) if q.dimension == "count"] == []
+
+
+@pytest.mark.parametrize("text, days, weekdays", [
+    ("Las elecciones se celebraron el 27 de enero.", {(1, 27)}, set()),
+    ("El incendio comenzó el domingo.", set(), {6}),
+])
+def test_dates_and_weekdays(text, days, weekdays):
+    d = extract_dates(text, LANG)
+    assert d.days == days and d.weekdays == weekdays
+
+
+def test_comparison():
+    a = extract_quantities('Iban a bordo 218 pasajeros.', LANG)
+    b = extract_quantities('Viajaban 240 pasajeros.', LANG)
+    assert compare_quantities(a, b) == ('contradict', '218 vs 240: passengers')
+
+
+def test_language_data():
+    lang = get(LANG)
+    assert {'nunca', 'no'} <= lang.negators and 'dijo' in lang.speech_verbs
+
+
+def test_clock_in_words_is_not_a_count():
+    text = "Los ladrones entraron poco antes de las cinco de la madrugada."
+    (t,) = extract_dates(text, LANG).times
+    assert (t.point, t.hedge) == (5 * 60, "just_before")
+    assert extract_quantities(text, LANG) == []

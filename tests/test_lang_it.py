@@ -1,0 +1,66 @@
+"""Italian: figures, hedges, units, what is measured, clock times and dates, on sentences written for these tests."""
+
+import pytest
+
+from factdiff.lang import get
+from factdiff.quantities import compare_quantities, extract_dates, extract_quantities
+
+LANG = "it"
+
+
+def one(text, dimension=None):
+    found = [q for q in extract_quantities(text, LANG) if dimension is None or q.dimension == dimension]
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize("text, value, hedge, measured", [
+    ("Oltre 100 persone sono state evacuate.", 100, "more", "evacuated"),
+    ("Il crollo ha causato cinque morti.", 5, "exact", "dead"),
+    ("Circa 30 feriti sono stati ricoverati.", 30, "about", "injured"),
+    ("Almeno 14 vittime sono state identificate.", 14, "atleast", "dead"),
+])
+def test_counts(text, value, hedge, measured):
+    q = one(text, "count")
+    assert (q.value, q.hedge, q.measured, q.unit) == (value, hedge, measured, measured)
+
+
+@pytest.mark.parametrize("text, dimension, value, unit", [
+    ("L'incontro è durato un'ora e mezza.", "duration", 1.5, "h"),
+    ("L'incontro è durato 93 minuti.", "duration", 93 / 60, "h"),
+    ("Il club ha pagato 100 milioni di euro.", "money", 100e6, "EUR"),
+    ("L'affluenza è stata del 62,5 per cento.", "percent", 62.5, "%"),
+    ("La cabina è precipitata da 20 metri.", "distance", 0.02, "km"),
+])
+def test_units_are_normalised(text, dimension, value, unit):
+    q = one(text, dimension)
+    assert q.value == pytest.approx(value) and q.unit == unit
+
+
+@pytest.mark.parametrize("text, minutes", [
+    ("La funivia è caduta alle 12.30.", 12 * 60 + 30),
+    ("Il vertice è iniziato alle 13:04.", 13 * 60 + 4),
+])
+def test_clock_times(text, minutes):
+    assert [t.point for t in extract_dates(text, LANG).times] == [minutes]
+    assert [q for q in extract_quantities(text, LANG) if q.dimension == "count"] == []
+
+
+@pytest.mark.parametrize("text, days, weekdays", [
+    ("Il voto si è svolto il 27 gennaio.", {(1, 27)}, set()),
+    ("L'incidente è avvenuto domenica.", set(), {6}),
+])
+def test_dates_and_weekdays(text, days, weekdays):
+    d = extract_dates(text, LANG)
+    assert d.days == days and d.weekdays == weekdays
+
+
+def test_comparison():
+    a = extract_quantities("L'incontro è durato circa 2,5 ore.", LANG)
+    b = extract_quantities("L'incontro è durato oltre tre ore.", LANG)
+    assert compare_quantities(a, b) == ('contradict', 'about 2.5 h vs more than 3 h: duration (meeting)')
+
+
+def test_language_data():
+    lang = get(LANG)
+    assert {'non', 'mai'} <= lang.negators and 'detto' in lang.speech_verbs

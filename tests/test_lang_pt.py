@@ -1,0 +1,64 @@
+"""Portuguese: figures, hedges, units, what is measured, clock times and dates, on sentences written for these tests."""
+
+import pytest
+
+from factdiff.lang import get
+from factdiff.quantities import compare_quantities, extract_dates, extract_quantities
+
+LANG = "pt"
+
+
+def one(text, dimension=None):
+    found = [q for q in extract_quantities(text, LANG) if dimension is None or q.dimension == dimension]
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize("text, value, hedge, measured", [
+    ("Mais de 230 pessoas morreram no incêndio.", 230, "more", "dead"),
+    ("O acidente deixou cinco mortos.", 5, "exact", "dead"),
+    ("Quase 100 feridos foram hospitalizados.", 100, "almost", "injured"),
+    ("Cerca de 1000 pessoas foram evacuadas.", 1000, "about", "evacuated"),
+])
+def test_counts(text, value, hedge, measured):
+    q = one(text, "count")
+    assert (q.value, q.hedge, q.measured, q.unit) == (value, hedge, measured, measured)
+
+
+@pytest.mark.parametrize("text, dimension, value, unit", [
+    ("A reunião durou duas horas e meia.", "duration", 2.5, "h"),
+    ("O clube pagou 100 milhões de euros.", "money", 100e6, "EUR"),
+    ("A inflação chegou a 4,5 por cento.", "percent", 4.5, "%"),
+])
+def test_units_are_normalised(text, dimension, value, unit):
+    q = one(text, dimension)
+    assert q.value == pytest.approx(value) and q.unit == unit
+
+
+@pytest.mark.parametrize("text, minutes", [
+    ("O fogo começou às 2h30 da madrugada.", 2 * 60 + 30),
+    ("A conferência terminou às 22H40.", 22 * 60 + 40),
+])
+def test_clock_times(text, minutes):
+    assert [t.point for t in extract_dates(text, LANG).times] == [minutes]
+    assert [q for q in extract_quantities(text, LANG) if q.dimension == "count"] == []
+
+
+@pytest.mark.parametrize("text, days, weekdays", [
+    ("A eleição foi realizada em 27 de janeiro.", {(1, 27)}, set()),
+    ("O incêndio começou na quinta-feira.", set(), {3}),
+])
+def test_dates_and_weekdays(text, days, weekdays):
+    d = extract_dates(text, LANG)
+    assert d.days == days and d.weekdays == weekdays
+
+
+def test_comparison():
+    a = extract_quantities('Pelo menos 231 pessoas morreram.', LANG)
+    b = extract_quantities('231 mortos foram confirmados.', LANG)
+    assert compare_quantities(a, b) == ('agree', 'at least 231 vs 231: dead')
+
+
+def test_language_data():
+    lang = get(LANG)
+    assert {'nunca', 'não'} <= lang.negators and 'disse' in lang.speech_verbs
