@@ -3,8 +3,8 @@
 Every benchmark module exposes ``tables(quick) -> list[Table]`` (ours) or ``run(quick) ->
 list[dict]`` (bench/nli_eval.py, bench/coref.py); the latter's rows become one table. A full
 (non-quick) run rewrites the sections it ran in docs/EVALUATION.md and keeps the others, so a
-single benchmark can be refreshed alone. Exit status: 1 when a seed gold floor dropped (or the
-gold benchmark could not run) in --quick mode, else 0.
+single benchmark can be refreshed alone. Exit status: 1 when a seed or dev gold floor dropped (or
+the gold or dev benchmark could not run) in --quick mode, else 0.
 """
 
 from __future__ import annotations
@@ -211,13 +211,13 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     if args.quick:
         for o in outcomes:
-            if o.bench.name != "gold":
+            if o.bench.name not in ("gold", "dev"):
                 continue
             if o.failed or o.message:
-                print(f"gold floors could not be checked: {o.message}", file=sys.stderr)
+                print(f"{o.bench.name} floors could not be checked: {o.message}", file=sys.stderr)
                 status = 1
             elif not all(t.ok for t in o.tables):
-                print("seed gold floors dropped (see the table above)", file=sys.stderr)
+                print(f"{o.bench.name} gold floors dropped (see the table above)", file=sys.stderr)
                 status = 1
     return status
 

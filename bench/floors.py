@@ -52,12 +52,12 @@ def describe(rule: Rule) -> str:
 
 # Real dev cases (../shared/gold/dev), micro-averaged over the cases: regression floors at what the
 # pipeline reaches now (bench/dev.py checks them in CI), and the goals of issue 8 beside them.
-DEV_FLOORS: dict[str, Rule] = {
-    "conflicts": ("min_ok", 0),
-    "tensions": ("min_ok", 0),
-    "agreements": ("min_ok", 0),
-    "unique": ("min_ok", 0),
-    "entities_same": ("min_ok", 0),
+DEV_FLOORS: dict[str, Rule] = {  # measured with the shipped model: 17/56, 5/47, 49/190, 203/247, 58/82
+    "conflicts": ("min_ok", 15),
+    "tensions": ("min_ok", 4),
+    "agreements": ("min_ok", 45),
+    "unique": ("min_ok", 190),
+    "entities_same": ("min_ok", 55),
 }
 DEV_GOALS: dict[str, str] = {
     "conflicts": ">= 0.60", "contradiction_precision": ">= 0.75", "agreements": ">= 0.70",
