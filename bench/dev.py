@@ -25,7 +25,7 @@ from typing import Any
 
 from bench.common import ROOT, SHARED, Skip, Table
 from bench.floors import DEV_FLOORS, DEV_GOALS, check, describe
-from bench.gold import Case, scorer
+from bench.gold import Case, cases_under, scorer
 
 DEV = SHARED / "gold" / "dev"
 BASELINE_REF = "49a8851"  # main before issue 8 (real-news verdicts)
@@ -38,12 +38,7 @@ PAIRED = {"conflicts", "tensions", "agreements", "no_agree_on_disagreement"}
 def dev_cases() -> list[Case]:
     if not DEV.is_dir():
         raise Skip(f"{DEV} not found (the real dev cases live in ../shared/gold/dev)")
-    cases = []
-    for gold_path in sorted(DEV.glob("*/gold.json")):
-        gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        paths = [gold_path.parent / name for name in gold["documents"].values()]
-        if all(p.exists() for p in paths):
-            cases.append(Case(gold_path.parent.name, paths, gold))
+    cases = cases_under(DEV)
     if not cases:
         raise Skip(f"no CASE/gold.json under {DEV}")
     return cases

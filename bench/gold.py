@@ -73,13 +73,19 @@ def seed_case() -> Case:
 
 def example_cases(limit: int | None = None) -> list[Case]:
     """examples/CASE/gold.json folders; the documents are named by the gold file."""
+    cases = cases_under(EXAMPLES)
+    return cases[:limit] if limit is not None else cases
+
+
+def cases_under(folder: Path) -> list[Case]:
+    """Every ``folder/CASE/gold.json`` whose documents (named by the gold file) exist."""
     cases = []
-    for gold_path in sorted(EXAMPLES.glob("*/gold.json")):
+    for gold_path in sorted(folder.glob("*/gold.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         paths = [gold_path.parent / name for name in gold["documents"].values()]
         if all(p.exists() for p in paths):
             cases.append(Case(gold_path.parent.name, paths, gold))
-    return cases[:limit] if limit is not None else cases
+    return cases
 
 
 def factdiff_report(case: Case, nli: bool = True) -> dict[str, Any]:

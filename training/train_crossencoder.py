@@ -254,6 +254,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run-dir", type=Path, default=RUN_DIR)
     ap.add_argument("--resume", action="store_true", help="continue from RUN_DIR/last.pt")
+    ap.add_argument("--resume-carry", type=Path, default=None,
+                    help="continue from a committed carry checkpoint (training/checkpoints/ce-carry.pt: fp16 "
+                         "weights and counters, no optimizer state: Adam restarts, the data order goes on)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--max-len", type=int, default=96)
@@ -278,7 +281,13 @@ def main(argv: list[str] | None = None) -> int:
     last, best, meta_path = run / "last.pt", run / "best.pt", run / "meta.json"
 
     ck = None
-    if args.resume:
+    if args.resume_carry is not None:
+        ck = torch.load(args.resume_carry, map_location="cpu", weights_only=False)
+        ck["model"] = {k: v.float() for k, v in ck["model"].items()}
+        hp = ck["hparams"]
+        for k in ("seed", "batch", "max_len", "lr", "head_lr", "weight_decay", "warmup", "total_steps", "dropout"):
+            setattr(args, k, hp[k])
+    elif args.resume:
         if not last.is_file():
             print(f"--resume: no checkpoint at {last}", file=sys.stderr)
             return 2
@@ -311,7 +320,8 @@ def main(argv: list[str] | None = None) -> int:
     if ck is not None:
         missing, unexpected = model.load_state_dict(ck["model"], strict=False)
         assert not unexpected and set(missing) <= {"encoder.word"}, (missing, unexpected)
-        opt.load_state_dict(ck["opt"])
+        if "opt" in ck:
+            opt.load_state_dict(ck["opt"])
         step, epoch, pos, pairs_seen, wall_s = ck["step"], ck["epoch"], ck["pos"], ck["pairs_seen"], ck["wall_s"]
         torch.set_rng_state(ck["torch_rng"])
         meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}

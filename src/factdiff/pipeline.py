@@ -118,6 +118,7 @@ def compare(
         entities=annotation.entities if annotation is not None and entities else [],
         similarity=sims,
         facts=group_facts(claims, relations),
+        noise=[s for d in docs for s in prep.noise.get(d.id, [])],
     )
     report.warnings = sanity_warnings(docs, sims, cfg)
     lap("report")
@@ -149,6 +150,7 @@ class Prepared:
     sentence_vectors: dict[str, dict[int, np.ndarray]]
     e5: dict[str, np.ndarray] | None
     annotation: Any
+    noise: dict[str, list[Sentence]] = dataclasses.field(default_factory=dict)
 
     @functools.cached_property
     def claim_index(self) -> dict[str, int]:
@@ -164,11 +166,13 @@ def prepare(docs: list[Document], *, backend: str = DEFAULT_BACKEND, entities: b
     step("splitting sentences and claims")
     sentences: dict[str, list[Sentence]] = {}
     claims: dict[str, list[Claim]] = {}
+    noise: dict[str, list[Sentence]] = {}  # page furniture: ads, "read also", bylines
     for doc in docs:
         if doc.language in ("", "und"):
             doc.language = text_mod.detect_language(doc.text)
         sentences[doc.id] = text_mod.mark_duplicates(text_mod.sentences(doc))
-        claims[doc.id] = claims_mod.document_claims(doc, sentences[doc.id])
+        noise[doc.id] = [s for s in sentences[doc.id] if text_mod.is_boilerplate(s.text, doc.language)]
+        claims[doc.id] = claims_mod.document_claims(doc, [s for s in sentences[doc.id] if s not in noise[doc.id]])
     if not any(claims.values()):
         raise InputError("no sentences found in the articles")
     cues: dict[str, ClaimCues] = {c.id: read_cues(c.text, c.language) for cs in claims.values() for c in cs}
@@ -196,7 +200,7 @@ def prepare(docs: list[Document], *, backend: str = DEFAULT_BACKEND, entities: b
     if annotation is not None:
         _polarity_from_parse(claims, cues, annotation)
     lap("entities")
-    return Prepared(docs, sentences, claims, cues, embedder, raw, vectors, sentence_vectors, e5, annotation)
+    return Prepared(docs, sentences, claims, cues, embedder, raw, vectors, sentence_vectors, e5, annotation, noise)
 
 
 def _second_encoder(claims: dict[str, list[Claim]], texts: list[str], backend: str) -> dict[str, np.ndarray] | None:

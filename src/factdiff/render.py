@@ -120,6 +120,8 @@ def to_markdown(report: Report) -> str:
                     f"{_md(r.verdict.explanation)} |" for r in rels]
     out += ["", f"## Only one source ({len(report.unique)})", ""]
     out += [f"- **{c.doc}** {_md(c.text)}" for c in report.unique]
+    out += ["", f"## Page furniture, not read as claims ({len(report.noise)})", ""]
+    out += [f"- **{s.doc}** {_md(s.text)}" for s in report.noise]
     out += ["", f"## Repeated sentences ({len(report.duplicates)})", ""]
     out += [f"- **{d.doc}** {_md(d.text)}" for d, _ in report.duplicates]
     out += ["", "## Entities", ""]

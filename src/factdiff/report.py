@@ -40,6 +40,7 @@ class Report:
     stats: dict[str, Any] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # sanity warnings every renderer shows first
+    noise: list[Sentence] = field(default_factory=list)  # page furniture, not read as claims
 
     def by_label(self, label: str) -> list[Relation]:
         return [r for r in self.relations if r.verdict.label == label]
@@ -94,11 +95,13 @@ class Report:
                 "tensions": len(self.tensions),
                 "unique": len(self.unique),
                 "duplicates": len(self.duplicates),
+                "noise": len(self.noise),
                 "entities": len(self.entities),
             },
             "stats": self.stats,
             "options": self.options,
             "warnings": self.warnings,
+            "noise": [{**s.span.to_json(), "text": s.text} for s in self.noise],
         }
 
 

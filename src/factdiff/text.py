@@ -5,6 +5,7 @@ Sentences keep offsets into the raw document text; normalisation only feeds matc
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -142,3 +143,25 @@ def mark_duplicates(sents: list[Sentence]) -> list[Sentence]:
 
 def _dup_key(norm: str) -> str:
     return re.sub(r"[^\w ]+", "", norm.lower())
+
+
+@functools.cache
+def _boilerplate(language: str) -> tuple[re.Pattern[str], ...]:
+    """The language's page-furniture patterns (factdiff.lang); a pattern that names a capitalised
+    word (a byline) is matched case-sensitively after lower-casing the sentence's first letter."""
+    from . import lang
+
+    out = []
+    for pattern in sorted(lang.get(language).boilerplate):
+        flags = 0 if "[A-Z]" in pattern else re.IGNORECASE
+        out.append(re.compile(pattern, flags))
+    return tuple(out)
+
+
+def is_boilerplate(text: str, language: str) -> bool:
+    """Is this sentence page furniture ("Anzeige", "Lesen Sie auch: ...", "By Jane Doe")?"""
+    line = text.strip().strip("*#>-–—|•·").strip()
+    if not line:
+        return True
+    line = line[0].lower() + line[1:]
+    return any(p.match(line) for p in _boilerplate(language))

@@ -88,6 +88,9 @@ class Lang:
     )  # "midnight": 0, "noon": 720 (minutes)  # "between 18 and 24", "entre 18 y 24"
     range_words: frozenset[str] = frozenset()  # "4 to 5 hours", "vier bis fünf Stunden"
     short_numeric_dates: bool = False  # "(9/1)" is a day/month without a year
+    # lines that are page furniture, not claims: ads, "read also" links, bylines, photo credits;
+    # regular expressions matched (case-insensitively) at the start of a sentence
+    boilerplate: tuple[str, ...] = ()
     months: Mapping[str, int] = field(default_factory=dict)
     weekdays: Mapping[str, int] = field(default_factory=dict)  # Monday = 0
     capitalised_only: frozenset[str] = frozenset()  # month/weekday names that are also common words

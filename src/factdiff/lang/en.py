@@ -22,7 +22,12 @@ _DUR = {
 }
 
 LANG = make(
-    "en",
+    "en", boilerplate=(
+        'advertisement$', 'read (also|more)\\b', 'related( articles?| stories)?:', 'sign up\\b',
+        'click here\\b', '(photo|image|picture)( credit)?:', 'copyright\\b', '©',
+        'by [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
+    ),
+
     text2num=True,
     units={
         **{k: ("duration", "h", v) for k, v in _DUR.items()},

@@ -22,7 +22,11 @@ _DUR = {
 }
 
 LANG = make(
-    "it",
+    "it", boilerplate=(
+        'pubblicità$', 'leggi anche\\b', 'potrebbe interessarti\\b', 'foto:',
+        'di [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
+    ),
+
     text2num=True,
     units={
         **{k: ("duration", "h", v) for k, v in _DUR.items()},

@@ -21,7 +21,10 @@ _DUR = {
 }
 
 LANG = make(
-    "nl",
+    "nl", boilerplate=(
+        'advertentie$', 'lees (ook|meer)\\b', 'foto:', 'door [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
+    ),
+
     text2num=True,
     units={
         **{k: ("duration", "h", v) for k, v in _DUR.items()},

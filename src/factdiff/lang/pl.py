@@ -106,7 +106,10 @@ _DUR = {
 }
 
 LANG = make(
-    "pl",
+    "pl", boilerplate=(
+        'reklama$', 'czytaj (też|także|więcej)\\b', 'zobacz (też|także)\\b', 'fot\\.',
+    ),
+
     number_words=_UNITS,
     units={
         **{k: ("duration", "h", v) for k, v in _DUR.items()},

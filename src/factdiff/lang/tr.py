@@ -23,7 +23,10 @@ _DUR = {
 }
 
 LANG = make(
-    "tr",
+    "tr", boilerplate=(
+        'reklam$', 'ayrıca (okuyun|bakınız)\\b', 'ilgili haber(ler)?\\b', 'fotoğraf:',
+    ),
+
     number_words={k: float(v) for k, v in _NUMBERS.items() if k != "sıfır"},
     multipliers={"yüz": 100.0},
     units={

@@ -66,4 +66,6 @@ def report_from_json(data: dict[str, Any]) -> Report:
     report = Report(docs, sentences, claims, relations, unique, entities, similarity, facts,
                     stats=dict(data.get("stats", {})), options=dict(data.get("options", {})))
     report.warnings = [str(w) for w in data.get("warnings", [])]
+    report.noise = [Sentence(str(n["doc"]), -1, int(n["start"]), int(n["end"]), str(n.get("text", "")),
+                             str(n.get("text", ""))) for n in data.get("noise", [])]
     return report
