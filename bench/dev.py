@@ -204,7 +204,28 @@ def tables(quick: bool = False) -> list[Table]:
     case_rows = [[name, *[_ratio(v.get(m)) for m in ("conflicts", "tensions", "contradiction_precision",
                                                      "agreements", "unique", "entities_same")]]
                  for name, v in ours_case.items()]
+    out.append(samefact_table(cases, cmd))
     out.append(Table("Dev cases one by one (factdiff)", cmd,
                      ["case", "conflicts", "tensions", "contra. precision", "agreements", "unique", "entities_same"],
                      case_rows))
     return out
+
+
+def samefact_table(cases: list[Case], cmd: str) -> Table:
+    """The same-fact model's out-of-fold ranking figures and reliability (predicted vs observed)."""
+    sys.path.insert(0, str(ROOT / "training"))
+    from fit_samefact import evaluate  # type: ignore[import-not-found]
+
+    rows: list[list[Any]] = []
+    notes = ["Leave one case out: every claim pair across two articles of a case is scored by a model fitted on the "
+             "other cases; positive = the two claims cover a gold agreement, conflict or tension "
+             "(training/fit_samefact.py)."]
+    for encoders in ("use", "use+e5"):
+        oof = evaluate(cases, encoders)["meta"]["out_of_fold"]
+        notes.append(f"{encoders}: ROC AUC {oof['roc_auc']:.3f} (USE cosine alone {oof['roc_auc_cosine']:.3f}), "
+                     f"average precision {oof['average_precision']:.3f}.")
+        if encoders == "use":
+            rows = [[r["bin"], r["pairs"], r["predicted"], r["observed"]] for r in oof["reliability"]]
+    notes.append("Rows: reliability of the default model (encoders 'use'): mean predicted probability against the "
+                 "observed share of gold pairs, per probability bin.")
+    return Table("Same-fact model, out of fold", cmd, ["p bin", "claim pairs", "predicted", "observed"], rows, notes)
