@@ -20,8 +20,8 @@ _CLAUSE = re.compile(
       | (?:(?<=\w)\s+(?=but\s+(?!also\b)[a-z]+\s))
       | (?:,\s+(?=to\s+[a-z]+\b))
       | (?:,\s+(?=(?:an?|the)\s+\w+\s+that\b))
-      | (?:,\s+(?=(?:including|with\ the\ latter|accompanied|as|after|before|since|because
-                    |although|selon|après|avant)\b))
+      | (?:,\s+(?=(?:including|as|after|before|since|because|although|selon|après|avant)\b))
+      | (?:,\s+(?=[a-z]{3,}ed\s+by\b))  # a participial phrase: ", followed by ...", ", backed by ..."
       | (?:,\s+(?!according\b)(?=[a-z]{2,}ing\b))
     """,
     re.VERBOSE,
