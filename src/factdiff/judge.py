@@ -166,7 +166,9 @@ def judge_pair(cand: Candidate, ctx: JudgeContext) -> Verdict:
     if sim >= ctx.thresholds.agree:
         why = f"same fact (p={sim:.2f})" + (f"; {found[1]}" if found else "")
         return Verdict("agree", "paraphrase", min(0.99, sim), why, source="embedding")
-    if found and found[0] == "agree" and sim >= ctx.thresholds.related + 0.1:
+    qa, qb = ctx.cues[a.id].quantities, ctx.cues[b.id].quantities
+    same_value = any(x.key() == y.key() and x.value == y.value for x in qa for y in qb)
+    if found and found[0] == "agree" and same_value and sim >= ctx.thresholds.related + 0.1:
         # the same number for the same kind of thing, in claims that are already close
         return Verdict("agree", "quantity", sim, f"same numbers ({found[1]}), p={sim:.2f}",
                        source="quantity")
