@@ -154,3 +154,17 @@ def test_an_elliptical_change_counts_what_came_before():
     assert [(q.value, q.measured) for q in found] == [(24, "seats"), (10, "seats:change")]
     assert compare_quantities(found, qs("De partij gaat elf zetels achteruit.", "nl")) == (
         "contradict", "10 vs 11: seats (change)")
+
+
+def test_a_time_offset_is_not_a_duration():
+    """"three days after the closure" says when, not how long: it never meets "closed for three weeks"."""
+    from factdiff.quantities import compare_quantities, extract_quantities
+
+    offset = extract_quantities("Repair crews began work on Wednesday, three days after the bridge was closed.", "en")
+    lasted = extract_quantities("The bridge will stay closed for three weeks.", "en")
+    assert [q.measured for q in offset] == ["delay"]
+    assert compare_quantities(offset, lasted) is None
+    later = extract_quantities("Zwei Tage später öffnete die Brücke wieder.", "de")
+    assert [q.measured for q in later] == ["delay"]
+    assert compare_quantities(lasted, extract_quantities("The bridge will stay closed for six weeks.", "en"))[0] == \
+        "contradict"

@@ -20,6 +20,7 @@ not counts. Clock times become intervals in minutes after midnight ("just before
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import re
@@ -366,9 +367,24 @@ def extract_quantities(text: str, language: str = "und") -> list[Quantity]:
     ``language`` is an ISO 639-1 code; with "und" the language is guessed from the text when it is
     long enough, and the union of all languages' vocabulary is used otherwise."""
     try:
-        return _extract(text, language)
+        found = _extract(text, language)
     except Exception:  # bad input never breaks a comparison; a figure left unread is the safe failure
         return []
+    return [_as_offset(q, text, language) for q in found]
+
+
+def _as_offset(q: Quantity, text: str, language: str) -> Quantity:
+    """A duration followed by "after", "later", "ago"... (per language) is a time offset: "delay"."""
+    if q.dimension != "duration" or q.end < 0:
+        return q
+    try:
+        words = _resolve_lang(text, language).offset_words
+    except Exception:  # noqa: BLE001 - an unknown language reads no offsets
+        return q
+    after = re.findall(r"[^\W\d_]+", text[q.end:q.end + 30].lower())
+    if after and (after[0] in words or " ".join(after[:2]) in words):
+        return dataclasses.replace(q, measured="delay")
+    return q
 
 
 def _resolve_lang(text: str, language: str | None) -> Lang:
@@ -1058,6 +1074,8 @@ def compare_quantity(x: Quantity, y: Quantity) -> tuple[str, str] | None:
     None when they do not (different dimension, unit or measured thing)."""
     if x.dimension != y.dimension or (x.unit != y.unit and x.dimension != "count"):
         return None
+    if x.dimension == "duration" and (x.measured == "delay") != (y.measured == "delay"):
+        return None  # how long after something vs how long something lasted
     if x.measured or y.measured:
         if x.dimension == "count" or (x.measured and y.measured):
             if not _concept_match(x.measured, y.measured):

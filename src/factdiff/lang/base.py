@@ -91,6 +91,9 @@ class Lang:
     # lines that are page furniture, not claims: ads, "read also" links, bylines, photo credits;
     # regular expressions matched (case-insensitively) at the start of a sentence
     boilerplate: tuple[str, ...] = ()
+    # words right after a duration that make it a time offset, not how long something lasted:
+    # "three days after the closure", "two hours later", "a week ago"
+    offset_words: frozenset[str] = frozenset()
     months: Mapping[str, int] = field(default_factory=dict)
     weekdays: Mapping[str, int] = field(default_factory=dict)  # Monday = 0
     capitalised_only: frozenset[str] = frozenset()  # month/weekday names that are also common words

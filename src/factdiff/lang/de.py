@@ -43,7 +43,7 @@ _HALVES = {
 }
 
 LANG = make(
-    "de", boilerplate=(
+    "de", offset_words=frozenset({'nach', 'später', 'vor', 'früher', 'zuvor', 'danach'}), boilerplate=(
         'anzeige$', 'lesen sie (auch|mehr)\\b', 'mehr zum thema\\b', 'auch interessant\\b', 'foto:', 'bild:',
         'von [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
     ),

@@ -22,7 +22,7 @@ _DUR = {
 }
 
 LANG = make(
-    "en", boilerplate=(
+    "en", offset_words=frozenset({'after', 'later', 'before', 'earlier', 'ago', 'into'}), boilerplate=(
         'advertisement$', 'read (also|more)\\b', 'related( articles?| stories)?:', 'sign up\\b',
         'click here\\b', '(photo|image|picture)( credit)?:', 'copyright\\b', '©',
         'by [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',

@@ -24,7 +24,7 @@ _DUR = {
 }
 
 LANG = make(
-    "es", boilerplate=(
+    "es", offset_words=frozenset({'después', 'más tarde', 'antes', 'atrás'}), boilerplate=(
         'publicidad$', 'le(e|a) (también|más)\\b', 'te puede interesar\\b', 'más información\\b', 'foto:',
         'por [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
     ),

@@ -25,7 +25,7 @@ _DUR = {
 }
 
 LANG = make(
-    "fr", boilerplate=(
+    "fr", offset_words=frozenset({'après', 'plus tard', 'avant', 'plus tôt', 'auparavant'}), boilerplate=(
         'publicité$', '(à )?lire aussi\\b', 'voir aussi\\b', '(photo|crédit photo)\\s*:',
         'par [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
     ),

@@ -30,7 +30,7 @@ _DUR = {
 }
 
 LANG = make(
-    "id", boilerplate=(
+    "id", offset_words=frozenset({'setelah', 'kemudian', 'sebelum', 'lalu', 'sesudah'}), boilerplate=(
         'iklan$', 'baca (juga|selengkapnya)\\b', 'simak (juga|video)\\b', 'foto:',
     ),
 

@@ -22,7 +22,7 @@ _DUR = {
 }
 
 LANG = make(
-    "it", boilerplate=(
+    "it", offset_words=frozenset({'dopo', 'più tardi', 'prima', 'fa'}), boilerplate=(
         'pubblicità$', 'leggi anche\\b', 'potrebbe interessarti\\b', 'foto:',
         'di [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
     ),

@@ -21,7 +21,7 @@ _DUR = {
 }
 
 LANG = make(
-    "nl", boilerplate=(
+    "nl", offset_words=frozenset({'na', 'later', 'eerder', 'geleden', 'daarna'}), boilerplate=(
         'advertentie$', 'lees (ook|meer)\\b', 'foto:', 'door [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
     ),
 

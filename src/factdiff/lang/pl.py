@@ -106,7 +106,7 @@ _DUR = {
 }
 
 LANG = make(
-    "pl", boilerplate=(
+    "pl", offset_words=frozenset({'po', 'później', 'wcześniej', 'temu'}), boilerplate=(
         'reklama$', 'czytaj (też|także|więcej)\\b', 'zobacz (też|także)\\b', 'fot\\.',
     ),
 

@@ -22,7 +22,7 @@ _DUR = {
 }
 
 LANG = make(
-    "pt", boilerplate=(
+    "pt", offset_words=frozenset({'depois', 'mais tarde', 'antes', 'atrás'}), boilerplate=(
         'publicidade$', 'leia (também|mais)\\b', 'veja também\\b', 'saiba mais\\b', 'foto:',
         'por [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
     ),

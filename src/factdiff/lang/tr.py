@@ -23,7 +23,7 @@ _DUR = {
 }
 
 LANG = make(
-    "tr", boilerplate=(
+    "tr", offset_words=frozenset({'sonra', 'önce'}), boilerplate=(
         'reklam$', 'ayrıca (okuyun|bakınız)\\b', 'ilgili haber(ler)?\\b', 'fotoğraf:',
     ),
 
