@@ -47,7 +47,6 @@ LANG = make(
         'anzeige$', 'lesen sie (auch|mehr)\\b', 'mehr zum thema\\b', 'auch interessant\\b', 'foto:', 'bild:',
         'von [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
     ),
-
     text2num=True,
     units={
         **{k: ("duration", "h", v) for k, v in _DUR.items()},

@@ -27,7 +27,6 @@ LANG = make(
         'click here\\b', '(photo|image|picture)( credit)?:', 'copyright\\b', '©',
         'by [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
     ),
-
     text2num=True,
     units={
         **{k: ("duration", "h", v) for k, v in _DUR.items()},

@@ -28,7 +28,6 @@ LANG = make(
         'publicidad$', 'le(e|a) (también|más)\\b', 'te puede interesar\\b', 'más información\\b', 'foto:',
         'por [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
     ),
-
     text2num=True,
     units={
         **{k: ("duration", "h", v) for k, v in _DUR.items()},

@@ -29,7 +29,6 @@ LANG = make(
         'publicité$', '(à )?lire aussi\\b', 'voir aussi\\b', '(photo|crédit photo)\\s*:',
         'par [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
     ),
-
     text2num=True,
     units={
         **{k: ("duration", "h", v) for k, v in _DUR.items()},

@@ -33,7 +33,6 @@ LANG = make(
     "id", offset_words=frozenset({'setelah', 'kemudian', 'sebelum', 'lalu', 'sesudah'}), boilerplate=(
         'iklan$', 'baca (juga|selengkapnya)\\b', 'simak (juga|video)\\b', 'foto:',
     ),
-
     number_words={k: float(v) for k, v in _UNITS.items()},
     multipliers={"puluh": 10.0, "ratus": 100.0},
     teen_words={"belas"},

@@ -26,7 +26,6 @@ LANG = make(
         'pubblicità$', 'leggi anche\\b', 'potrebbe interessarti\\b', 'foto:',
         'di [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
     ),
-
     text2num=True,
     units={
         **{k: ("duration", "h", v) for k, v in _DUR.items()},

@@ -24,7 +24,6 @@ LANG = make(
     "nl", offset_words=frozenset({'na', 'later', 'eerder', 'geleden', 'daarna'}), boilerplate=(
         'advertentie$', 'lees (ook|meer)\\b', 'foto:', 'door [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
     ),
-
     text2num=True,
     units={
         **{k: ("duration", "h", v) for k, v in _DUR.items()},

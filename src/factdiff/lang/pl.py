@@ -109,7 +109,6 @@ LANG = make(
     "pl", offset_words=frozenset({'po', 'później', 'wcześniej', 'temu'}), boilerplate=(
         'reklama$', 'czytaj (też|także|więcej)\\b', 'zobacz (też|także)\\b', 'fot\\.',
     ),
-
     number_words=_UNITS,
     units={
         **{k: ("duration", "h", v) for k, v in _DUR.items()},

@@ -26,7 +26,6 @@ LANG = make(
         'publicidade$', 'leia (também|mais)\\b', 'veja também\\b', 'saiba mais\\b', 'foto:',
         'por [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
     ),
-
     text2num=True,
     units={
         **{k: ("duration", "h", v) for k, v in _DUR.items()},

@@ -26,7 +26,6 @@ LANG = make(
     "tr", offset_words=frozenset({'sonra', 'önce'}), boilerplate=(
         'reklam$', 'ayrıca (okuyun|bakınız)\\b', 'ilgili haber(ler)?\\b', 'fotoğraf:',
     ),
-
     number_words={k: float(v) for k, v in _NUMBERS.items() if k != "sıfır"},
     multipliers={"yüz": 100.0},
     units={
