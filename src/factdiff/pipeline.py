@@ -304,12 +304,17 @@ def _context_vectors(cands: list[Candidate], cues: dict[str, ClaimCues],
         for c in (cand.a, cand.b):
             if c.id in out or not (cues[c.id].quantities or not cues[c.id].dates.empty()):
                 continue
-            v = svecs[c.doc][c.sentence].copy()
-            prev = max((i for i in svecs[c.doc] if i < c.sentence), default=None)
-            if prev is not None:
-                v = v + svecs[c.doc][prev]
-            out[c.id] = v / max(float(np.linalg.norm(v)), 1e-9)
+            out[c.id] = _with_previous(svecs[c.doc], c.sentence, 1.0)
     return out
+
+
+def _with_previous(svecs: dict[int, np.ndarray], sentence: int, weight: float) -> np.ndarray:
+    """A sentence's vector plus ``weight`` times the previous sentence's, normalised."""
+    v = svecs[sentence].copy()
+    prev = max((i for i in svecs if i < sentence), default=None)
+    if prev is not None:
+        v = v + weight * svecs[prev]
+    return v / max(float(np.linalg.norm(v)), 1e-9)
 
 
 LOCATIVE = re.compile(r"(?:\b(?:in|at|near|outside|inside|à|au|aux|en|dans|près\s+de)\s+(?:the\s+|la\s+|le\s+|l')?)$",
@@ -425,12 +430,4 @@ def _of_sentence(prep: Prepared, doc: str) -> np.ndarray:
 
 def _in_context(prep: Prepared, doc: str) -> np.ndarray:
     """Each claim's sentence with half of the sentence before it."""
-    sv = prep.sentence_vectors[doc]
-    out = []
-    for c in prep.claims[doc]:
-        v = sv[c.sentence].copy()
-        prev = max((i for i in sv if i < c.sentence), default=None)
-        if prev is not None:
-            v = v + 0.5 * sv[prev]
-        out.append(v / max(float(np.linalg.norm(v)), 1e-9))
-    return np.stack(out)
+    return np.stack([_with_previous(prep.sentence_vectors[doc], c.sentence, 0.5) for c in prep.claims[doc]])
