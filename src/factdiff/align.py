@@ -1,21 +1,17 @@
 """Alignment: which claims of one article may talk about the same fact as claims of another.
 
-Cosine similarity of sentence embeddings is cheap for all pairs; only the best few
-counterparts of each claim (plus pairs that structured cues single out, such as two
-durations or the same verb with opposite polarity) go on to the judge.
+The same-fact model (samefact.py) gives every cross-article claim pair a probability; only
+the best few counterparts of each claim (plus pairs that structured cues single out, such as
+two durations or the same verb with opposite polarity) go on to the judge.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
-import re
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
-from .cues import STOP, ClaimCues, stem
+from .cues import ClaimCues
 from .doc import Claim
 
 
@@ -37,99 +33,12 @@ THRESHOLDS = {
 }
 
 
-LEXICAL_WEIGHT = 0.35  # share of the lexical overlap in the pair score; the rest is cosine
-
-
-def content_stems(text: str) -> set[str]:
-    return {stem(w) for w in re.findall(r"[^\W\d_]+", text.lower()) if w not in STOP and len(w) > 2}
-
-
-def lexical_matrix(ca: list[Claim], cb: list[Claim], idf: dict[str, float]) -> np.ndarray:
-    """IDF-weighted Dice overlap of content stems.
-
-    IDF is taken over the claims being compared, so the names every article repeats
-    (the protagonists) weigh little and the words that pin down one fact weigh much.
-    """
-    sa = [content_stems(c.text) for c in ca]
-    sb = [content_stems(c.text) for c in cb]
-    wa = [sum(idf.get(w, 1.0) for w in s) for s in sa]
-    wb = [sum(idf.get(w, 1.0) for w in s) for s in sb]
-    out = np.zeros((len(ca), len(cb)), dtype=np.float32)
-    for i, x in enumerate(sa):
-        for j, y in enumerate(sb):
-            shared = x & y
-            if shared:
-                out[i, j] = 2 * sum(idf.get(w, 1.0) for w in shared) / (wa[i] + wb[j])
-    return out
-
-
-def story_idf(claims: dict[str, list[Claim]]) -> dict[str, float]:
-    counts: Counter[str] = Counter()
-    n = 0
-    for cs in claims.values():
-        for c in cs:
-            counts.update(content_stems(c.text))
-            n += 1
-    return {w: math.log((n + 1) / (k + 0.5)) for w, k in counts.items()}
-
-
-def pair_scores(ca: list[Claim], cb: list[Claim], va: np.ndarray, vb: np.ndarray,
-                idf: dict[str, float]) -> np.ndarray:
-    """What the aligner ranks by: cosine blended with lexical overlap (same language only:
-    across languages shared words are rare, so the cosine alone, slightly discounted, ranks)."""
-    cos = va @ vb.T
-    if ca and cb and ca[0].language != cb[0].language:
-        return (1 - LEXICAL_WEIGHT / 2) * cos
-    return (1 - LEXICAL_WEIGHT) * cos + LEXICAL_WEIGHT * lexical_matrix(ca, cb, idf)
-
-
 @dataclass
 class Candidate:
     a: Claim
     b: Claim
     similarity: float
     reason: str  # "similar", "structured" or "exhaustive"
-
-
-def candidates(
-    claims: dict[str, list[Claim]],
-    vectors: dict[str, np.ndarray],
-    cues: dict[str, ClaimCues],
-    thresholds: Thresholds,
-    exhaustive: bool = False,
-) -> tuple[list[Candidate], int]:
-    """Candidate pairs across every pair of documents, and the number of all claim pairs."""
-    out: list[Candidate] = []
-    total = 0
-    idf = story_idf(claims)
-    for da, db in itertools.combinations(list(claims), 2):
-        ca, cb = claims[da], claims[db]
-        if not ca or not cb:
-            continue
-        sim = pair_scores(ca, cb, vectors[da], vectors[db], idf)
-        total += sim.size
-        if exhaustive:
-            out.extend(Candidate(ca[i], cb[j], float(sim[i, j]), "exhaustive")
-                       for i in range(len(ca)) for j in range(len(cb)))
-            continue
-        k = min(thresholds.top_k, len(cb))
-        best_b = np.argsort(-sim, axis=1)[:, :k]
-        best_a = np.argsort(-sim, axis=0)[: min(thresholds.top_k, len(ca)), :]
-        chosen: dict[tuple[int, int], str] = {}
-        for i in range(len(ca)):
-            for j in best_b[i]:
-                if sim[i, j] >= thresholds.candidate:
-                    chosen[(i, int(j))] = "similar"
-        for j in range(len(cb)):
-            for i in best_a[:, j]:
-                if sim[i, j] >= thresholds.candidate:
-                    chosen[(int(i), j)] = "similar"
-        for i, a in enumerate(ca):
-            for j, b in enumerate(cb):
-                if (i, j) not in chosen and sim[i, j] >= thresholds.structured and cues[a.id].comparable(cues[b.id]):
-                    chosen[(i, j)] = "structured"
-        out.extend(Candidate(ca[i], cb[j], float(sim[i, j]), why) for (i, j), why in sorted(chosen.items()))
-    return out, total
 
 
 def structured_partners(cands: list[Candidate], cues: dict[str, ClaimCues], context: dict[str, np.ndarray] | None,
