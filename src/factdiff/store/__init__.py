@@ -189,6 +189,119 @@ class Store:
                     "LIMIT :n"), {"q": tsq, "n": limit}).all()
         return [{"kind": k, "id": int(r), "text": b} for k, r, b in rows]
 
+    # --- reading for the web UI (factdiff.web) -----------------------------------------------------
+
+    def story_page(self, *, since: datetime | None = None, until: datetime | None = None,
+                   language: str | None = None, outlet: str | None = None, contradictions: bool = False,
+                   offset: int = 0, limit: int = 25) -> tuple[int, list[dict[str, Any]], dict[int, int]]:
+        """(matching live stories, one page of them as ``list_stories`` shapes them, tensions by story id).
+
+        ``since``/``until`` keep stories active in that range; ``language``/``outlet`` keep stories with an
+        article in that language / from that outlet. Filters and paging run in SQL, so a page costs
+        the same in a store of ten articles or ten thousand.
+        """
+        from sqlalchemy import exists, func
+
+        with self._sessions() as s:
+            q = select(Story).where(Story.merged_into.is_(None))
+            if since is not None:
+                q = q.where(Story.last_seen >= since)
+            if until is not None:
+                q = q.where(Story.first_seen <= until)
+            if contradictions:
+                q = q.where(Story.contradictions > 0)
+            if language:
+                q = q.where(exists(select(Membership.article_id).join(Article, Article.id == Membership.article_id)
+                                   .where(Membership.story_id == Story.id, Article.language == language)))
+            if outlet:
+                q = q.where(exists(select(Membership.article_id).join(Article, Article.id == Membership.article_id)
+                                   .join(Source, Source.id == Article.source_id)
+                                   .where(Membership.story_id == Story.id, Source.name == outlet)))
+            total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
+            page = list(s.scalars(q.order_by(Story.last_seen.desc(), Story.id.desc()).offset(offset).limit(limit)))
+            members = _members(s, [st.id for st in page])
+            return (total, [_story_json(st, members.get(st.id, [])) for st in page],
+                    {st.id: st.tensions for st in page})
+
+    def facets(self) -> dict[str, list[str]]:
+        """The languages and outlets in the store, for the web UI's filters."""
+        with self._sessions() as s:
+            return {"languages": sorted(x for x in s.scalars(select(Article.language).distinct()) if x),
+                    "outlets": sorted(s.scalars(select(Source.name)))}
+
+    def live_story_id(self, story_id: int) -> int | None:
+        """The id a story lives on under (itself, or the story it was merged into); None when unknown."""
+        with self._sessions() as s:
+            st = s.get(Story, story_id)
+            while st is not None and st.merged_into is not None:
+                st = s.get(Story, st.merged_into)
+            return st.id if st is not None else None
+
+    def get_article(self, article_id: int) -> dict[str, Any] | None:
+        """One article with its source, its (live) story and the story's other articles; None when unknown."""
+        with self._sessions() as s:
+            row = s.execute(select(Article, Source).join(Source, Source.id == Article.source_id)
+                            .where(Article.id == article_id)).first()
+            if row is None:
+                return None
+            art, src = row
+            story_id = s.scalar(select(Membership.story_id).where(Membership.article_id == art.id))
+        live = self.live_story_id(story_id) if story_id is not None else None
+        others = []
+        if live is not None:
+            with self._sessions() as s:
+                for other, osrc in _members(s, [live]).get(live, []):
+                    if other.id != art.id:
+                        others.append({"id": other.id, "ext_id": other.ext_id, "source": osrc.name,
+                                       "title": other.title, "language": other.language,
+                                       "published": other.published})
+        return {"id": art.id, "ext_id": art.ext_id, "source": src.name, "url": art.url or "", "title": art.title,
+                "language": art.language, "published": art.published, "text": art.text, "story_id": live,
+                "counterparts": others}
+
+    def article_ids(self, ext_ids: list[str]) -> dict[str, int]:
+        """Database ids of articles by their external ids (the ids a report's documents carry)."""
+        if not ext_ids:
+            return {}
+        with self._sessions() as s:
+            return {e: i for e, i in s.execute(select(Article.ext_id, Article.id).where(Article.ext_id.in_(ext_ids)))}
+
+    def search_hits(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
+        """``search`` results with where they lead: the article, its outlet and its (live) story."""
+        hits = self.search(query, limit)
+        claim_ids = [h["id"] for h in hits if h["kind"] == "claim"]
+        article_ids = [h["id"] for h in hits if h["kind"] == "article"]
+        with self._sessions() as s:
+            claim_rows = {cid: (aid, sid) for cid, aid, sid in s.execute(
+                select(models.Claim.id, models.Claim.article_id, models.Claim.story_id)
+                .where(models.Claim.id.in_(claim_ids)))} if claim_ids else {}
+            art_ids = set(article_ids) | {a for a, _ in claim_rows.values()}
+            arts = {aid: (name, sid) for aid, name, sid in s.execute(
+                select(Article.id, Source.name, Membership.story_id)
+                .join(Source, Source.id == Article.source_id)
+                .outerjoin(Membership, Membership.article_id == Article.id)
+                .where(Article.id.in_(art_ids)))} if art_ids else {}
+            live: dict[int, tuple[int, str]] = {}
+            for member in {m for _, m in arts.values() if m is not None} | {m for _, m in claim_rows.values()}:
+                st = s.get(Story, member)
+                while st is not None and st.merged_into is not None:
+                    st = s.get(Story, st.merged_into)
+                if st is not None:
+                    live[member] = (st.id, st.title)
+        out = []
+        for h in hits:
+            aid: int | None
+            sid: int | None
+            if h["kind"] == "claim":
+                aid, sid = claim_rows.get(h["id"], (None, None))
+            else:
+                aid, sid = h["id"], None
+            name, member_of = arts.get(aid, ("", None)) if aid is not None else ("", None)
+            sid = sid if sid is not None else member_of
+            story_id, story_title = live.get(sid, (None, "")) if sid is not None else (None, "")
+            out.append({**h, "article_id": aid, "source": name, "story_id": story_id, "story_title": story_title})
+        return out
+
 
 def _first_line(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None) or exc
