@@ -46,6 +46,10 @@ RUN_DIR = Path(__file__).resolve().parent / "runs" / "ce"
 # Languages of most interest to factdiff get twice the weight as premise language.
 FOCUS_LANGS = ("en", "fr", "de", "es")
 DATA_STEMS = ("snli_esnli", "sick", "xnli", "taxinli_mnli", "fnc1")
+# --commercial-safe keeps only sets whose stated licence allows commercial use of a model trained on them:
+# SNLI (CC BY-SA 4.0) and MultiNLI via TaxiNLI (C-UDA 1.0). Dropped: XNLI (CC BY-NC 4.0), SICK (released
+# under CC BY-NC-SA 3.0) and FNC-1 (no licence stated). See docs/MODEL.md.
+COMMERCIAL_SAFE_STEMS = ("snli_esnli", "taxinli_mnli")
 
 
 # ------------------------------------------------------------------------------------------------ model
@@ -127,19 +131,27 @@ def xnli_by_lang(split: str) -> tuple[dict[str, list[str]], dict[str, list[str]]
     return prem, hyp, y
 
 
-def load_train_data(seed: int, xnli_val_frac: float = 0.03, mnli_val_frac: float = 0.05) -> TrainData:
-    prem, hyp, y = xnli_by_lang("dev")
-    items = D.Pairs("xnli-en", prem["en"], hyp["en"], y, ["en"] * len(y))
-    x_tr, x_va = split_by_premise(items, xnli_val_frac, seed)  # grouped by the English premise
+def load_train_data(seed: int, xnli_val_frac: float = 0.03, mnli_val_frac: float = 0.05,
+                    commercial_safe: bool = False) -> TrainData:
+    if commercial_safe:  # no XNLI at all: empty pools, so the epoch and validation draw none
+        prem = {lang: [] for lang in D.XNLI_LANGS}
+        hyp = {lang: [] for lang in D.XNLI_LANGS}
+        y = np.zeros(0, dtype=np.int64)
+        x_tr = x_va = np.zeros(0, dtype=np.int64)
+    else:
+        prem, hyp, y = xnli_by_lang("dev")
+        items = D.Pairs("xnli-en", prem["en"], hyp["en"], y, ["en"] * len(y))
+        x_tr, x_va = split_by_premise(items, xnli_val_frac, seed)  # grouped by the English premise
     mnli = D.load_pairs("taxinli_mnli", "mnli_train")
     m_tr, m_va = split_by_premise(mnli, mnli_val_frac, seed)
-    fnc = D.load_pairs("fnc1", "competition_test")
     mono = {
         "snli": D.concat([D.load_pairs("snli_esnli", "dev"), D.load_pairs("snli_esnli", "test")], "snli"),
         "sick": D.load_pairs("sick", "train"),
         "mnli_train": mnli.take(m_tr, "mnli_train"),
-        "fnc1": fnc,
+        "fnc1": D.load_pairs("fnc1", "competition_test"),
     }
+    if commercial_safe:
+        mono = {k: v for k, v in mono.items() if k in ("snli", "mnli_train")}
     # Validation: for each held-out XNLI item one monolingual pair (random language, focus languages
     # twice as likely) and one cross-lingual pair; plus the held-out mnli_train rows. Fixed by the seed.
     rng = np.random.default_rng([seed, 10_000])
@@ -272,7 +284,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--dropout", type=float, default=0.1)
     ap.add_argument("--val-limit", type=int, default=0, help="score only the first N validation pairs (tests)")
+    ap.add_argument("--commercial-safe", action="store_true",
+                    help="train only on data whose licence allows commercial use (SNLI, MultiNLI): no XNLI, SICK or "
+                         "FNC-1; default run dir runs/ce-commercial-safe (docs/MODEL.md)")
     args = ap.parse_args(argv)
+    if args.commercial_safe and args.run_dir == RUN_DIR:
+        args.run_dir = RUN_DIR.with_name("ce-commercial-safe")
 
     torch.set_num_threads(args.threads)
     torch.set_flush_denormal(True)
@@ -302,10 +319,15 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.manual_seed(args.seed)
     model, tok = build_model(args.dropout)
-    data = load_train_data(args.seed)
+    if ck is not None and ck["hparams"].get("commercial_safe", False) != args.commercial_safe:
+        print("--commercial-safe must match the checkpoint being resumed", file=sys.stderr)
+        return 2
+    data = load_train_data(args.seed, commercial_safe=args.commercial_safe)
+    if args.commercial_safe:
+        hparams["commercial_safe"] = True  # absent (False) in the default run, whose checkpoints predate the flag
     if args.val_limit:
         data.val = data.val.take(np.arange(min(args.val_limit, len(data.val))))
-    hashes = D.file_sha256(DATA_STEMS)
+    hashes = D.file_sha256(COMMERCIAL_SAFE_STEMS if args.commercial_safe else DATA_STEMS)
     head_params = list(model.head.parameters())
     body_params = [p for n, p in model.named_parameters() if not n.startswith("head.")]
     opt = torch.optim.AdamW(
@@ -340,9 +362,10 @@ def main(argv: list[str] | None = None) -> int:
             "data_files": {f"{s}.jsonl": sp for s, sp in [
                 ("snli_esnli", "dev+test"), ("sick", "train"), ("xnli", "dev (3% of premises held out)"),
                 ("taxinli_mnli", "mnli_train (5% of premises held out)"), ("fnc1", "competition_test"),
-            ]},
+            ] if f"{s}.jsonl" in hashes},
             "data_sha256": hashes,
             "data_sha256_combined": D.combined_hash(hashes),
+            "commercial_safe": args.commercial_safe,
             "val": {"n": len(data.val), "xnli_val_items": len(data.xnli_val_items)},
             "checkpoints": [],
             "sessions": [],
