@@ -6,17 +6,28 @@ the ``top_k`` nearest by cosine are scored. Older stories stop attracting and le
 (a heap on last activity), so the cost per article stays flat as the store grows.
 
 A candidate is scored by a logistic model over a few features (``FEATURES``): cosine to the
-story's centroid and mean cosine to its members (multilingual title+lead vectors), overlap of
-rare names and rare words (IDF-weighted with document frequencies counted online) and the time
-gap. Words count only against the story's articles in the same language (the names stand in
-where the story has none). Story size is deliberately not a feature: every public data set caps
-its stories at a few articles, and a model would learn that cap.
+story's centroid and to its closest member (multilingual title+lead vectors); the margin of the
+latter over the mean of the article's other candidates; the share of the article's rare names
+the story has (IDF-weighted, document frequencies counted online); the IDF-weighted cosine of
+the article's words with its closest member *in the same language*, and its margin over the
+other candidates; the time gap. The margins make the decision carry over between streams whose
+absolute cosines do not compare: where many active stories share a topic, closeness alone means
+little; where the window holds one related story, it means much.
+
+Words mean nothing across languages: where the story has no article in the article's language,
+a second model fitted without the word features (``cross_coef``) scores it, so a missing feature
+is neither evidence for nor against. Where words can be compared, a story that shares fewer of
+them than the weakest same-language joins of the training data (``words_floor``) is not joined,
+however close the vectors: a topic-mate, not the same event. Story size is deliberately not a
+feature: every public data set caps its stories at a few articles, and a model would learn that
+cap.
 
 The article joins the best candidate when P(same story) passes the fitted threshold; after a
 join, the grown story merges with another active story when the same model, applied story to
-story, passes the (stricter) merge threshold. The weights and both thresholds are fitted by
-``python -m bench.stories --fit`` on public data only and shipped in ``model.json``;
-``python -m bench stories`` reports the fit out-of-sample (leave one data set out).
+story (the mean of the smaller story's members scored against the larger), passes the
+(stricter) merge threshold. The weights and both thresholds are fitted by ``python -m
+bench.stories --fit`` on public data only and shipped in ``model.json``; ``python -m bench
+stories`` reports the fit out-of-sample (leave one data set out).
 """
 
 from __future__ import annotations
@@ -34,11 +45,16 @@ import numpy as np
 
 from .features import ArticleFeatures
 
-FEATURES = ("cos_centroid", "cos_mean", "names", "words", "gap_days")
+FEATURES = ("cos_centroid", "cos_max", "margin", "names", "words", "words_margin", "gap_days")
+WORDS = FEATURES.index("words")
+WORD_FEATURES = (WORDS, FEATURES.index("words_margin"))
+# the model for a story with no article in the article's language: words cannot be compared
+CROSS_FEATURES = tuple(f for i, f in enumerate(FEATURES) if i not in WORD_FEATURES)
 MODEL_PATH = Path(__file__).resolve().parent / "model.json"
 WINDOW_DAYS = 7.0  # a story that got no article for a week stops attracting new ones
 TOP_K = 10
-MAX_MEMBER_VECTORS = 32  # the most recent members kept for the closest-member cosine
+MAX_MEMBER_VECTORS = 32  # the most recent members kept for the closest-member cosine and words
+MERGE_MEMBERS = 8  # the smaller story's most recent members scored in a story-to-story merge
 
 
 @dataclass
@@ -48,28 +64,63 @@ class Model:
     threshold: float
     merge_threshold: float | None = None  # None: no merge step
     meta: dict[str, Any] = field(default_factory=dict)
+    cross_coef: tuple[float, ...] | None = None  # over CROSS_FEATURES; None: words missing count as 0
+    cross_intercept: float = 0.0
+    words_floor: float = 0.0  # a story with articles in the language but fewer shared words than this: P = 0
 
-    def prob(self, x: np.ndarray) -> np.ndarray:
-        z = np.asarray(x, dtype=np.float64) @ np.asarray(self.coef) + self.intercept
-        return np.asarray(1.0 / (1.0 + np.exp(-z)))
+    def prob(self, x: np.ndarray, same_language: np.ndarray | None = None) -> np.ndarray:
+        """P(same story) per row; rows with ``same_language`` False use the model without words."""
+        x = np.asarray(x, dtype=np.float64)
+        z = x @ np.asarray(self.coef) + self.intercept
+        if self.cross_coef is not None and same_language is not None and not np.all(same_language):
+            cross = ~np.asarray(same_language, dtype=bool)
+            zc = np.delete(x[cross], WORD_FEATURES, axis=1) @ np.asarray(self.cross_coef) + self.cross_intercept
+            z = np.where(cross, 0.0, z)
+            z[cross] = zc
+        p = 1.0 / (1.0 + np.exp(-z))
+        if self.words_floor > 0:
+            comparable = np.ones(len(x), dtype=bool) if same_language is None else np.asarray(same_language, bool)
+            p = np.where(comparable & (x[:, WORDS] < self.words_floor), 0.0, p)
+        return np.asarray(p)
 
     def to_json(self) -> dict[str, Any]:
-        return {"features": list(FEATURES), "coef": [round(c, 6) for c in self.coef],
-                "intercept": round(self.intercept, 6), "threshold": self.threshold,
-                "merge_threshold": self.merge_threshold, **self.meta}
+        out = {"features": list(FEATURES), "coef": [round(c, 6) for c in self.coef],
+               "intercept": round(self.intercept, 6), "threshold": self.threshold,
+               "merge_threshold": self.merge_threshold}
+        if self.words_floor:
+            out["words_floor"] = round(self.words_floor, 6)
+        if self.cross_coef is not None:
+            out |= {"cross_features": list(CROSS_FEATURES), "cross_coef": [round(c, 6) for c in self.cross_coef],
+                    "cross_intercept": round(self.cross_intercept, 6)}
+        return out | self.meta
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Model:
         if tuple(data.get("features", ())) != FEATURES:
             raise ValueError("story model features do not match this factdiff")
-        meta = {k: v for k, v in data.items()
-                if k not in ("features", "coef", "intercept", "threshold", "merge_threshold")}
+        if "cross_coef" in data and tuple(data.get("cross_features", ())) != CROSS_FEATURES:
+            raise ValueError("story model cross-language features do not match this factdiff")
+        known = ("features", "coef", "intercept", "threshold", "merge_threshold", "cross_features", "cross_coef",
+                 "cross_intercept", "words_floor")
+        meta = {k: v for k, v in data.items() if k not in known}
+        cross = data.get("cross_coef")
         return cls(tuple(float(c) for c in data["coef"]), float(data["intercept"]), float(data["threshold"]),
-                   None if data.get("merge_threshold") is None else float(data["merge_threshold"]), meta)
+                   None if data.get("merge_threshold") is None else float(data["merge_threshold"]), meta,
+                   None if cross is None else tuple(float(c) for c in cross), float(data.get("cross_intercept", 0.0)),
+                   float(data.get("words_floor", 0.0)))
 
 
 def load_model(path: Path = MODEL_PATH) -> Model:
     return Model.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+@dataclass
+class Member:
+    """What the story keeps of one recent member for the closest-member features."""
+
+    language: str
+    words: frozenset[str]
+    ids: np.ndarray | None = None  # the words as vocabulary ids, filled on first use
 
 
 @dataclass
@@ -83,6 +134,7 @@ class StoryState:
     first: datetime
     last: datetime
     languages: set[str]
+    members: list[Member] = field(default_factory=list)  # the recent ones, as ``vectors``
 
     _centroid: np.ndarray | None = None
     _matrix: np.ndarray | None = None
@@ -133,6 +185,11 @@ class OnlineClusterer:
         self._matrix = np.zeros((0, 0), dtype=np.float32)
         self._rows: dict[int, int] = {}
         self._row_keys: list[int] = []
+        # word document frequencies as an array (mirrors df_words; rebuilt when df_words was filled from outside)
+        self._vocab: dict[str, int] = {}
+        self._df_arr = np.zeros(1024, dtype=np.float64)
+        self._df_docs = 0  # n_docs when _df_arr last matched df_words
+        self._idf2: np.ndarray | None = None  # squared IDF per vocabulary id, for the current n_docs
 
     # --- index ------------------------------------------------------------------------------
 
@@ -184,7 +241,7 @@ class OnlineClusterer:
         ordered = top[np.argsort(-sims[top], kind="stable")]
         return [self._row_keys[i] for i in ordered if self._row_keys[i] != exclude][: self.top_k]
 
-    # --- features ---------------------------------------------------------------------------
+    # --- document frequencies ---------------------------------------------------------------
 
     def _idf(self, df: Counter[str], term: str) -> float:
         # smoothed IDF (as scikit-learn's): a term every article has still counts a little, a rare one much more
@@ -202,44 +259,124 @@ class OnlineClusterer:
     def _overlap(self, df: Counter[str], mine: frozenset[str] | set[str], theirs: Counter[str]) -> float:
         return self._shared(self._weights(df, mine), theirs)
 
+    def _word_ids(self, words: frozenset[str], grow: bool = False) -> np.ndarray:
+        if grow:
+            for w in words:
+                if w not in self._vocab:
+                    self._vocab[w] = len(self._vocab)
+        return np.fromiter((i for w in words if (i := self._vocab.get(w)) is not None), dtype=np.int64)
+
+    def _sync_df(self) -> None:
+        """Rebuild the array of word frequencies when df_words was counted from outside (a restart)."""
+        if self._df_docs == self.n_docs:
+            return
+        for w in self.df_words:
+            if w not in self._vocab:
+                self._vocab[w] = len(self._vocab)
+        self._df_arr = np.zeros(max(1024, 2 * len(self._vocab)), dtype=np.float64)
+        for w, n in self.df_words.items():
+            self._df_arr[self._vocab[w]] = n
+        self._df_docs = self.n_docs
+        self._idf2 = None
+
+    def _idf2_array(self) -> np.ndarray:
+        self._sync_df()
+        if self._idf2 is None or len(self._idf2) != len(self._df_arr):
+            self._idf2 = (np.log((self.n_docs + 1) / (self._df_arr + 1)) + 1.0) ** 2
+        return self._idf2
+
+    def _word_cosines(self, ids: np.ndarray, members: list[Member]) -> float:
+        """The highest IDF-weighted cosine of the article's words (vocabulary ids) with one of ``members``."""
+        if not len(ids) or not members:
+            return 0.0
+        idf2 = self._idf2_array()
+        mine = float(np.sqrt(idf2[ids].sum()))
+        mask = np.zeros(len(idf2), dtype=bool)
+        mask[ids] = True
+        best = 0.0
+        for m in members:
+            if m.ids is None:
+                m.ids = self._word_ids(m.words)
+            theirs = m.ids
+            if not len(theirs):
+                continue
+            w = idf2[theirs]
+            dot = float(w[mask[theirs]].sum())
+            if dot:
+                best = max(best, dot / (mine * float(np.sqrt(w.sum()))))
+        return best
+
+    # --- features ---------------------------------------------------------------------------
+
     def features_many(self, f: ArticleFeatures, keys: list[int]) -> np.ndarray:
         """Feature rows of the article against each of the stories ``keys``."""
-        names, words = self._weights(self.df_names, f.names), self._weights(self.df_words, f.words)
+        return self._features_and_language(f, keys)[0]
+
+    def _features_and_language(self, f: ArticleFeatures, keys: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Feature rows, and whether each story has an article in the article's language (words comparable)."""
+        names = self._weights(self.df_names, f.names)
+        ids = self._word_ids(f.words)
         t = f.time or self.clock
-        rows = []
+        rows, same = [], []
         for k in keys:
             st = self.stories[k]
             gap = abs((t - st.last).total_seconds()) / 86400 if t is not None else 0.0
             shared_names = self._shared(names, st.names)
-            same_lang = st.words.get(f.language)
-            # no article of the story in this language: words cannot be compared, the names stand in for them
-            shared_words = self._shared(words, same_lang) if same_lang is not None else shared_names
-            rows.append((float(st.centroid @ f.vector), float(st.vec_sum @ f.vector) / st.size, shared_names,
-                         shared_words, math.log1p(gap)))
-        return np.array(rows, dtype=np.float64).reshape(len(keys), len(FEATURES))
+            peers = [m for m in st.members if m.language == f.language and m.words] if f.words else []
+            same.append(bool(peers))  # no words on either side: nothing to compare, as across languages
+            words = self._word_cosines(ids, peers) if peers else 0.0
+            rows.append((float(st.centroid @ f.vector), float(np.max(st.matrix @ f.vector)), 0.0, shared_names, words,
+                         0.0, math.log1p(gap)))
+        x = np.array(rows, dtype=np.float64).reshape(len(keys), len(FEATURES))
+        _margins(x, np.array(same, dtype=bool))
+        return x, np.array(same, dtype=bool)
 
     def features(self, f: ArticleFeatures, st: StoryState) -> np.ndarray:
-        return self.features_many(f, [st.key])[0] if st.key in self.stories else np.zeros(len(FEATURES))
+        """The article against one story (its margin over the article's other candidates)."""
+        if st.key not in self.stories:
+            return np.zeros(len(FEATURES))
+        keys = [st.key] + [k for k in self.candidates(f.vector) if k != st.key]
+        return self.features_many(f, keys)[0]
+
+    def _story_rows(self, small: StoryState, big: StoryState) -> tuple[np.ndarray, bool]:
+        """The smaller story's recent members, each scored as an article against the larger story: mean row."""
+        names = self._overlap(self.df_names, set(small.names), big.names)
+        rows, same = [], []
+        for vec, mine in list(zip(small.vectors, small.members, strict=True))[-MERGE_MEMBERS:]:
+            peers = [m for m in big.members if m.language == mine.language and m.words] if mine.words else []
+            same.append(bool(peers))
+            if peers and mine.ids is None:
+                mine.ids = self._word_ids(mine.words)
+            rows.append((float(big.centroid @ vec), float(np.max(big.matrix @ vec)), 0.0, names,
+                         self._word_cosines(mine.ids, peers) if peers and mine.ids is not None else 0.0, 0.0, 0.0))
+        x = np.mean(np.array(rows, dtype=np.float64), axis=0)
+        x[FEATURES.index("gap_days")] = math.log1p(abs((small.last - big.last).total_seconds()) / 86400)
+        sl = bool(np.mean(same) >= 0.5)
+        if sl:  # the word cosine averaged over the members that have peers only
+            x[WORDS] = float(np.mean([r[WORDS] for r, s in zip(rows, same, strict=True) if s]))
+        return x, sl
 
     def story_features(self, a: StoryState, b: StoryState) -> np.ndarray:
-        """The same features, story to story (the smaller story plays the article)."""
+        """The same features, story to story (the smaller story plays the article; no margin)."""
         small, big = (a, b) if a.size <= b.size else (b, a)
-        va, vb = small.matrix, big.matrix
-        gap = abs((small.last - big.last).total_seconds()) / 86400
-        names = self._overlap(self.df_names, set(small.names), big.names)
-        common = [lang for lang in small.words if lang in big.words]
-        words = max((self._overlap(self.df_words, set(small.words[lang]), big.words[lang]) for lang in common),
-                    default=names)
-        return np.array([float(small.centroid @ big.centroid), float((va @ vb.T).mean()), names, words,
-                         math.log1p(gap)])
+        return self._story_rows(small, big)[0]
 
     # --- the stream ---------------------------------------------------------------------------
 
     def observe(self, f: ArticleFeatures) -> None:
         """Count the article's terms and advance the clock (before scoring it)."""
+        self._sync_df()
         self.n_docs += 1
         self.df_names.update(f.names)
         self.df_words.update(f.words)
+        ids = self._word_ids(f.words, grow=True)
+        if len(self._vocab) > len(self._df_arr):
+            grown = np.zeros(2 * len(self._vocab), dtype=np.float64)
+            grown[:len(self._df_arr)] = self._df_arr
+            self._df_arr = grown
+        self._df_arr[ids] += 1
+        self._df_docs = self.n_docs
+        self._idf2 = None
         if f.time is not None and (self.clock is None or f.time > self.clock):
             self.clock = f.time
         self._expire()
@@ -249,7 +386,8 @@ class OnlineClusterer:
         keys = self.candidates(f.vector)
         if not keys:
             return []
-        p = self.model.prob(self.features_many(f, keys))
+        x, same = self._features_and_language(f, keys)
+        p = self.model.prob(x, same)
         order = np.argsort(-p, kind="stable")
         return [(keys[i], float(p[i])) for i in order]
 
@@ -274,7 +412,7 @@ class OnlineClusterer:
         self.next_key = max(self.next_key, key + 1)
         t = f.time or self.clock or datetime(1970, 1, 1)
         st = StoryState(key, f.vector.astype(np.float32).copy(), [f.vector], Counter(f.names),
-                        {f.language: Counter(f.words)}, 1, t, t, {f.language})
+                        {f.language: Counter(f.words)}, 1, t, t, {f.language}, [Member(f.language, f.words)])
         self.stories[key] = st
         self._touch(st)
         return key
@@ -283,6 +421,7 @@ class OnlineClusterer:
         st = self.stories[key]
         st.vec_sum = st.vec_sum + f.vector
         st.vectors = (st.vectors + [f.vector])[-MAX_MEMBER_VECTORS:]
+        st.members = (st.members + [Member(f.language, f.words)])[-MAX_MEMBER_VECTORS:]
         st.names.update(f.names)
         st.words.setdefault(f.language, Counter()).update(f.words)
         st.size += 1
@@ -306,8 +445,12 @@ class OnlineClusterer:
             others = self.candidates(st.centroid, exclude=key)
             if not others:
                 return merged
-            x = np.stack([self.story_features(st, self.stories[o]) for o in others])
-            p = self.model.prob(x)
+            rows = [self._story_rows(*((st, o) if st.size <= o.size else (o, st)))
+                    for o in (self.stories[k] for k in others)]
+            x = np.stack([r[0] for r in rows])
+            same = np.array([r[1] for r in rows], dtype=bool)
+            _margins(x, same)
+            p = self.model.prob(x, same)
             best = int(np.argmax(p))
             if p[best] < self.model.merge_threshold:
                 return merged
@@ -320,6 +463,7 @@ class OnlineClusterer:
     def _absorb(self, kept: StoryState, gone: StoryState) -> None:
         kept.vec_sum = kept.vec_sum + gone.vec_sum
         kept.vectors = (kept.vectors + gone.vectors)[-MAX_MEMBER_VECTORS:]
+        kept.members = (kept.members + gone.members)[-MAX_MEMBER_VECTORS:]
         kept.names.update(gone.names)
         for lang, words in gone.words.items():
             kept.words.setdefault(lang, Counter()).update(words)
@@ -340,6 +484,27 @@ class OnlineClusterer:
                 st = self.stories[key]
             else:
                 self._join(key, f)
+
+
+def _margin(col: np.ndarray) -> np.ndarray:
+    """Each value minus the mean of the others (the value itself when there is no other)."""
+    if len(col) < 2:
+        return col.copy()
+    return np.asarray(col - (col.sum() - col) / (len(col) - 1))
+
+
+def _margins(x: np.ndarray, same: np.ndarray) -> None:
+    """Fill the margin columns: how far each candidate stands out from the article's other candidates.
+
+    The closest-member cosine minus the mean of the other candidates' (the cosine itself when there is
+    none), and the same for the word cosine among the candidates with an article in the language.
+
+    How far a story stands out from the article's other candidates carries over between streams where
+    absolute cosines do not: where many stories share a topic (all of them close), closeness alone means
+    little; where the window holds a single related story, it means much."""
+    x[:, FEATURES.index("margin")] = _margin(x[:, FEATURES.index("cos_max")])
+    if same.any():
+        x[same, FEATURES.index("words_margin")] = _margin(x[same, WORDS])
 
 
 def cluster_stream(features: list[ArticleFeatures], model: Model | None = None, **kw: Any) -> list[int]:

@@ -17,11 +17,14 @@ from ..doc import Document
 from ..similarity import content_words, extract_names, extract_numbers, name_keys
 from ..text import split_sentences
 
-FEATURES_VERSION = 1
-LEAD_SENTENCES = 3  # the lead: where a news report says what it is about
-LEAD_MAX_CHARS = 600
+FEATURES_VERSION = 2  # 2: vector over a 5-sentence lead with a lighter title, words and names over 10 sentences
+LEAD_SENTENCES = 5  # the lead: where a news report says what it is about (the sentences encoded)
+WORD_SENTENCES = 10  # names and words come from a longer opening (cheap: nothing to encode)
+LEAD_MAX_CHARS = 1500  # the encoded lead stops after this many characters
+WORD_MAX_CHARS = 3000
 MIN_SENTENCE_CHARS = 20
-TITLE_WEIGHT = 1.0  # the title vector counts as much as the mean of the lead sentences
+TITLE_WEIGHT = 0.34  # the title vector counts a third as much as the mean of the lead sentences: a heavier title
+# tied articles on a shared topic word and split translations whose titles were rendered freely
 
 Encoder = Callable[[list[str]], np.ndarray]
 
@@ -40,13 +43,14 @@ class ArticleFeatures:
 
     @classmethod
     def from_json(cls, data: dict[str, Any], vector: bytes | np.ndarray) -> ArticleFeatures:
+        """Stored features; version 1 (3-sentence lead, heavier title, words of the lead only) loads as it is."""
         vec = np.frombuffer(vector, dtype=np.float32).copy() if isinstance(vector, bytes) else vector
         t = data.get("time")
         return cls(vec, frozenset(data.get("names", [])), frozenset(data.get("words", [])),
                    str(data.get("language", "und")), datetime.fromisoformat(t) if t else None)
 
 
-def lead_sentences(doc: Document) -> list[str]:
+def lead_sentences(doc: Document, count: int = LEAD_SENTENCES, max_chars: int = LEAD_MAX_CHARS) -> list[str]:
     """The first sentences of the body (the title left out where the text repeats it)."""
     title = " ".join(doc.title.split()).lower()
     out: list[str] = []
@@ -55,9 +59,20 @@ def lead_sentences(doc: Document) -> list[str]:
         s = " ".join(doc.text[start:end].split())
         if len(s) < MIN_SENTENCE_CHARS or (title and s.lower().startswith(title)):
             continue
-        out.append(s[:LEAD_MAX_CHARS])
+        out.append(s[:max_chars])
         used += len(s)
-        if len(out) >= LEAD_SENTENCES or used >= LEAD_MAX_CHARS:
+        if len(out) >= count or used >= max_chars:
+            break
+    return out
+
+
+def _first(sentences: list[str], count: int, max_chars: int) -> list[str]:
+    out: list[str] = []
+    used = 0
+    for s in sentences:
+        out.append(s[:max_chars])
+        used += len(s)
+        if len(out) >= count or used >= max_chars:
             break
     return out
 
@@ -97,22 +112,23 @@ def article_features(docs: Sequence[Document], encode: Encoder | None = None) ->
     parts: list[tuple[int, int, bool]] = []  # (first text, count, has title) per doc
     leads: list[list[str]] = []
     for doc in docs:
-        lead = lead_sentences(doc)
+        opening = lead_sentences(doc, WORD_SENTENCES, WORD_MAX_CHARS)
+        lead = _first(opening, LEAD_SENTENCES, LEAD_MAX_CHARS)  # what lead_sentences(doc) gives, split once
         if not lead and not doc.title.strip():
-            lead = [" ".join(doc.text.split())[:LEAD_MAX_CHARS] or "-"]
+            lead = opening = [" ".join(doc.text.split())[:LEAD_MAX_CHARS] or "-"]
         title = " ".join(doc.title.split())
         parts.append((len(texts), len(lead) + bool(title), bool(title)))
         texts.extend(([title] if title else []) + lead)
-        leads.append(lead)
+        leads.append(opening)
     vectors = encode(texts) if texts else np.zeros((0, 1), np.float32)
     out: list[ArticleFeatures] = []
-    for doc, lead, (at, n, has_title) in zip(docs, leads, parts, strict=True):
+    for doc, opening, (at, n, has_title) in zip(docs, leads, parts, strict=True):
         rows = vectors[at:at + n]
         if has_title and len(rows) > 1:
             vec = TITLE_WEIGHT * rows[0] + rows[1:].mean(axis=0)
         else:
             vec = rows.mean(axis=0)
-        head = " ".join(([doc.title] if doc.title else []) + lead)
+        head = " ".join(([doc.title] if doc.title else []) + opening)
         words = {w for w in content_words(head)} | extract_numbers(head)
         out.append(ArticleFeatures(_unit(vec), frozenset(name_keys(extract_names(head))), frozenset(words),
                                    doc.language or "und", parse_time(doc.published)))
