@@ -66,3 +66,9 @@ def test_comparison():
 def test_language_data():
     lang = get(LANG)
     assert {'nicht', 'kein'} <= lang.negators and 'sagte' in lang.speech_verbs
+
+
+def test_a_toll_that_rose_is_an_update():
+    assert one("Die Zahl der Toten ist auf 14 gestiegen.").update
+    assert one("Die Zahl der Toten stieg auf 14.").update
+    assert not one("Bei dem Unglück starben 9 Menschen.").update

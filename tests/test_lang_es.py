@@ -71,3 +71,8 @@ def test_clock_in_words_is_not_a_count():
     (t,) = extract_dates(text, LANG).times
     assert (t.point, t.hedge) == (5 * 60, "just_before")
     assert extract_quantities(text, LANG) == []
+
+
+def test_a_toll_that_rose_is_an_update():
+    assert one("El número de muertos ascendió a 14 el domingo.").update
+    assert not one("En el accidente murieron 9 personas.").update

@@ -64,3 +64,9 @@ def test_comparison():
 def test_language_data():
     lang = get(LANG)
     assert {'non', 'mai'} <= lang.negators and 'detto' in lang.speech_verbs
+
+
+def test_the_subject_of_a_lasting_verb_is_what_a_duration_measures():
+    found = [q for q in extract_quantities("L'incontro tra i due ministri è durato 95 minuti.", LANG)
+             if q.dimension == "duration"]
+    assert [q.measured for q in found] == ["meeting"]

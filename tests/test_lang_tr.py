@@ -71,3 +71,10 @@ def test_offsets_survive_dotted_capitals():
     assert text[t.start:t.end] == "14.51"
     (q,) = extract_quantities(text, LANG)
     assert text[q.start:q.end] == "12" and q.measured == "dead"
+
+
+def test_a_toll_that_rose_is_an_update():
+    rose = one("Selde can kaybı 12'ye yükseldi.")
+    assert rose.measured == "dead" and rose.value == 12 and rose.update
+    assert not one("Selde 9 kişi hayatını kaybetti.").update
+    assert compare_quantities([rose], [one("Selde 9 kişi hayatını kaybetti.")])[0] == "tension"

@@ -168,3 +168,55 @@ def test_a_time_offset_is_not_a_duration():
     assert [q.measured for q in later] == ["delay"]
     assert compare_quantities(lasted, extract_quantities("The bridge will stay closed for six weeks.", "en"))[0] == \
         "contradict"
+
+
+# --- running tolls, "N hours of ...", "afternoon" (issue 8: updates are tensions; a figure read once) ---
+
+def test_a_toll_given_as_an_update_is_a_tension():
+    rose = q("The landslide death toll rose to 14 on Sunday.")
+    assert [x.update for x in rose] == [True]
+    found = compare_quantities(rose, q("Nine people died in the landslide."))
+    assert found is not None and found[0] == "tension" and "14 vs 9: dead" in found[1]
+
+
+def test_a_toll_given_as_a_floor_is_a_tension_but_exact_tolls_contradict():
+    assert compare_quantities(q("At least 60 people were injured in the blast."),
+                              q("52 people were injured in the blast."))[0] == "tension"
+    assert compare_quantities(q("Forty people died in the blast."), q("42 people died in the blast."))[0] == \
+        "contradict"
+
+
+def test_a_floor_on_something_other_than_a_toll_still_contradicts():
+    found = compare_quantities(q("The hearing lasted more than six hours."), q("The hearing lasted four hours."))
+    assert found is not None and found[0] == "contradict"
+
+
+def test_hours_of_something_are_no_clock_time():
+    assert not extract_dates("Après six heures de négociations, l'accord est signé.", "fr").times
+    assert [t.point for t in extract_dates("Ils se retrouvent à 15 heures devant la mairie.", "fr").times] == [900]
+    assert [t.point for t in extract_dates("La séance reprend après 14 heures.", "fr").times] == [840]
+
+
+def test_afternoon_is_not_after_noon():
+    assert not extract_dates("En début d'après-midi, la foule se dispersait.", "fr").times
+    assert [t.point for t in extract_dates("La foule se dispersait vers midi.", "fr").times] == [720]
+    assert [t.point for t in extract_dates("O comboio partiu à meia-noite.", "pt").times] == [0]
+
+
+def test_a_lasting_verb_says_what_the_duration_measures():
+    found = q("The meeting between the two ministers lasted more than three hours.")
+    assert [x.measured for x in found if x.dimension == "duration"] == ["meeting"]
+    found = extract_quantities("La reunión entre los dos ministros duró más de tres horas.", "es")
+    assert [x.measured for x in found if x.dimension == "duration"] == ["meeting"]
+
+
+def test_an_unlabelled_figure_meets_its_best_counterpart_once():
+    # "95 minutes" agrees with the talks' 95 minutes, and is not then set against the lunch's 40
+    found = compare_quantities(q("The talks took 95 minutes."),
+                               q("The talks lasted 95 minutes and the lunch afterwards 40 minutes."))
+    assert found is not None and found[0] == "agree"
+
+
+def test_durations_thirty_times_apart_are_not_one_fact():
+    assert compare_quantities(q("She has chaired the meetings for more than eight years."),
+                              q("The meeting lasted three hours.")) is None

@@ -141,3 +141,55 @@ def candidates_by_probability(claims: dict[str, list[Claim]], probs: dict[tuple[
                     chosen[(i, j)] = "structured"
         out.extend(Candidate(ca[i], cb[j], float(p[i, j]), why) for (i, j), why in sorted(chosen.items()))
     return out, total
+
+
+def _slots(cc: ClaimCues) -> set[tuple[str, ...]]:
+    """The fact slots a claim fills: a figure's (dimension, unit, measured thing), and "a clock time".
+
+    A figure fills a slot only when it says what it measures ("231 dead", "the meeting lasted two
+    hours"): "two years" or "1000 people" alone could be anything of that kind."""
+    out: set[tuple[str, ...]] = set()
+    for q in cc.quantities:
+        if q.measured and q.measured not in WEAK_MEASURED:
+            out.add(("quantity", *q.key()))
+    if cc.dates.times:
+        out.add(("date", "clock"))
+    return out
+
+
+WEAK_MEASURED = {"people"}  # a classifier more than a thing measured: "1000 people" is no slot
+
+
+def frame_pairs(claims: dict[str, list[Claim]], probs: dict[tuple[str, str], np.ndarray],
+                cues: dict[str, ClaimCues],
+                holders: dict[str, frozenset[str]] | None = None) -> list[tuple[Claim, Claim, float, str]]:
+    """(a, b, probability, kind) of claims that fill the same fact slot in two articles, whatever
+    their wording: for each slot, the mutual best pair by same-fact probability among the claims
+    of each article that fill it. "The talks lasted more than five hours" then meets "a meeting of
+    four hours and ten minutes" even though the sentences share little else.
+
+    Two claims that name who the figure belongs to (``holders``: people and organisations in the
+    claim) and name no one in common hold different facts: "party A won 23 seats" is not weighed
+    against "party B won 20 seats"."""
+    holders = holders or {}
+    out: list[tuple[Claim, Claim, float, str]] = []
+    for (da, db), p in probs.items():
+        ca, cb = claims[da], claims[db]
+        sa = [_slots(cues[c.id]) for c in ca]
+        sb = [_slots(cues[c.id]) for c in cb]
+        found: set[tuple[int, int, str]] = set()
+        for slot in set().union(*sa) & set().union(*sb) if sa and sb else set():
+            rows = [i for i, s in enumerate(sa) if slot in s]
+            cols = [j for j, s in enumerate(sb) if slot in s]
+            sub = p[np.ix_(rows, cols)]
+            for r, i in enumerate(rows):
+                c = int(np.argmax(sub[r]))
+                if int(np.argmax(sub[:, c])) != r:
+                    continue
+                j = cols[c]
+                ha, hb = holders.get(ca[i].id, frozenset()), holders.get(cb[j].id, frozenset())
+                if ha and hb and not ha & hb:
+                    continue
+                found.add((i, j, slot[0]))
+        out.extend((ca[i], cb[j], float(p[i, j]), kind) for i, j, kind in sorted(found))
+    return out

@@ -20,6 +20,9 @@ class Config:
     agree_p: float = 0.50  # an agreement is printed (best counterpart per article); see docs/EVALUATION.md
     contradict_p: float = 0.45  # a negation flip is a contradiction (below: a tension)
     top_k: int = 2  # counterparts per claim and article sent to the judge
+    # claims that fill the same fact slot (a figure measuring the same thing, a clock time) are paired
+    # mutual best by same-fact probability, whatever their wording (align.frame_pairs)
+    frame_pairs: bool = True
     # sentence encoders of the same-fact model: "use" (fast), or "use+e5" (adds multilingual-e5-small:
     # better out-of-fold ranking on the dev cases, about 20-100 ms more per claim on one core)
     encoders: str = "use"

@@ -24,7 +24,7 @@ import dataclasses
 import functools
 import math
 import re
-from collections.abc import Container
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 
 from .lang import EVENT_CONCEPTS, Lang
@@ -267,6 +267,7 @@ class Quantity:
     start: int = -1
     end: int = -1
     precision: float = 0.0  # half the last written digit, in ``unit``: "17 km" may be 16.5-17.5
+    update: bool = False  # given as a new level of a running count: "the toll rose to 12"
 
     def __post_init__(self) -> None:
         if math.isnan(self.value):
@@ -439,7 +440,7 @@ def _extract(text: str, language: str) -> list[Quantity]:
         if f.dimension == "magnitude" and hedge == "about":
             lo, hi = value - 0.1, value + 0.1  # a logarithmic scale: "about 7" is not 6.3
         out.append(Quantity(f.dimension, unit, lo, hi, text[start:end], value, hedge, f.measured, start, end,
-                            precision))
+                            precision, _is_update(words, f, lang)))
     return out
 
 
@@ -896,6 +897,23 @@ def _window_left(toks: list[_Tok], end: int, limit: int = 5) -> int:
     return k
 
 
+def _lasting_subject(toks: list[_Tok], words: list[str], end: int, figure: int, lang: Lang,
+                     blocked: list[bool], allowed: set[str] | None, limit: int = 12) -> list[str]:
+    """What a duration measures when a "lasted" verb stands between it and its subject, further left
+    in the clause than the usual window: "the conversation between the two leaders lasted five hours",
+    "el diálogo entre los presidentes duró cinco horas"."""
+    k = end
+    while k > 0 and k > end - limit:
+        t = toks[k - 1]
+        if t.kind == "punct" and t.text not in ("'",):
+            break
+        k -= 1
+    if not any(w in lang.lasting_verbs for w in words[k:figure]):
+        return []
+    found = _concepts(words, k, end, lang, blocked)
+    return [c[0] for c in found[::-1] if c is not None and (allowed is None or c[0] in allowed)]
+
+
 def _assign_measured(figs: list[_Fig], toks: list[_Tok], words: list[str], lang: Lang) -> None:
     starts = {f.i0: f for f in figs}
     for f in figs:
@@ -945,6 +963,9 @@ def _assign_measured(figs: list[_Fig], toks: list[_Tok], words: list[str], lang:
                     choice = "~" + _lemma(words[nxt], lang.code)
         else:
             cands = [c[0] for c in right + left[::-1] if c is not None and ok(c)]
+            if not cands and f.dimension == "duration":
+                cands = _lasting_subject(toks, words, l_start, _hedge_start(words, f.i0, lang), lang, blocked_at,
+                                         allowed)
             choice = cands[0] if cands else ""
         if choice and f.dimension == "count" and _is_change(words, f, r_end, lang):
             choice = f"{choice}:change"  # "lost 11 seats" is not a count of 11 seats
@@ -1025,6 +1046,13 @@ def _is_change(words: list[str], f: _Fig, r_end: int, lang: Lang) -> bool:
     return False
 
 
+def _is_update(words: list[str], f: _Fig, lang: Lang) -> bool:
+    """An update word just before the figure ("rose to 12") or right after it ("12'ye yükseldi")."""
+    if _phrase_before(words, _hedge_start(words, f.i0, lang), lang.update_words, 3):
+        return True
+    return any(_phrase_at(words, k, lang.update_words_after, 2) for k in range(f.i1, min(f.i1 + 3, len(words))))
+
+
 def _hedge_start(words: list[str], i: int, lang: Lang) -> int:
     hp = _phrase_before(words, i, lang.hedges, 4)
     return i - hp[1] if hp else i
@@ -1082,14 +1110,20 @@ def compare_quantity(x: Quantity, y: Quantity) -> tuple[str, str] | None:
                 return None
     elif x.dimension == "count":
         return None
-    if not (x.measured and y.measured) and x.dimension not in ("percent", "magnitude", "age"):
+    # without a measured thing, values this far apart measure different things; and a measurement
+    # (not a count) of the same thing is not 30 times longer in another report: "for more than ten
+    # years" near "meetings" is not the meeting's "two and a half hours"
+    if (not (x.measured and y.measured) or x.dimension != "count") \
+            and x.dimension not in ("percent", "magnitude", "age"):
         lo = max(min(x.value, y.value), 1e-9)
         if max(x.value, y.value) / lo > MAX_RATIO:
             return None
     why = f"{x.describe()} vs {y.describe()}: {_what(x)}"
     strict = x.hedge in ("more", "less") or y.hedge in ("more", "less")
     if not _overlap(x, y):
-        return ("tension" if _loose(x.measured, y.measured) else "contradict"), why
+        if _loose(x.measured, y.measured) or _provisional(x, y):
+            return "tension", why
+        return "contradict", why
     if _same(x.value, y.value) and not (strict and x.hedge != y.hedge):
         return "agree", why
     if x.hedge == y.hedge == "exact" and abs(x.value - y.value) <= x.precision + y.precision:
@@ -1097,6 +1131,18 @@ def compare_quantity(x: Quantity, y: Quantity) -> tuple[str, str] | None:
     if x.hedge == y.hedge == "exact" and not _loose(x.measured, y.measured):
         return "contradict", why
     return "tension", why
+
+
+def _provisional(x: Quantity, y: Quantity) -> bool:
+    """A running toll (dead, injured, missing...) given as a new level ("rose to 12") or as a floor
+    ("at least 130") is a count still moving: another report's other figure is more likely an
+    earlier or later count than a clash."""
+    if x.dimension != "count" or x.measured.removesuffix(":change") not in EVENT_CONCEPTS:
+        return False
+    if x.update or y.update:
+        return True
+    low, high = (x, y) if x.value <= y.value else (y, x)
+    return high.hedge in ("more", "atleast") and low.hedge != "less" and low.hedge != "atmost"
 
 
 def _what(q: Quantity) -> str:
@@ -1122,16 +1168,27 @@ def compare_quantities(a: list[Quantity], b: list[Quantity]) -> tuple[str, str] 
     best: dict[tuple[str, str, str], tuple[str, str]] = {}
     both = {(x.dimension, x.unit) for x in a for y in b if x.measured and y.measured
             and (x.dimension, x.unit) == (y.dimension, y.unit) and _concept_match(x.measured, y.measured)}
-    for x in a:
-        for y in b:
+    pairs: list[tuple[int, int, int, tuple[str, str], tuple[str, str, str]]] = []
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
             if (x.dimension, x.unit) in both and not (x.measured and y.measured):
                 continue  # a figure that says what it measures meets its like, not an unlabelled one
             found = compare_quantity(x, y)
-            if found is None:
+            if found is not None:
+                pairs.append((_RANK[found[0]], i, j, found, (x.dimension, x.unit, x.measured or y.measured)))
+    # an unlabelled figure meets the other claim's figures once: the one it matches best; it is not
+    # weighed again against a second figure there ("93 minutes" agrees with "the meeting lasted 93
+    # minutes" and is not then set against the same article's "45 minutes" for another round)
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for _, i, j, found, key in sorted(pairs, key=lambda p: p[:3]):
+        if not a[i].measured or not b[j].measured:
+            if i in used_a or j in used_b:
                 continue
-            key = (x.dimension, x.unit, x.measured or y.measured)
-            if key not in best or _RANK[found[0]] < _RANK[best[key][0]]:
-                best[key] = found
+            used_a.add(i)
+            used_b.add(j)
+        if key not in best or _RANK[found[0]] < _RANK[best[key][0]]:
+            best[key] = found
     if not best:
         return None
     worst = max(best.values(), key=lambda v: _RANK[v[0]])
@@ -1284,6 +1341,8 @@ def _clock_spans(text: str, lang: Lang) -> list[ClockTime]:
         names = "|".join(re.escape(n) for n in sorted(lang.named_times, key=len, reverse=True))
         spaced = low.replace("-", " ")  # "meia-noite"; same length, so offsets hold
         for m in re.finditer(rf"(?<!\w)(?:{names})(?!\w)", spaced):
+            if m.start() > 0 and low[m.start() - 1] == "-":
+                continue  # "après-midi" (afternoon) is not "après midi" (after noon)
             minutes = lang.named_times[m.group()]
             add(m, minutes // 60, minutes % 60, None)
     for m in _CLOCK_12.finditer(low):
@@ -1318,8 +1377,18 @@ def _clock_spans(text: str, lang: Lang) -> list[ClockTime]:
             continue  # "um 20 Prozent", "alle 12 persone"
         if not suf and strong[0] in ("a", "as", "de", "o", "do", "po", "na", "to", "at"):
             continue  # too common to mark a time without a word after
+        if _hours_of(pre, suf, lang):
+            continue  # "après sept heures de traque": seven hours of something, not seven o'clock
         add(m, int(m.group(1)), 0, None)
     return out
+
+
+def _hours_of(pre: list[str], suf: list[str], lang: Lang) -> bool:
+    """A number after a duration cue and before an hour unit and "of" ("après 7 heures de traque",
+    "after 7 hours of talks"): a duration of something, not a clock time."""
+    unit = lang.units.get(suf[0]) if suf else None
+    return bool(pre and pre[-1] in lang.duration_cues and unit and unit[0] == "duration"
+                and len(suf) > 1 and suf[1] in lang.connectors)
 
 
 def _date_spans(text: str, lang: Lang) -> tuple[set[tuple[int, int]], list[tuple[int, int]]]:
@@ -1462,7 +1531,7 @@ def extract_dates(text: str, language: str = "und") -> DateFacts:
             return DateFacts(frozenset(), frozenset(), frozenset(), frozenset())
         spoken = text
         if lang.text2num or lang.code == "und":  # "a las cinco de la madrugada"
-            spoken = _alpha2digit(re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", text),
+            spoken = _alpha2digit(re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", _unhyphen(text, lang), text),
                                   lang.code if lang.code != "und" else "en")
         days, _ = _date_spans(text, lang)
         times = tuple(_clock_spans(spoken, lang))
@@ -1473,6 +1542,23 @@ def extract_dates(text: str, language: str = "und") -> DateFacts:
                          frozenset(t.point for t in times), times)
     except Exception:
         return DateFacts(frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def _unhyphen(text: str, lang: Lang) -> Callable[[re.Match[str]], str]:
+    """Hyphens between words become spaces ("vingt-trois", "meia-noite"), except before a named time
+    that ends a compound: "après-midi" (afternoon) must not read as "après midi" (after noon)."""
+    low = _lower(text)
+    tails = [n for n in lang.named_times if " " not in n and "-" not in n]
+
+    def repl(m: re.Match[str]) -> str:
+        after = low[m.end():m.end() + 12]
+        before = low[max(0, m.start() - 12):m.start()].split()[-1:]
+        for n in tails:
+            if after.startswith(n) and not after[len(n):len(n) + 1].isalpha() \
+                    and f"{before[0] if before else ''} {n}" not in lang.named_times:
+                return "-"
+        return " "
+    return repl
 
 
 def compare_clock(x: ClockTime, y: ClockTime) -> tuple[str, str] | None:

@@ -73,6 +73,7 @@ class Lang:
     scope_words: frozenset[str] = frozenset()
     speech_verbs: frozenset[str] = frozenset()  # surface forms: "said", "sagte", "dijo"
     duration_cues: frozenset[str] = frozenset()  # "lasted", "pendant": "1h30" after them is a duration
+    lasting_verbs: frozenset[str] = frozenset()  # "lasted", "duró": their subject is what a duration measures
     clock_before: frozenset[str] = frozenset()  # "at", "um", "à", "alle", "om", "saat", "pukul"
     clock_after: frozenset[str] = frozenset()  # "uhr", "uur", "local time", "wib"
     day_periods: Mapping[str, str] = field(default_factory=dict)  # "in the evening": "pm"; "de la madrugada": "am"
@@ -82,6 +83,9 @@ class Lang:
     approx_numbers: Mapping[str, tuple[float, str]] = field(default_factory=dict)  # "dozens": (12, "more")
     out_of: frozenset[str] = frozenset()  # "35 seats out of 150": the total counts the same thing
     change_words: frozenset[str] = frozenset()  # "lost 11 seats", "10 fewer": the figure is a change, not a level
+    # a running count's new level: "rose to 12" (before the figure), "12'ye yükseldi" (after it)
+    update_words: frozenset[str] = frozenset()
+    update_words_after: frozenset[str] = frozenset()
     between_words: frozenset[str] = frozenset()
     named_times: Mapping[str, int] = field(
         default_factory=dict

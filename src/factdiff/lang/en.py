@@ -85,6 +85,8 @@ LANG = make(
         "scores": (20.0, "more"),
     },
     named_times={"midnight": 0, "noon": 720, "midday": 720},
+    update_words={"rose to", "risen to", "climbed to", "increased to", "grew to", "jumped to"},
+    lasting_verbs={"lasted", "lasting", "lasts", "last"},
     change_words={
         "lost",
         "loses",

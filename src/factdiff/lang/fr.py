@@ -78,6 +78,8 @@ LANG = make(
         "milliers": (1000.0, "more"),
     },
     named_times={"minuit": 0, "midi": 720},
+    update_words={"passé à", "passée à", "grimpé à", "monté à", "porté à"},
+    lasting_verbs={"duré", "dure", "durait", "duraient", "durent"},
     change_words={"perd", "perdu", "perdent", "gagne", "gagné", "de moins", "de plus", "hausse de", "baisse de"},
     between_words={"entre"},
     range_words={"à"},

@@ -66,6 +66,8 @@ LANG = make(
         "duizenden": (1000.0, "more"),
     },
     named_times={"middernacht": 0},
+    update_words={"gestegen tot", "gestegen naar", "opgelopen tot", "loopt op tot", "steeg naar", "steeg tot"},
+    lasting_verbs={"duurde", "duurt", "geduurd", "duurden"},
     change_words={"achteruit", "verliest", "verloor", "verliezen", "erbij", "minder", "winst van", "verlies van"},
     between_words={"tussen"},
     range_words={"tot"},
