@@ -143,3 +143,39 @@ def test_version_and_help():
     assert result.exit_code == 0 and result.output.strip().startswith("factdiff ")
     result = runner.invoke(app, ["compare", "--help"])
     assert result.exit_code == 0 and "--no-nli" in result.output
+
+
+def test_fetch_honours_the_byte_limit_and_reads_html(tmp_path):
+    """--fetch reads a page from a loopback server (the CLI user may name any address) within --max-bytes."""
+    import http.server
+    import threading
+
+    page = ("<html><head><title>Bridge</title><script>alert(1)</script></head><body><article>"
+            + "<p>The old bridge over the river reopened on Tuesday after two years of repairs.</p>" * 3
+            + "</article></body></html>").encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            body = page * (40 if self.path == "/big" else 1)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        from factdiff.ingest import InputError, read_inputs
+
+        doc, = read_inputs([f"{base}/ok"], fetch=True, max_bytes=len(page) + 100)
+        assert "reopened on Tuesday" in doc.text and "alert" not in doc.text and doc.url == f"{base}/ok"
+        code, out = run("--fetch", "--max-bytes", str(len(page) + 100), f"{base}/big", f"{base}/ok")
+        assert code != 0 and "limit" in one_error_line(out)
+        with pytest.raises(InputError, match="limit"):
+            read_inputs([f"{base}/big"], fetch=True, max_bytes=len(page) + 100)
+    finally:
+        server.shutdown()

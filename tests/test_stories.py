@@ -27,7 +27,7 @@ from factdiff.stories import (
     story,
     story_report,
 )
-from factdiff.stories.cluster import Model
+from factdiff.stories.cluster import FEATURES, Model
 
 STREAM = Path(__file__).resolve().parent.parent / "examples" / "stream" / "articles.jsonl"
 EVENTS = {  # which invented articles tell the same event (by id prefix after the outlet)
@@ -102,6 +102,32 @@ def test_story_report_is_stored_and_rendered(grouped: Store) -> None:
     assert grouped.search("asteroid")  # the report's claims went into the full-text index
 
 
+def test_cross_check_reads_stored_annotations(grouped: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A story's articles are annotated once and stored; the next cross-check reads them back."""
+    from sqlalchemy import select
+
+    import factdiff.annotated as annotated_mod
+    from factdiff.store import models as m
+
+    sid = next(s["id"] for s in list_stories(store=grouped)["stories"]
+               if {a["id"] for a in s["articles"]} == EVENTS["strike"])
+    first = cross_check_story(grouped, sid, {"nli": False})
+    with grouped.session() as s:
+        stored = {a.ext_id: ann.article for a, ann in s.execute(
+            select(m.Article, m.Annotation).join(m.Annotation, m.Annotation.article_id == m.Article.id))}
+    assert all(stored[i] is not None and stored[i]["claims"] for i in EVENTS["strike"])
+    assert all("f16" in v for i in EVENTS["strike"] for v in stored[i]["vectors"].values())
+
+    def no_annotate(*_a: Any, **_k: Any) -> None:
+        raise AssertionError("a stored article was annotated again")
+
+    monkeypatch.setattr(annotated_mod, "annotate", no_annotate)
+    again = cross_check_story(grouped, sid, {"nli": False})
+    assert first is not None and again is not None and again["summary"]["documents"] == 3
+    assert [(r["label"], r["a"], r["b"]) for r in again["relations"]] == \
+        [(r["label"], r["a"], r["b"]) for r in first["relations"]]
+
+
 # --- the clusterer on its own -------------------------------------------------------------------------
 
 
@@ -123,7 +149,7 @@ def test_old_stories_stop_attracting() -> None:
 
 
 def test_candidates_come_from_the_index_not_all_stories() -> None:
-    c = OnlineClusterer(Model((0.0,) * 5, 0.0, 1.1), top_k=3, merge=False)  # threshold > 1: every article is new
+    c = OnlineClusterer(Model((0.0,) * len(FEATURES), 0.0, 1.1), top_k=3, merge=False)  # threshold > 1: all new
     rng = np.random.default_rng(0)
     for _ in range(20):
         c.add(_f(list(rng.normal(size=8)), None))
@@ -171,3 +197,28 @@ def test_bad_lines_are_reported_and_the_rest_read(tmp_path: Path) -> None:
     assert errors == [f"{path}:2: not valid JSON (Expecting property name enclosed in double quotes)",
                       f"{path}:3: each line needs a non-empty \"text\" field"]
     assert skipped == []
+
+
+def test_story_that_leaves_the_window_within_a_batch_keeps_its_size_and_report(tmp_path: Path) -> None:
+    """Two reports of one event, then (in the same batch) an article weeks later: the event's story
+    leaves the time window before the batch is written, and must still be counted and cross-checked."""
+    text = ("The harbour authority of Velmora closed the eastern pier on Monday after a crane collapsed onto "
+            "the quay. Nobody was hurt, the authority said. Repairs are expected to take three weeks.")
+    docs = [
+        Document(id="p1", source="Coast Ledger", text=text, title="Velmora pier closed after crane collapse",
+                 language="en", published="2030-04-01T08:00:00Z"),
+        Document(id="p2", source="Bay Wire", text=text.replace("Nobody was hurt", "No one was injured"),
+                 title="Crane collapse shuts Velmora pier", language="en", published="2030-04-01T10:00:00Z"),
+        Document(id="p3", source="Coast Ledger", text="The town's spring flower show opened with record crowds "
+                 "in the botanical garden. Organisers counted twelve thousand visitors.",
+                 title="Flower show opens", language="en", published="2030-05-20T09:00:00Z"),
+    ]
+    store = open_store(f"sqlite:///{tmp_path / 'w.db'}")
+    try:
+        ingest(docs, store=store, batch_size=10, compare_options={"nli": False})
+        pier = next(s for s in list_stories(store=store)["stories"]
+                    if {a["id"] for a in s["articles"]} == {"p1", "p2"})
+        found = story(pier["id"], store=store)
+        assert found["report"] is not None and found["report"]["summary"]["documents"] == 2
+    finally:
+        store.close()

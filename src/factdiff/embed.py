@@ -75,12 +75,17 @@ def _cached_encode(cache: dict[str, np.ndarray], texts: list[str], dim: int, fn)
         vectors = np.asarray(fn(missing), dtype=np.float32).reshape(len(missing), dim)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         vectors = vectors / np.maximum(norms, 1e-9)
-        if len(cache) > 200_000:
+        if len(cache) + len(missing) > CACHE_TEXTS:  # start again, keeping what this call reads
+            keep = {t: cache[t] for t in texts if t in cache}
             cache.clear()
+            cache.update(keep)
         cache.update(zip(missing, vectors))
     if not texts:
         return np.zeros((0, dim), dtype=np.float32)
     return np.stack([cache[t] for t in texts])
+
+
+CACHE_TEXTS = 200_000  # texts kept per encoder; past that the cache starts again (a long ingest)
 
 
 @functools.cache

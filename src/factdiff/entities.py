@@ -1355,13 +1355,33 @@ def build_entities(
     return entities, actors
 
 
-def annotate(documents: list[Document]) -> EntityAnnotation:
-    """Parse each document once, find mentions, resolve them across documents.
+def parse(document: Document) -> tuple[str, Any]:
+    """The language whose pipeline reads the document, and its spaCy parse (a pure function of the
+    document: what ``factdiff.annotate`` stores so that no comparison parses it again)."""
+    lang = _model_lang(document.language, document.text)
+    return lang, load_model(lang)(document.text)
+
+
+def parse_to_bytes(sdoc: Any) -> bytes:
+    return bytes(sdoc.to_bytes(exclude=["tensor", "user_data"]))
+
+
+def parse_from_bytes(lang: str, data: bytes) -> Any:
+    """A stored parse back into a spaCy ``Doc`` over the language pipeline's vocabulary."""
+    from spacy.tokens import Doc
+
+    return Doc(load_model(lang).vocab).from_bytes(data)
+
+
+def annotate(documents: list[Document], parsed: dict[str, Any] | None = None) -> EntityAnnotation:
+    """Parse each document once (unless ``parsed`` already holds its spaCy parse), find mentions,
+    resolve them across documents.
 
     Documents a model reads go first: the names their models find support the capitalised-word
     fallback of the other languages ("Tarasov" found by the English model backs "Tarassows" in German).
     """
-    parsed: dict[str, Any] = {}
+    given = parsed or {}
+    parsed = {}
     by_doc: dict[str, list[NameMention]] = {}
     langs = {d.id: _model_lang(d.language, d.text) for d in documents}
     lexicon: Lexicon | None = None
@@ -1375,7 +1395,7 @@ def annotate(documents: list[Document]) -> EntityAnnotation:
             lexicon.surnames = {name_tokens(m.text)[-1] for m in named if m.label == "PERSON" and name_tokens(m.text)}
             lexicon.people = {" ".join(name_tokens(m.text)) for m in named
                               if m.label == "PERSON" and len(name_tokens(m.text)) > 1}
-        sdoc = load_model(lang)(d.text)
+        sdoc = given[d.id] if d.id in given else load_model(lang)(d.text)
         parsed[d.id] = sdoc
         by_doc[d.id] = extract_mentions(d.id, d.text, sdoc, lang, lexicon=lexicon)
     mentions = [m for d in documents for m in by_doc[d.id]]

@@ -37,7 +37,7 @@ def read_inputs(inputs: Iterable[str | Path | Document], fetch: bool = False,
         if re.match(r"https?://", name):
             if not fetch:
                 raise InputError(f"{name}: URLs are read only with --fetch (factdiff works offline by default)")
-            docs.append(_fetch(name))
+            docs.append(_fetch(name, max_bytes))
         elif name == "-":
             docs.extend(_from_bytes(sys.stdin.buffer.read(), "<stdin>", max_bytes, jsonl_ok=True))
         else:
@@ -160,10 +160,10 @@ def _from_jsonl(text: str, where: str) -> list[Document]:
     return docs
 
 
-def _fetch(url: str) -> Document:
-    import trafilatura
+def _fetch(url: str, max_bytes: int = MAX_BYTES) -> Document:
+    """A URL the user named (``--fetch``): any address the user can reach, redirects followed
+    and each hop checked, the byte limit honoured (the web server uses the same reader, restricted
+    to public addresses)."""
+    from .web.fetch import fetch_document
 
-    html = trafilatura.fetch_url(url)
-    if not html:
-        raise InputError(f"{url}: could not be downloaded")
-    return _from_html(html, url, url=url)
+    return fetch_document(url, max_bytes, "", allowed=lambda _ip: True)

@@ -1,7 +1,8 @@
 """``compare``: the whole job, as a sequence of small named stages.
 
-ingest → text (sentences, language, repeats) → claims → cues → embed → entities →
-align (candidates) → judge → report. Models load once per process and stay loaded, so
+ingest → annotate (per article: text, sentences, repeats, noise, claims, embeddings, parse) →
+compare_annotated (cues → entities across articles → align (candidates) → judge → report).
+Models load once per process and stay loaded, so
 a second ``compare`` in the same process is fast.
 """
 
@@ -19,15 +20,23 @@ from typing import Any
 
 import numpy as np
 
-from . import claims as claims_mod
 from . import samefact
 from . import similarity as sim_mod
 from . import text as text_mod
-from .align import THRESHOLDS, Candidate, Thresholds, candidates_by_probability, mutual_best, structured_partners
+from .align import (
+    THRESHOLDS,
+    Candidate,
+    Thresholds,
+    candidates_by_probability,
+    frame_pairs,
+    mutual_best,
+    structured_partners,
+)
+from .annotated import AnnotatedArticle, annotate
 from .config import DEFAULT, Config
 from .cues import ClaimCues, polarity_from_parse, read_cues
 from .doc import Claim, Document, Relation, Sentence
-from .embed import DEFAULT_BACKEND, EmbeddingError, get_embedder
+from .embed import DEFAULT_BACKEND, get_embedder
 from .ingest import MAX_BYTES, InputError, read_inputs
 from .judge import JudgeContext, judge_pair, nli_window, run_nli
 from .report import Report, group_facts, select_relations, unique_claims
@@ -50,11 +59,44 @@ def compare(
     config: Config | None = None,
     samefact_model: SameFactModel | None = None,
 ) -> Report:
-    """Cross-check two or more articles about one event.
+    """Cross-check two or more articles about one event: ``annotate`` each, then ``compare_annotated``.
 
     ``inputs`` are paths (text, HTML, JSONL, directories), ``-`` for stdin, URLs (only
     with ``fetch=True``) or ``Document`` objects. ``exhaustive`` sends every claim pair
     to the judge (the naive baseline the benchmarks compare against).
+    """
+    step = progress or (lambda _msg: None)
+    clock = time.perf_counter()
+    step("reading articles")
+    docs = read_inputs(inputs, fetch=fetch, max_bytes=max_bytes)
+    if len(docs) < 2:
+        raise InputError(f"compare needs at least two articles; got {len(docs)}")
+    read_s = time.perf_counter() - clock
+    step("annotating articles")
+    cfg = config or DEFAULT
+    arts = [annotate(d, backend=backend, config=cfg) for d in docs]
+    annotate_s = time.perf_counter() - clock - read_s
+    report = compare_annotated(arts, nli=nli, entities=entities, exhaustive=exhaustive, progress=progress,
+                               config=cfg, samefact_model=samefact_model)
+    report.stats["timings_s"] = {"ingest": round(read_s, 4), "annotate": round(annotate_s, 4),
+                                 **report.stats.get("timings_s", {})}
+    return report
+
+
+def compare_annotated(
+    articles: list[AnnotatedArticle],
+    *,
+    nli: bool = True,
+    entities: bool = True,
+    exhaustive: bool = False,
+    progress: Progress | None = None,
+    config: Config | None = None,
+    samefact_model: SameFactModel | None = None,
+) -> Report:
+    """The cross-document part of ``compare``, over articles ``annotate`` has read (or the store kept).
+
+    Entities are always resolved: the roles, places and negation checks read them, so leaving
+    entities out of the report (``entities=False``) changes no verdict.
     """
     step = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
@@ -66,18 +108,18 @@ def compare(
         timings[name] = round(now - clock, 4)
         clock = now
 
-    step("reading articles")
-    docs = read_inputs(inputs, fetch=fetch, max_bytes=max_bytes)
-    if len(docs) < 2:
-        raise InputError(f"compare needs at least two articles; got {len(docs)}")
-    lap("ingest")
-
+    if len(articles) < 2:
+        raise InputError(f"compare needs at least two articles; got {len(articles)}")
+    ids = [a.id for a in articles]
+    if len(set(ids)) != len(ids):
+        raise InputError("two annotated articles share one id: " + ", ".join(sorted({i for i in ids
+                                                                                     if ids.count(i) > 1})))
     cfg = config or DEFAULT
-    # entities are always resolved: the roles, places and negation checks read them, so that leaving
-    # entities out of the report (entities=False) changes no verdict
-    prep = prepare(docs, backend=backend, step=step, lap=lap, second_encoder=cfg.encoders != "use")
+    prep = prepared_from(articles, step=step)
+    docs = prep.docs
     claims, cues, annotation, sentences = prep.claims, prep.cues, prep.annotation, prep.sentences
     vectors, embedder = prep.vectors, prep.embedder
+    lap("cues_entities")
 
     step("aligning claims")
     sf_model = samefact_model or samefact.load_model(cfg.encoders)
@@ -88,13 +130,21 @@ def compare(
                                                  cos=cos, structured_cos=cosine.structured)
     thresholds = Thresholds(candidate=cfg.candidate_p, structured=cfg.candidate_p / 2, related=cfg.related_p,
                             agree=cfg.agree_p, context=0.0)
+    holders = _holders(claims, annotation)
+    frames = frame_pairs(claims, probs, cues, holders) if cfg.frame_pairs else []
     lap("align")
 
     step(f"judging {len(cands)} candidate pairs")
     places, place_names = _places(docs, claims, annotation)
     ctx = JudgeContext(cues=cues, thresholds=thresholds, roles=_role_checker(annotation),
-                       partners=_partners(cands, cues, prep, thresholds, cosine, places),
+                       partners=_other_holders(_partners(cands, cues, prep, thresholds, cosine, places)
+                                               | {(a.id, b.id, kind) for a, b, _, kind in frames}, holders),
                        closest=mutual_best(cands), places=places, place_names=place_names)
+    judged_pairs = {(c.a.id, c.b.id) for c in cands}
+    for a, b, p, _ in frames:  # claims that fill the same fact slot are judged whatever their wording
+        if (a.id, b.id) not in judged_pairs:
+            judged_pairs.add((a.id, b.id))
+            cands.append(Candidate(a, b, p, "frame"))
     nli_used = False
     if nli:
         model = _load_nli()
@@ -158,66 +208,50 @@ class Prepared:
 
 
 def prepare(docs: list[Document], *, backend: str = DEFAULT_BACKEND, entities: bool = True,
-            step: Progress | None = None, lap: Callable[[str], None] | None = None,
-            second_encoder: bool = False) -> Prepared:
-    """Sentences, claims, cues, embeddings and entities of each article."""
+            step: Progress | None = None, second_encoder: bool = False) -> Prepared:
+    """Sentences, claims, cues, embeddings and entities of each article (``annotate`` then the
+    cross-document reading of ``prepared_from``)."""
+    cfg = Config(encoders="use+e5" if second_encoder else "use")
+    arts = [annotate(d, backend=backend, config=cfg, parse=entities) for d in docs]
+    return prepared_from(arts, step=step, entities=entities)
+
+
+def prepared_from(arts: list[AnnotatedArticle], *, step: Progress | None = None,
+                  entities: bool = True) -> Prepared:
+    """Cues of every claim, vectors in context, and entities resolved across the articles."""
     step = step or (lambda _msg: None)
-    lap = lap or (lambda _name: None)
-    step("splitting sentences and claims")
-    sentences: dict[str, list[Sentence]] = {}
-    claims: dict[str, list[Claim]] = {}
-    noise: dict[str, list[Sentence]] = {}  # page furniture: ads, "read also", bylines
-    for doc in docs:
-        if doc.language in ("", "und"):
-            doc.language = text_mod.detect_language(doc.text)
-        sentences[doc.id] = text_mod.mark_duplicates(text_mod.sentences(doc))
-        noise[doc.id] = [s for s in sentences[doc.id] if text_mod.is_boilerplate(s.text, doc.language)]
-        claims[doc.id] = claims_mod.document_claims(doc, [s for s in sentences[doc.id] if s not in noise[doc.id]])
+    backends = {a.options.get("backend", DEFAULT_BACKEND) for a in arts}
+    if len(backends) != 1:
+        raise InputError("the articles were annotated with different encoders: " + ", ".join(sorted(backends)))
+    embedder = get_embedder(backends.pop())
+    docs = [a.document for a in arts]
+    sentences = {a.id: a.sentences for a in arts}
+    claims = {a.id: a.claims for a in arts}
+    noise = {a.id: a.noise_sentences for a in arts}
     if not any(claims.values()):
         raise InputError("no sentences found in the articles")
+    step("reading figures, dates and polarity")
     cues: dict[str, ClaimCues] = {c.id: read_cues(c.text, c.language) for cs in claims.values() for c in cs}
-    lap("text")
-
-    step(f"embedding claims ({backend})")
-    embedder = get_embedder(backend)
-    texts = [c.text for cs in claims.values() for c in cs]
-    raw_all = embedder.encode(texts)
     raw: dict[str, np.ndarray] = {}
     vectors: dict[str, np.ndarray] = {}
     sentence_vectors: dict[str, dict[int, np.ndarray]] = {}
-    at = 0
-    for d, cs in claims.items():
-        raw[d] = raw_all[at:at + len(cs)]
-        at += len(cs)
+    for a in arts:
+        d, cs = a.id, a.claims
+        raw[d] = a.vectors.get(embedder.name, np.zeros((0, embedder.dim), np.float32))
         sentence_vectors[d] = _sentence_vectors(raw[d], cs)
         vectors[d] = _claim_vectors(raw[d], cs, sentence_vectors[d], sentences[d]) if cs else \
             np.zeros((0, embedder.dim), np.float32)
-    e5 = _second_encoder(claims, texts, backend) if second_encoder else None
-    lap("embed")
+    other = "e5" if embedder.name == "use" else "use"
+    e5 = {a.id: a.vectors[other] for a in arts} if all(other in a.vectors for a in arts) else None
 
-    step("finding entities")
-    annotation = _annotate(docs) if entities else None
-    if annotation is not None:
+    annotation = None
+    if entities:
+        step("finding entities")
+        from . import entities as entities_mod
+
+        annotation = entities_mod.annotate(docs, parsed={a.id: a.parse for a in arts if a.parse is not None})
         _polarity_from_parse(claims, cues, annotation)
-    lap("entities")
     return Prepared(docs, sentences, claims, cues, embedder, raw, vectors, sentence_vectors, e5, annotation, noise)
-
-
-def _second_encoder(claims: dict[str, list[Claim]], texts: list[str], backend: str) -> dict[str, np.ndarray] | None:
-    """Claim vectors from the other multilingual encoder, for the same-fact model (None where it
-    cannot load: the model then reads the first encoder's cosine twice)."""
-    other = "e5" if backend == "use" else "use"
-    try:
-        vecs = get_embedder(other).encode(texts)
-    except EmbeddingError as exc:
-        log.info("second encoder unavailable: %s", exc)
-        return None
-    out: dict[str, np.ndarray] = {}
-    at = 0
-    for d, cs in claims.items():
-        out[d] = vecs[at:at + len(cs)]
-        at += len(cs)
-    return out
 
 
 CONTEXT_WEIGHT = 0.5  # how much of its sentence a split-off claim carries into its vector
@@ -346,10 +380,31 @@ def _places(docs: list[Document], claims: dict[str, list[Claim]],
     return where, names
 
 
-def _annotate(docs: list[Document]) -> Any:
-    from . import entities as entities_mod
+HOLDER_TYPES = ("PERSON", "ORG")  # who a figure can belong to: "party A won 23 seats"
 
-    return entities_mod.annotate(docs)
+
+def _holders(claims: dict[str, list[Claim]], annotation: Any) -> dict[str, frozenset[str]]:
+    """The people and organisations each claim names, as the actors they stand for."""
+    if annotation is None:
+        return {}
+    kinds = {e.id for e in annotation.entities if e.type in HOLDER_TYPES}
+    out: dict[str, frozenset[str]] = {}
+    for cs in claims.values():
+        for c in cs:
+            found = {annotation.actor_of(e) for e in annotation.entities_in(c.span) if e in kinds}
+            if found:
+                out[c.id] = frozenset(found)
+    return out
+
+
+def _other_holders(partners: set[tuple[str, str, str]],
+                   holders: dict[str, frozenset[str]]) -> set[tuple[str, str, str]]:
+    """Figures are never compared across holders: two claims that each name who the figure belongs
+    to, and name no one in common, keep their figures apart."""
+    empty: frozenset[str] = frozenset()
+    return {(a, b, kind) for a, b, kind in partners
+            if kind != "quantity" or not (holders.get(a, empty) and holders.get(b, empty))
+            or holders.get(a, empty) & holders.get(b, empty)}
 
 
 def _role_checker(annotation: Any) -> Callable[[Claim, Claim], Any] | None:
@@ -401,7 +456,7 @@ def _same_text(docs: list[Document], a: str, b: str) -> bool:
     return text_mod.normalise(ta) == text_mod.normalise(tb)
 
 
-__all__ = ["compare", "Candidate"]
+__all__ = ["compare", "compare_annotated", "Candidate"]
 
 
 def pair_tensors(prep: Prepared) -> dict[tuple[str, str], np.ndarray]:

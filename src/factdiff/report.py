@@ -6,7 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import __version__
-from .doc import Claim, Document, Entity, Relation, Sentence
+from .doc import Claim, Document, Entity, Mention, Relation, Sentence, Verdict
+
+SCHEMA_VERSION = 1  # of the report JSON; Report.from_json reads this version and the unversioned first one
+
+
+class ReportFormatError(ValueError):
+    """JSON that is not a factdiff report this version can read."""
 
 
 @dataclass
@@ -71,6 +77,7 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "schema_version": SCHEMA_VERSION,
             "factdiff_version": __version__,
             "documents": [
                 {"id": d.id, "source": d.source, "title": d.title, "language": d.language, "text": d.text,
@@ -86,7 +93,8 @@ class Report:
             "similarity": [{"a": a, "b": b, "score": round(s, 4)} for a, b, s in self.similarity],
             "facts": [f.to_json() for f in self.facts],
             "claims": [
-                {"id": c.id, **c.span.to_json(), "text": c.text} for cs in self.claims.values() for c in cs
+                {"id": c.id, **c.span.to_json(), "sentence": c.sentence, "text": c.text}
+                for cs in self.claims.values() for c in cs
             ],
             "summary": {
                 "documents": len(self.documents),
@@ -103,6 +111,80 @@ class Report:
             "warnings": self.warnings,
             "noise": [{**s.span.to_json(), "text": s.text} for s in self.noise],
         }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Report:
+        """A report back from ``to_json`` output (a stored report, ``factdiff compare -f json``):
+        every part the renderers read. Raises ``ReportFormatError`` on anything else."""
+        if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
+            raise ReportFormatError("not a factdiff report (no 'documents' list)")
+        version = data.get("schema_version", 1)
+        if version != SCHEMA_VERSION:
+            raise ReportFormatError(f"report schema version {version!r}; this factdiff reads version {SCHEMA_VERSION}")
+        try:
+            return _from_json(data)
+        except (KeyError, TypeError, ValueError, AttributeError, StopIteration) as exc:
+            raise ReportFormatError(f"damaged factdiff report: {type(exc).__name__} {exc}") from None
+
+
+def _span_key(span: dict[str, Any]) -> tuple[str, int, int]:
+    return (str(span["doc"]), int(span["start"]), int(span["end"]))
+
+
+def _from_json(data: dict[str, Any]) -> Report:
+    docs = [Document(id=str(d["id"]), source=str(d.get("source", "")), text=str(d.get("text", "")),
+                     title=str(d.get("title", "")), language=str(d.get("language", "und")),
+                     url=str(d.get("url", "")), published=str(d.get("published", "")))
+            for d in data["documents"]]
+    lang = {d.id: d.language for d in docs}
+    claims: dict[str, list[Claim]] = {d.id: [] for d in docs}
+    by_span: dict[tuple[str, int, int], Claim] = {}
+    for c in data.get("claims", []):
+        claim = Claim(str(c["id"]), str(c["doc"]), int(c.get("sentence", 0)), int(c["start"]), int(c["end"]),
+                      str(c["text"]), lang.get(str(c["doc"]), "und"))
+        claims.setdefault(claim.doc, []).append(claim)
+        by_span[_span_key(c)] = claim
+
+    def claim_at(span: dict[str, Any], text: str) -> Claim:
+        found = by_span.get(_span_key(span))
+        if found is None:
+            found = Claim(f"{span['doc']}:{span['start']}", str(span["doc"]), 0, int(span["start"]),
+                          int(span["end"]), text, lang.get(str(span["doc"]), "und"))
+            by_span[_span_key(span)] = found
+        return found
+
+    relations = [
+        Relation(claim_at(r["a"], r.get("text_a", "")), claim_at(r["b"], r.get("text_b", "")),
+                 Verdict(r["label"], r.get("kind", "other"), float(r.get("confidence", 0.0)),
+                         str(r.get("explanation", "")), str(r.get("decided_by", ""))),
+                 float(r.get("similarity", 0.0)))
+        for r in data.get("relations", [])
+    ]
+    if any(r.verdict.label not in ("agree", "contradict", "tension") for r in relations):
+        raise ValueError("a relation label is not agree, contradict or tension")
+    unique = [claim_at(u, u.get("text", "")) for u in data.get("unique", [])]
+    texts = {d.id: d.text for d in docs}
+    sentences: dict[str, list[Sentence]] = {d.id: [] for d in docs}
+    for dup in data.get("duplicates", []):
+        first = dup["duplicate_of"]
+        sents = sentences.setdefault(str(dup["doc"]), [])
+        i = len(sents)
+        for span, of in ((first, None), (dup, i)):
+            piece = texts.get(str(dup["doc"]), "")[int(span["start"]):int(span["end"])]
+            sents.append(Sentence(str(dup["doc"]), len(sents), int(span["start"]), int(span["end"]), piece, piece,
+                                  duplicate_of=of))
+    entities = [Entity(str(e["id"]), str(e["name"]), str(e["type"]),
+                       [Mention(str(m["doc"]), int(m["start"]), int(m["end"]), str(m["text"]),
+                                str(m.get("kind", "name"))) for m in e.get("mentions", [])])
+                for e in data.get("entities", [])]
+    similarity = [(str(s["a"]), str(s["b"]), float(s["score"])) for s in data.get("similarity", [])]
+    facts = [Fact([claim_at(c, "") for c in f.get("claims", [])]) for f in data.get("facts", [])]
+    report = Report(docs, sentences, claims, relations, unique, entities, similarity, [f for f in facts if f.claims],
+                    stats=dict(data.get("stats", {})), options=dict(data.get("options", {})))
+    report.warnings = [str(w) for w in data.get("warnings", [])]
+    report.noise = [Sentence(str(n["doc"]), -1, int(n["start"]), int(n["end"]), str(n.get("text", "")),
+                             str(n.get("text", ""))) for n in data.get("noise", [])]
+    return report
 
 
 def select_relations(judged: list[Relation]) -> list[Relation]:

@@ -63,6 +63,9 @@ class Annotation(Base):
     version: Mapped[int] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     vector: Mapped[bytes] = mapped_column(LargeBinary)  # float32 title+lead embedding
+    # the article as factdiff.annotated reads it (claims, claim vectors as float16, no parse), written
+    # the first time its story is cross-checked; None until then
+    article: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, default=None)
 
 
 class Story(Base):

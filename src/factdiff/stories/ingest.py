@@ -22,7 +22,10 @@ from typing import Any
 import numpy as np
 from sqlalchemy import delete, func, select, update
 
+from ..annotated import AnnotatedArticle
+from ..config import DEFAULT as DEFAULT_CONFIG
 from ..doc import Document
+from ..embed import DEFAULT_BACKEND
 from ..ingest import ARTICLE_SUFFIXES, MAX_BYTES, InputError, decode, read_inputs
 from ..store import Store, open_store
 from ..store import models as m
@@ -228,8 +231,19 @@ def load_clusterer(store: Store, clusterer: OnlineClusterer | None = None) -> On
 
 def ingest(sources: Iterable[str | Path | Document], db: str | None = None, *, store: Store | None = None,
            batch_size: int = BATCH_SIZE, cross_check: bool = True, compare_options: dict[str, Any] | None = None,
-           max_bytes: int = MAX_BYTES, progress: Progress | None = None, stdin: Any = None) -> IngestResult:
-    """Read ``sources`` and add them to the store at ``db`` (or ``store``); see the module doc."""
+           max_bytes: int = MAX_BYTES, progress: Progress | None = None, stdin: Any = None,
+           ray: str | bool | None = None, ray_workers: int | None = None) -> IngestResult:
+    """Read ``sources`` and add them to the store at ``db`` (or ``store``); see the module doc.
+
+    ``ray``: run on Ray (``factdiff.scale``): True or ``"local"`` starts a local Ray for the run, an
+    address (``"auto"``, ``"HEAD:6379"``) joins a cluster; ``ray_workers`` actors per stage.
+    """
+    if ray:
+        from ..scale import ingest as ray_ingest
+
+        return ray_ingest(sources, db, store=store, address=None if ray is True else ray, workers=ray_workers,
+                          batch_size=batch_size, cross_check=cross_check, compare_options=compare_options,
+                          max_bytes=max_bytes, progress=progress, stdin=stdin)
     docs, errors, skipped = read_stream(sources, max_bytes=max_bytes, stdin=stdin)
     result = IngestResult(read=len(docs), errors=errors, skipped_files=skipped)
     own = store is None
@@ -369,7 +383,17 @@ def _write_batch(s: Any, c: OnlineClusterer, items: list[tuple[Document, str, st
     for sid in changed:
         state = c.stories.get(sid)
         row = s.get(m.Story, sid)
-        if row is None or state is None:
+        if row is None:
+            continue
+        if state is None:  # left the time window within this batch: its members are in the store
+            members = s.execute(select(m.Article.stream_time, m.Article.language)
+                                .join(m.Membership, m.Membership.article_id == m.Article.id)
+                                .where(m.Membership.story_id == sid)).all()
+            if members:
+                row.size = len(members)
+                row.first_seen, row.last_seen = min(t for t, _ in members), max(t for t, _ in members)
+                row.languages = sorted({lang for _, lang in members})
+                row.needs_report = len(members) >= 2
             continue
         row.size = state.size
         row.first_seen, row.last_seen = state.first, state.last
@@ -389,17 +413,80 @@ def refresh_reports(store: Store, compare_options: dict[str, Any] | None = None)
 def cross_check_story(store: Store, story_id: int,
                       compare_options: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """Run factdiff's compare on the story's (most recent) articles and store the report and its counts."""
-    from ..pipeline import compare
-
     arts = store.story_documents(story_id)[-MAX_REPORT_ARTICLES:]
     report_json: dict[str, Any] | None = None
     if len(arts) >= 2:
-        docs = [Document(id=a.ext_id, source=_source_name(store, a.source_id), text=a.text, title=a.title,
-                         language=a.language, url=a.url or "", published=a.published) for a in arts]
         try:
-            report_json = compare(docs, **(compare_options or {})).to_json()
+            report_json = compare_stored(store, arts, compare_options)
         except InputError as exc:
             log.warning("story %s: no report (%s)", story_id, exc)
+    return save_report(store, story_id, arts, report_json)
+
+
+_ANNOTATE_OPTIONS = ("backend", "config")
+_READ_OPTIONS = ("fetch", "max_bytes", "progress")
+
+
+def compare_stored(store: Store, arts: list[m.Article],
+                   compare_options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The report of stored articles, from their stored annotations: each article is annotated
+    once (the first time one of its stories is cross-checked) and read back after that."""
+    from ..pipeline import compare_annotated
+
+    options = dict(compare_options or {})
+    ann_opts = {k: options.pop(k) for k in _ANNOTATE_OPTIONS if k in options}
+    for k in _READ_OPTIONS:
+        options.pop(k, None)
+    annotated = stored_annotations(store, arts, **ann_opts)
+    return compare_annotated(annotated, config=ann_opts.get("config"), **options).to_json()
+
+
+def stored_annotations(store: Store, arts: list[m.Article], **annotate_options: Any) -> list[AnnotatedArticle]:
+    """Each article's ``AnnotatedArticle`` from the store; those without one (or with one made
+    with other options or an older schema) are annotated now and stored."""
+    from ..annotated import AnnotationError, annotate
+
+    docs = story_docs(store, arts)
+    want = {"backend": annotate_options.get("backend") or DEFAULT_BACKEND,
+            "encoders": (annotate_options.get("config") or DEFAULT_CONFIG).encoders}
+    with store.session() as s:
+        rows = {r.article_id: r.article for r in s.scalars(select(m.Annotation).where(
+            m.Annotation.article_id.in_([a.id for a in arts])))}
+    out: list[AnnotatedArticle] = []
+    fresh: dict[int, dict[str, Any]] = {}
+    for art, doc in zip(arts, docs, strict=True):
+        data = rows.get(art.id)
+        found = None
+        if data and all(data.get("options", {}).get(k) == v for k, v in want.items()):
+            try:
+                found = AnnotatedArticle.from_dict(data)
+            except AnnotationError as exc:
+                log.info("article %s: annotating again (%s)", art.id, exc)
+        if found is None or found.document != doc:
+            found = annotate(doc, **annotate_options)
+            fresh[art.id] = found.to_dict(vectors="f16", parse=False)
+            # compare with the vectors as stored, so that a report does not depend on whether its
+            # articles were annotated now or read back
+            found.vectors = {k: v.astype(np.float16).astype(np.float32) for k, v in found.vectors.items()}
+        out.append(found)
+    if fresh:
+        with store.session() as s:
+            for art_id, data in fresh.items():
+                row = s.get(m.Annotation, art_id)
+                if row is not None:
+                    row.article = data
+    return out
+
+
+def story_docs(store: Store, arts: list[m.Article]) -> list[Document]:
+    """Stored articles as the Documents compare reads."""
+    return [Document(id=a.ext_id, source=_source_name(store, a.source_id), text=a.text, title=a.title,
+                     language=a.language, url=a.url or "", published=a.published) for a in arts]
+
+
+def save_report(store: Store, story_id: int, arts: list[m.Article],
+                report_json: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Store a story's report (None: no report) and its counts; clears the story's ``needs_report``."""
     now = datetime.now(UTC).replace(tzinfo=None)
     with store.session() as s:
         s.execute(delete(m.Entity).where(m.Entity.story_id == story_id))

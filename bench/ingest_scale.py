@@ -1,0 +1,194 @@
+"""Stream ingest at scale: articles/s, peak memory and flat cost per article, on SQLite and PostgreSQL.
+
+The stream is built from the public clustering data under ../shared/data (BASIL, MEANTIME, ECB+,
+UCI headlines, wikiref220; read by path, nothing copied), shuffled with a fixed seed and given one
+publication time every 30 seconds of stream time (so that the clustering's time window works as it
+would on a live feed). Where the sets hold fewer articles than asked, perturbed copies fill the rest
+(sentences rotated and a short suffix, so every copy is a distinct article with its own hash); the
+table says how many.
+
+Each configuration runs in a fresh subprocess (peak memory is that process's maximum RSS):
+- ``ingest``: ``factdiff.stories.ingest`` in chunks of 1,000 without cross-checks: store writes,
+  title+lead embeddings and online clustering; ms per article of the first and the last 1,000
+  (flat cost: candidate stories come from the time window and the vector index, not a scan).
+- ``clustering alone``: ``OnlineClusterer.add`` over precomputed features, first vs last 1,000.
+- ``with cross-checks``: ingest of a shorter prefix with every changed story cross-checked
+  (``compare`` on the story's articles), the full cost of a live stream.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bench.common import ROOT, Skip, Table
+
+COMMAND = "python -m bench ingest"
+CHUNK = 1000
+CHECKED_PREFIX = 200  # articles ingested with cross-checks (each changed story runs compare)
+QUICK_N = 100
+QUICK_CHECKED = 40
+
+
+def build_stream(n: int, seed: int = 0) -> tuple[list[Any], int]:
+    """``n`` Documents (real ones first, then perturbed copies) and how many are copies."""
+    from bench import stories as sb
+    from factdiff.doc import Document
+
+    real: list[Document] = []
+    for loader in (sb._basil, sb._meantime, lambda: sb._ecb("topic"), sb._uci, sb._wikiref):
+        try:
+            real.extend(loader().docs)
+        except Skip as exc:
+            print(f"ingest bench: {exc}", file=sys.stderr)
+    if not real:
+        raise Skip("no clustering data under ../shared/data")
+    real = [Document(id=f"r{k}", source=d.source or "unknown", text=d.text or d.title, title=d.title,
+                     language=d.language) for k, d in enumerate(real)]
+    rng = random.Random(seed)
+    rng.shuffle(real)
+    out = real[:n]
+    copies = 0
+    while len(out) < n:
+        d = real[copies % len(real)]
+        parts = [p for p in d.text.split(". ") if p]
+        shift = 1 + copies // len(real)
+        text = ". ".join(parts[shift % len(parts):] + parts[:shift % len(parts)]) if parts else d.text
+        out.append(Document(id=f"{d.id}-c{copies}", source=d.source, text=f"{text} (copy {copies})",
+                            title=d.title, language=d.language))
+        copies += 1
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for k, d in enumerate(out):
+        d.published = (start + timedelta(seconds=30 * k)).isoformat()
+    return out, copies
+
+
+def _reset_pg(url: str) -> None:
+    """Empty the bench's PostgreSQL database (only the factdiff tables and Alembic's version table)."""
+    from sqlalchemy import create_engine, text
+
+    from factdiff.store.models import Base
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+
+
+def child(mode: str, n: int, db: str) -> dict[str, Any]:
+    """One configuration, in this (fresh) process."""
+    from factdiff.store import open_store
+    from factdiff.stories import ingest
+    from factdiff.stories.cluster import OnlineClusterer, load_model
+    from factdiff.stories.features import article_features
+
+    docs, copies = build_stream(n)
+    if db.startswith("postgresql"):
+        _reset_pg(db)
+    out: dict[str, Any] = {"mode": mode, "n": n, "copies": copies}
+    if mode == "cluster":
+        feats = article_features(docs)
+        c = OnlineClusterer(load_model())
+        per: list[float] = []
+        for at in range(0, len(feats), CHUNK):
+            t0 = time.perf_counter()
+            for f in feats[at:at + CHUNK]:
+                c.add(f)
+            per.append((time.perf_counter() - t0) / len(feats[at:at + CHUNK]))
+        out.update(seconds=sum(p * len(feats[k * CHUNK:(k + 1) * CHUNK]) for k, p in enumerate(per)),
+                   first_ms=1000 * per[0], last_ms=1000 * per[-1], stories=len(c.stories))
+    else:
+        store = open_store(db)
+        check = mode == "checked"
+        per = []
+        t_all = time.perf_counter()
+        for at in range(0, len(docs), CHUNK):
+            chunk = docs[at:at + CHUNK]
+            t0 = time.perf_counter()
+            ingest(chunk, store=store, cross_check=check)
+            per.append((time.perf_counter() - t0) / len(chunk))
+        out.update(seconds=time.perf_counter() - t_all, first_ms=1000 * per[0], last_ms=1000 * per[-1],
+                   **store.counts())
+        store.close()
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def _run_child(mode: str, n: int, db: str) -> dict[str, Any]:
+    cmd = [sys.executable, "-m", "bench.ingest_scale", "--child", mode, str(n), db]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=os.environ.copy(), check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{mode} on {db.split(':')[0]} failed: {proc.stderr.strip().splitlines()[-1:]}")
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def tables(quick: bool = False, n: int | None = None) -> list[Table]:
+    import tempfile
+
+    n = n or (QUICK_N if quick else 10_000)
+    rows: list[list[Any]] = []
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        dbs = [("SQLite", f"sqlite:///{tmp}/scale.db")]
+        pg = os.environ.get("FACTDIFF_BENCH_PG") or os.environ.get("FACTDIFF_TEST_PG")
+        if pg:
+            dbs.append(("PostgreSQL", pg))
+        else:
+            notes.append("PostgreSQL: not measured (set FACTDIFF_BENCH_PG or FACTDIFF_TEST_PG to a test database; "
+                         "its factdiff tables are dropped first).")
+        copies = 0
+        for name, db in dbs:
+            r = _run_child("ingest", n, db if name != "SQLite" else f"sqlite:///{tmp}/ingest.db")
+            copies = r["copies"]
+            rows.append([f"ingest without cross-checks ({name})", r["n"], round(r["n"] / r["seconds"], 1),
+                         round(r["first_ms"], 1), round(r["last_ms"], 1),
+                         round(r["last_ms"] / r["first_ms"], 2), round(r["peak_mb"]), r["stories"]])
+        r = _run_child("cluster", n, "none")
+        rows.append(["clustering alone (features precomputed)", r["n"], round(r["n"] / r["seconds"], 1),
+                     round(r["first_ms"], 2), round(r["last_ms"], 2), round(r["last_ms"] / r["first_ms"], 2),
+                     round(r["peak_mb"]), r["stories"]])
+        m = min(n, QUICK_CHECKED if quick else CHECKED_PREFIX)
+        r = _run_child("checked", m, f"sqlite:///{tmp}/checked.db")
+        rows.append([f"ingest with cross-checks, first {m} (SQLite)", r["n"], round(r["n"] / r["seconds"], 2),
+                     round(r["first_ms"], 1), "", "", round(r["peak_mb"]), r["stories"]])
+    notes.append(f"Stream of {n} articles from BASIL, MEANTIME, ECB+, UCI headlines and wikiref220 (../shared/data), "
+                 f"shuffled (seed 0), one every 30 s of stream time; {copies} of them are perturbed copies "
+                 "(sentences rotated, a suffix added) because the sets hold fewer articles. Chunks of "
+                 f"{CHUNK} articles; first/last = ms per article in the first and the last chunk (goal: within "
+                 "1.5x); peak = the subprocess's maximum RSS (goal <= 1.5 GB). With cross-checks, every story that "
+                 "gained an article is compared again, so its cost depends on how many stories grow.")
+    return [Table("Stream ingest at scale", COMMAND + (" --quick" if quick else ""),
+                  ["run", "articles", "articles/s", "first ms/article", "last ms/article", "last/first",
+                   "peak MB", "stories"], rows, notes)]
+
+
+def main() -> None:
+    if len(sys.argv) >= 5 and sys.argv[1] == "--child":
+        print(json.dumps(child(sys.argv[2], int(sys.argv[3]), sys.argv[4])))
+        return
+    import argparse
+
+    from bench.common import fmt
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n", type=int, default=None, help="articles in the stream (default 10,000; --quick 100)")
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args()
+    for table in tables(args.quick, args.n):
+        print(" | ".join(table.columns))
+        for row in table.rows:
+            print(" | ".join(fmt(v) for v in row))
+        for note in table.notes:
+            print(note)
+
+
+if __name__ == "__main__":
+    main()
