@@ -41,11 +41,15 @@ BENCHES = [
     Bench("semeval", "bench.semeval", "Article similarity: SemEval-2022 Task 8"),
     Bench("basil", "bench.basil", "Article similarity: BASIL same-event retrieval"),
     Bench("nli", "bench.nli_eval", "NLI accuracy", external=True),
+    Bench("crossencoder", "bench.crossencoder", "Cross-encoder (multilingual NLI, issue 12)"),
     Bench("coref", "bench.coref", "Entity coreference", external=True),
     Bench("speed", "bench.speed", "Speed and memory"),
     Bench("embedders", "bench.embedders", "Embedding backends on the gold files", external=True),
     Bench("alarms", "bench.alarms", "Flags on same-event reports"),
     Bench("stories", "bench.stories", "Story clustering of article streams"),
+    Bench("web", "bench.web", "Web UI at 10,000 articles (factdiff serve)"),
+    Bench("ingest", "bench.ingest_scale", "Stream ingest at scale"),
+    Bench("scale", "bench.scale", "Scale-out on Ray (factdiff ingest --ray)"),
 ]
 
 
@@ -192,11 +196,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="fast subset for CI (< 3 min); checks the seed floors")
     ap.add_argument("--no-write", action="store_true", help="do not rewrite docs/EVALUATION.md")
     ap.add_argument("--fit", action="store_true", help="semeval: print refitted similarity weights")
+    ap.add_argument("--limit", type=int, help="crossencoder: pairs per NLI set (default 300, seeded)")
+    ap.add_argument("--n", type=int, help="scale: articles in the stream (default 2000)")
     args = ap.parse_args(argv)
     unknown = [n for n in args.benchmarks if n not in names]
     if unknown:
         ap.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(names)}")
     chosen = [b for b in BENCHES if not args.benchmarks or b.name in args.benchmarks]
+    if args.limit:
+        os.environ["FACTDIFF_CE_LIMIT"] = str(args.limit)
+    if args.n:
+        os.environ["FACTDIFF_SCALE_N"] = str(args.n)
     start = time.perf_counter()
     outcomes = []
     for bench in chosen:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from typer.core import TyperCommand
 
 from . import __version__
 from .embed import BACKENDS, DEFAULT_BACKEND, EmbeddingError
@@ -84,7 +85,21 @@ DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (defaul
                                                            "sqlite:///factdiff.db; postgresql://USER@HOST/DB).")]
 
 
-@app.command()
+class _RayOptionalValue(TyperCommand):
+    """``--ray`` alone means a local Ray: the word after it is its value only when it looks like an address."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        from .scale import LOCAL, is_address
+
+        out: list[str] = []
+        for i, arg in enumerate(args):
+            out.append(arg)
+            if arg == "--ray" and (i + 1 == len(args) or not is_address(args[i + 1])):
+                out.append(LOCAL)
+        return super().parse_args(ctx, out)
+
+
+@app.command(cls=_RayOptionalValue)
 def ingest(
     sources: Annotated[list[str], typer.Argument(help="Articles: files, directories, JSONL (id, title, source, url, "
                                                       "published, language, text), '-' for stdin.")],
@@ -95,12 +110,18 @@ def ingest(
     no_nli: Annotated[bool, typer.Option("--no-nli", help="Cross-check without the NLI model.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display or batch lines.")] = False,
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest article read, in bytes.")] = MAX_BYTES,
+    ray: Annotated[str | None, typer.Option(
+        "--ray", metavar="[ADDRESS]", help="Run on Ray: alone, a local Ray for this run; with an address "
+        "(auto, HEAD:6379), that cluster. Needs Ray: the ray extra of factdiff (docs/SCALING.md).")] = None,
+    ray_workers: Annotated[int | None, typer.Option(
+        "--ray-workers", min=1, help="With --ray: actors per stage (default: the CPUs Ray has).")] = None,
 ) -> None:
     """Add articles to the store, group them into stories and cross-check the stories that changed."""
     import time
 
     from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
 
+    from .scale import ScaleError
     from .store import StoreError
     from .stories import IngestResult
     from .stories import ingest as run_ingest
@@ -127,8 +148,11 @@ def ingest(
 
             compare_options = {"nli": not no_nli}
             result = run_ingest(sources, db, batch_size=batch_size, cross_check=not no_check,
-                                compare_options=compare_options, max_bytes=max_bytes, progress=report)
+                                compare_options=compare_options, max_bytes=max_bytes, progress=report,
+                                ray=ray, ray_workers=ray_workers)
     except StoreError as exc:
+        _fail(str(exc))
+    except ScaleError as exc:
         _fail(str(exc))
     except (InputError, EmbeddingError) as exc:
         _fail(str(exc))
@@ -168,7 +192,9 @@ def stories(
     if fmt == "json":
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
         return
-    out = Console(color_system="auto" if sys.stdout.isatty() else None, width=120)
+    from .render import terminal_width
+
+    out = Console(color_system="auto" if sys.stdout.isatty() else None, width=terminal_width())
     table = Table(title=f"{len(data['stories'])} stories")
     for col in ("id", "title", "articles", "languages", "contradictions", "last seen"):
         table.add_column(col)
@@ -214,6 +240,143 @@ def story(
             _fail(f"cannot write {output}: {exc.strerror}")
     else:
         sys.stdout.write(text)
+
+
+@app.command("render")
+def render_cmd(
+    report_path: Annotated[str, typer.Argument(help="A JSON report (`factdiff compare -f json`), '-' for stdin.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")] = "html",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+) -> None:
+    """Render a stored JSON report again (html, markdown, terminal, json) without recomputing it."""
+    import json
+
+    from .report import Report, ReportFormatError
+
+    if fmt not in FORMATS:
+        _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    try:
+        raw = sys.stdin.buffer.read() if report_path == "-" else Path(report_path).read_bytes()
+    except OSError as exc:
+        _fail(f"cannot read {report_path}: {exc.strerror}")
+    try:
+        report = Report.from_json(json.loads(raw.decode("utf-8")))
+    except UnicodeDecodeError:
+        _fail(f"{report_path} is not UTF-8 text (a JSON report is expected)")
+    except json.JSONDecodeError as exc:
+        _fail(f"{report_path} is not JSON (line {exc.lineno}: {exc.msg})")
+    except ReportFormatError as exc:
+        _fail(f"{report_path}: {exc}")
+    text = render(report, fmt, color=output is None and sys.stdout.isatty())
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror}")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def pair(
+    texts: Annotated[list[str] | None, typer.Argument(help="TEXT_A TEXT_B: the two statements to judge.")] = None,
+    jsonl: Annotated[str | None, typer.Option(
+        "--jsonl", help='A file of {"a": ..., "b": ...} lines ("-" for stdin); one JSON verdict per line out.')] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="terminal or json.")] = "terminal",
+    no_nli: Annotated[bool, typer.Option("--no-nli", help="Judge without the cross-encoder.")] = False,
+) -> None:
+    """Judge two statements: agree, contradict, tension or unrelated (compare's judge, then the cross-encoder)."""
+    import json
+
+    from .pairjudge import judge_jsonl
+    from .pairjudge import pair as judge_pair
+
+    logging.basicConfig(level=logging.WARNING, format="factdiff: %(message)s")
+    if fmt not in ("terminal", "json"):
+        _fail(f"unknown format {fmt!r}; choose terminal or json")
+    if jsonl is not None:
+        if texts:
+            _fail("give either TEXT_A TEXT_B or --jsonl FILE, not both")
+        try:
+            stream = sys.stdin.buffer if jsonl == "-" else open(jsonl, "rb")
+        except OSError as exc:
+            _fail(f"cannot read {jsonl}: {exc.strerror}")
+        errors = 0
+        with stream:
+            for rec in judge_jsonl(stream, nli=not no_nli):
+                errors += "error" in rec
+                sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+        if errors:
+            err.print(f"{errors} line(s) could not be judged (see their error records)", highlight=False)
+            raise typer.Exit(1)
+        return
+    if not texts or len(texts) != 2:
+        _fail("pair needs two texts: factdiff pair TEXT_A TEXT_B (or --jsonl FILE)")
+    assert texts is not None
+    try:
+        verdict = judge_pair(texts[0], texts[1], nli=not no_nli)
+    except (InputError, EmbeddingError) as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        sys.stdout.write(json.dumps(verdict.to_json(), ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(f"{verdict.label} ({verdict.kind}, confidence {verdict.confidence:.2f}, "
+                         f"{verdict.decided_by}): {verdict.explanation}\n")
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (default: this machine only).")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
+    allow_ingest: Annotated[bool, typer.Option("--allow-ingest", help="Let POST /api/ingest add articles to the "
+                                                                      "store (read-only otherwise).")] = False,
+    allow_fetch: Annotated[bool, typer.Option("--allow-fetch", help="Let /compare download URLs (public "
+                                                                    "addresses only).")] = False,
+) -> None:
+    """Browse the store in a web browser: stories, articles side by side, search, compare pasted texts."""
+    import ipaddress
+
+    import uvicorn
+
+    from .store import StoreError, resolve_url
+    from .web import create_app
+
+    logging.basicConfig(level=logging.WARNING, format="factdiff: %(message)s")
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        loopback = False
+    # on a loopback address only loopback names may reach it (a rebound DNS name cannot)
+    allowed = ["127.0.0.1", "localhost", "::1", "[::1]"] if loopback else None
+    try:
+        url = resolve_url(db)
+        if url.startswith("sqlite") and not _sqlite_exists(url):
+            _fail(f"no database at {url.split(':///', 1)[-1]}: fill one with `factdiff ingest FILE.jsonl --db {url}`")
+        web_app = create_app(db, allow_ingest=allow_ingest, allow_fetch=allow_fetch, allowed_hosts=allowed)
+    except StoreError as exc:
+        _fail(str(exc))
+    if not loopback:
+        err.print(f"warning: listening on {escape(host)}: anyone who can reach this address can read the store",
+                  highlight=False, soft_wrap=True)
+    err.print(f"factdiff: serving {escape(web_app.state.store.url.split('@')[-1])} on http://{escape(host)}:{port}/"
+              + (" (ingest enabled)" if allow_ingest else "") + (" (URL fetching enabled)" if allow_fetch else ""),
+              highlight=False, soft_wrap=True)
+    try:
+        uvicorn.run(web_app, host=host, port=port, log_level="warning", server_header=False,
+                    limit_concurrency=64, timeout_keep_alive=5)
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+
+
+def _sqlite_exists(url: str) -> bool:
+    """Whether a SQLite URL names an existing file (an in-memory database counts as existing)."""
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    return not database or database == ":memory:" or Path(database).is_file()
 
 
 def _fail(message: str) -> None:
