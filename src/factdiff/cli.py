@@ -70,15 +70,9 @@ def compare(
         _fail(str(exc))
     color = output is None and sys.stdout.isatty()
     text = render(report, fmt, color=color)
-    if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            _fail(f"cannot write {output}: {exc.strerror}")
-        if not quiet:
-            err.print(f"wrote {output}")
-    else:
-        sys.stdout.write(text)
+    _emit(text, output)
+    if output is not None and not quiet:
+        err.print(f"wrote {output}")
 
 
 DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (default: $FACTDIFF_DB or "
@@ -233,13 +227,7 @@ def story(
         text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     else:
         text = render(report_from_json(data), fmt, color=output is None and sys.stdout.isatty())
-    if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            _fail(f"cannot write {output}: {exc.strerror}")
-    else:
-        sys.stdout.write(text)
+    _emit(text, output)
 
 
 @app.command("render")
@@ -268,13 +256,7 @@ def render_cmd(
     except ReportFormatError as exc:
         _fail(f"{report_path}: {exc}")
     text = render(report, fmt, color=output is None and sys.stdout.isatty())
-    if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            _fail(f"cannot write {output}: {exc.strerror}")
-    else:
-        sys.stdout.write(text)
+    _emit(text, output)
 
 
 @app.command()
@@ -377,6 +359,17 @@ def _sqlite_exists(url: str) -> bool:
 
     database = make_url(url).database
     return not database or database == ":memory:" or Path(database).is_file()
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Write to ``output`` (one clear line if it cannot be written) or to standard output."""
+    if output is not None:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"cannot write {output}: {exc.strerror}")
+    else:
+        sys.stdout.write(text)
 
 
 def _fail(message: str) -> None:
