@@ -67,8 +67,11 @@ def _auc(pos: np.ndarray, neg: np.ndarray) -> float:
 
 # ------------------------------------------------------------------------------------------ NLI sets
 def nli_table(limit: int) -> Table:
-    import nlidata as D
-    from eval_crossencoder import contradiction_f1, eval_sets
+    try:
+        import nlidata as D
+        from eval_crossencoder import contradiction_f1, eval_sets
+    except ImportError as exc:  # the evaluation readers live in training/ and need its extra (torch)
+        raise Skip(f"needs the training extra to read the NLI sets (pip install -e '.[train]'): {exc}") from None
 
     from bench.nli_eval import CosineBaseline
     from factdiff.crossencoder import load_crossencoder
