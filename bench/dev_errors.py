@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -80,34 +79,12 @@ def annotated(case: Case) -> list[Any]:
 
 
 def rows_of(case: Case, arts: list[Any]) -> tuple[np.ndarray, np.ndarray]:
-    """Same-fact rows of one case, as training/fit_samefact.case_rows builds them."""
-    from factdiff.pipeline import pair_tensors, prepared_from
+    """Same-fact rows of one case, built by training/fit_samefact.py (labels: 1 for a gold pair)."""
+    from fit_samefact import rows_from_prepared  # type: ignore[import-not-found]
 
-    sg = scorer()
-    prep = prepared_from(arts, entities=False)
-    tensors = pair_tensors(prep)
-    docs = prep.docs
-    key2id = {k: next(d.id for d in docs if os.path.basename(d.source) == f) for k, f in case.gold["documents"].items()}
-    text = {d.id: d.text for d in docs}
+    from factdiff.pipeline import prepared_from
 
-    def cover(did: str, needle: str) -> list[int]:
-        spans = sg.locate(text[did], needle)
-        return [i for i, c in enumerate(prep.claims[did])
-                if any(sg.overlaps(s, {"start": c.start, "end": c.end}) for s in spans)]
-
-    labels = {key: np.zeros(t.shape[:2], dtype=np.int8) for key, t in tensors.items()}
-    for section in ("agreements", "conflicts", "tensions"):
-        for item in case.gold.get(section, []):
-            ka, kb = [k for k in item if len(k) == 1 and k.isupper()][:2]
-            da, db = key2id[ka], key2id[kb]
-            ia, ib = cover(da, item[ka]), cover(db, item[kb])
-            if (da, db) not in labels:
-                da, db, ia, ib = db, da, ib, ia
-            for i in ia:
-                for j in ib:
-                    labels[(da, db)][i, j] = 1
-    x = np.concatenate([t.reshape(-1, t.shape[-1]) for t in tensors.values()])
-    y = np.concatenate([labels[k].reshape(-1) for k in tensors])
+    x, y, _codes = rows_from_prepared(case, prepared_from(arts, entities=False))
     return x, y
 
 

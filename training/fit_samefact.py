@@ -37,9 +37,14 @@ C = 1.0  # inverse L2 strength of the logistic regression (sklearn default)
 
 def case_rows(case: Any, encoders: str = "use") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(features, labels, section codes) of every cross-article claim pair of one case."""
-    sg = scorer()
     docs = read_inputs([str(p) for p in case.paths])
-    prep = prepare(docs, entities=False, second_encoder=encoders != "use")
+    return rows_from_prepared(case, prepare(docs, entities=False, second_encoder=encoders != "use"))
+
+
+def rows_from_prepared(case: Any, prep: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``case_rows`` from articles already read (``factdiff.pipeline.Prepared``)."""
+    sg = scorer()
+    docs = prep.docs
     tensors = pair_tensors(prep)
     key2id = {k: next(d.id for d in docs if os.path.basename(d.source) == f) for k, f in case.gold["documents"].items()}
     text = {d.id: d.text for d in docs}
