@@ -186,12 +186,19 @@ def tables(quick: bool = False) -> list[Table]:
     base_total, _, base_pair = summarise(base, cases)
     no_nli = out_of_fold_reports(cases, nli=False)
     nn_total, _, _ = summarise(no_nli, cases)
+    ce_total = _crossencoder_totals(cases)
     rows = [[m, describe(DEV_FLOORS[m]) if m in DEV_FLOORS else "", DEV_GOALS.get(m, ""),
-             _ratio(ours_total.get(m)), _ratio(nn_total.get(m)), _ratio(base_total.get(m))] for m in MEASURES]
+             _ratio(ours_total.get(m)), _ratio(nn_total.get(m)), _ratio((ce_total or {}).get(m)),
+             _ratio(base_total.get(m))] for m in MEASURES]
     out = [Table("Dev cases: micro-averaged", cmd,
-                 ["measure", "floor", "goal", "factdiff", "factdiff --no-nli", f"baseline ({BASELINE_REF})"],
+                 ["measure", "floor", "goal", "factdiff", "factdiff --no-nli", "factdiff, cross-encoder as NLI",
+                  f"baseline ({BASELINE_REF})"],
                  rows, notes + [f"Baseline: the pipeline at git {BASELINE_REF} (before issue 8), run from "
-                                "`git archive` in a subprocess in the same bench run."], ok=not failures)]
+                                "`git archive` in a subprocess in the same bench run.",
+                                "Cross-encoder column: the same run with Config(nli_model='crossencoder'): the "
+                                "shipped cross-encoder (docs/MODEL.md) in place of the frozen-embedding NLI head, "
+                                "same NLI policy (judge.NliPolicy)" + ("" if ce_total is not None else
+                                "; not available here (no model)") + "."], ok=not failures)]
     pair_rows = []
     for lp in sorted(set(ours_pair) | set(base_pair)):
         row: list[Any] = [lp]
@@ -209,6 +216,16 @@ def tables(quick: bool = False) -> list[Table]:
                      ["case", "conflicts", "tensions", "contra. precision", "agreements", "unique", "entities_same"],
                      case_rows))
     return out
+
+
+def _crossencoder_totals(cases: list[Case]) -> dict[str, list[int]] | None:
+    from factdiff.config import Config
+    from factdiff.crossencoder import crossencoder_available
+
+    if not crossencoder_available():
+        return None
+    reports = out_of_fold_reports(cases, config=Config(nli_model="crossencoder"))
+    return summarise(reports, cases)[0]
 
 
 def samefact_table(cases: list[Case], cmd: str) -> Table:

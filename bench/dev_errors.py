@@ -1,6 +1,7 @@
-"""Where each missed disagreement and each false contradiction fails, stage by stage, on the dev cases.
+"""Where each missed disagreement, missed agreement and false contradiction fails, stage by stage, on the dev cases.
 
-    python bench/dev_errors.py [--in-sample] [--cases NAME ...] [-v]
+    python bench/dev_errors.py [--in-sample] [--cases NAME ...] [--set KEY=VALUE ...] [-v]
+    python bench/dev_errors.py --sweep KEY=V1,V2,...   # fit one Config threshold, leaving each case out
 
 Every case of ../shared/gold/dev is compared (out of fold by default: the same-fact model is fitted
 on the other cases, as in ``python -m bench dev``) while the judge's inputs are recorded. Then:
@@ -17,8 +18,17 @@ on the other cases, as in ``python -m bench dev``) while the judge's inputs are 
                  ``place`` (both claims have a place, judged the same or unknown), ``semantic`` (no figure,
                  date, place or negation: needs a pair model or world knowledge);
   ``tension-not-contradict``  a gold conflict printed as a tension.
+- each gold agreement that is not found is put in the first stage that loses it (``agreement_stage``):
+  ``split``, ``align:<p bin>`` (no covering pair judged; the best same-fact probability of a covering
+  pair), ``select`` (judged "agree", dropped by ``report.select_relations``), ``judged:<label>:<source>``
+  (the closest judged covering pair got another verdict; ``unrelated:embedding:<p bin>`` is under
+  ``Config.agree_p``), ``overruled`` (a disagreement on the same pair hides it).
 - each printed contradiction that touches no gold disagreement is counted by the check that
   raised it, and whether the gold calls the pair an agreement.
+
+``--sweep`` runs every case for each value of one Config field and prints the figures, then, for each
+case, takes the value with the best ``objective`` on the other cases: the out-of-fold figures of a fitted
+threshold (the same-fact model is out of fold too).
 
 Gold text is read from ../shared at run time and printed only with ``-v``; nothing of it is stored.
 Annotated articles are cached under out/dev-errors-cache (keyed by the text and the annotate code).
@@ -184,6 +194,56 @@ def why_not(a: Any, b: Any, verdict: Any, ctx: Any, gold_conflict: bool) -> str:
     return "judge:semantic"
 
 
+P_BINS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)  # edges of the probability bins the agreement misses are put in
+
+
+def p_bin(p: float) -> str:
+    """The same-fact probability as a bin label: "p<0.02", "p0.10-0.20", "p>=0.50"."""
+    if p < P_BINS[0]:
+        return f"p<{P_BINS[0]:.2f}"
+    for lo, hi in zip(P_BINS, P_BINS[1:]):
+        if lo <= p < hi:
+            return f"p{lo:.2f}-{hi:.2f}"
+    return f"p>={P_BINS[-1]:.2f}"
+
+
+def agreement_stage(cov_a: list[Any], cov_b: list[Any], judged: dict[tuple[str, str], Any],
+                    index: dict[str, tuple[str, int]], rec: Recorder, labels: set[str]) -> tuple[str, str]:
+    """The first stage that loses a gold agreement (covering claims ``cov_a`` x ``cov_b``):
+
+    ``split``            no claim covers the gold span in one article;
+    ``align:<p bin>``    no covering pair reaches the judge (best same-fact probability of any covering pair);
+    ``select``           a covering pair is judged "agree" but ``report.select_relations`` drops it
+                         (a better agreement of one of the claims in that article);
+    ``judged:<label>:<source>``  the best judged covering pair gets another verdict: ``unrelated:embedding``
+                         with its probability bin means under ``Config.agree_p``; ``unrelated:quantity``
+                         the different-figures rule; ``contradict`` / ``tension`` with the check that raised it;
+    ``overruled``        judged "agree" and kept, yet a disagreement on the same pair hides it."""
+    if not cov_a or not cov_b:
+        return "split", ""
+    pairs = [judged[(x.id, y.id)] for x in cov_a for y in cov_b if (x.id, y.id) in judged]
+    if not pairs:
+        ps = []
+        for x in cov_a:
+            for y in cov_b:
+                dx, i = index[x.id]
+                dy, j = index[y.id]
+                p = rec.probs.get((dx, dy))
+                ps.append(float(p[i, j]) if p is not None else float(rec.probs[(dy, dx)][j, i]))
+        return f"align:{p_bin(max(ps))}", f"p={max(ps):.3f}"
+    agreeing = [(c, v) for c, v in pairs if v.label == "agree"]
+    if agreeing:
+        cand, v = max(agreeing, key=lambda cv: cv[0].similarity)
+        if labels & {"contradict", "tension"}:
+            return "overruled", f"p={cand.similarity:.2f}"
+        return "select", f"p={cand.similarity:.2f}"
+    cand, v = max(pairs, key=lambda cv: cv[0].similarity)
+    stage = f"judged:{v.label}:{v.source}"
+    if v.label == "unrelated" and v.source == "embedding":
+        stage += ":" + p_bin(cand.similarity)
+    return stage, f"p={cand.similarity:.2f} -> {v.label}/{v.source}: {v.explanation[:90]}"
+
+
 def analyse(case: Case, report: dict[str, Any], rec: Recorder, verbose: bool) -> tuple[Counter[str], Counter[str]]:
     sg = scorer()
     rep = sg.Report(report, case.gold)
@@ -239,10 +299,18 @@ def analyse(case: Case, report: dict[str, Any], rec: Recorder, verbose: bool) ->
     agree_pairs = []
     for item in case.gold.get("agreements", []):
         ka, kb = sg.pair_keys(item)
-        agree_pairs.append((rep.key_to_id[ka], rep.spans(ka, item[ka]), rep.key_to_id[kb], rep.spans(kb, item[kb])))
+        ida, idb = rep.key_to_id[ka], rep.key_to_id[kb]
+        sa, sb = rep.spans(ka, item[ka]), rep.spans(kb, item[kb])
+        agree_pairs.append((ida, sa, idb, sb))
         labels = {r["label"] for r in rep.relations_between(ka, item[ka], kb, item[kb])}
-        if verbose and "agree" not in labels:
-            print(f"  AGREE-MISS {sorted(labels) or 'no relation'}\n      {item[ka][:80]!r}\n      {item[kb][:80]!r}")
+        if "agree" in labels:
+            continue
+        cov_a = [c for c in all_claims[ida] if any(sg.overlaps(s, {"start": c.start, "end": c.end}) for s in sa)]
+        cov_b = [c for c in all_claims[idb] if any(sg.overlaps(s, {"start": c.start, "end": c.end}) for s in sb)]
+        stage, detail = agreement_stage(cov_a, cov_b, judged, index, rec, labels)
+        missed[f"agreements:{stage}"] += 1
+        if verbose:
+            print(f"  MISS agree    {stage:28s} {detail}\n      {item[ka][:80]!r}\n      {item[kb][:80]!r}")
 
     def touches(rel: dict[str, Any], pairs: list[Any]) -> bool:
         for ida, sa, idb, sb in pairs:
@@ -266,12 +334,87 @@ def analyse(case: Case, report: dict[str, Any], rec: Recorder, verbose: bool) ->
     return missed, false
 
 
+MEASURES = ("conflicts", "tensions", "contradiction_precision", "agreements", "no_agree_on_disagreement", "unique")
+
+
+def objective(scores: dict[str, list[int]]) -> int:
+    """What a threshold sweep maximises: every gold item found counts one (conflicts, tensions,
+    agreements, unique claims, disagreements not called agreements), every false contradiction minus one."""
+    cp = scores.get("contradiction_precision", [0, 0])
+    return sum(scores.get(m, [0, 0])[0] for m in MEASURES if m != "contradiction_precision") - (cp[1] - cp[0])
+
+
+def run_cases(cases: list[Case], arts: dict[str, list[Any]], models: dict[str, Any], config: Any,
+              only: list[str] | None, verbose: bool) -> tuple[dict[str, dict[str, list[int]]], Counter[str],
+                                                              Counter[str]]:
+    """Per case {measure: [ok, of]}, missed gold items by stage, false contradictions by kind."""
+    from factdiff.pipeline import compare_annotated
+
+    missed_all: Counter[str] = Counter()
+    false_all: Counter[str] = Counter()
+    per_case: dict[str, dict[str, list[int]]] = {}
+    for case in cases:
+        if only and case.name not in only:
+            continue
+        with Recorder() as rec:
+            report = dict(compare_annotated(arts[case.name], samefact_model=models.get(case.name),
+                                            config=config).to_json())
+        if verbose:
+            print(f"== {case.name}")
+        missed, false = analyse(case, report, rec, verbose)
+        missed_all.update(missed)
+        false_all.update(false)
+        res = scorer().score(scorer().Report(report, case.gold), case.gold)
+        per_case[case.name] = {m: [sum(bool(o) for o, _ in res.get(m, [])), len(res.get(m, []))] for m in MEASURES}
+    return per_case, missed_all, false_all
+
+
+def total(per_case: dict[str, dict[str, list[int]]], names: Any = None) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {m: [0, 0] for m in MEASURES}
+    for name, scores in per_case.items():
+        if names is None or name in names:
+            for m in MEASURES:
+                out[m][0] += scores[m][0]
+                out[m][1] += scores[m][1]
+    return out
+
+
+def figures(t: dict[str, list[int]]) -> str:
+    return ", ".join(f"{m} {t[m][0]}/{t[m][1]}" for m in MEASURES)
+
+
+def sweep(spec: str, cases: list[Case], arts: dict[str, list[Any]], models: dict[str, Any], base: Any) -> None:
+    """``KEY=v1,v2,...``: every value's figures over all cases, then the value chosen out of fold (for each
+    case, the value with the best ``objective`` on the other cases, applied to that case)."""
+    import dataclasses
+
+    key, _, values = spec.partition("=")
+    kind = type(getattr(base, key))
+    runs = {}
+    for v in values.split(","):
+        per_case, _, _ = run_cases(cases, arts, models, dataclasses.replace(base, **{key: kind(v)}), None, False)
+        runs[v] = per_case
+        print(f"{key}={v}: objective {objective(total(per_case))}; {figures(total(per_case))}", flush=True)
+    chosen: dict[str, dict[str, list[int]]] = {}
+    picks: Counter[str] = Counter()
+    for case in cases:
+        others = [c.name for c in cases if c.name != case.name]
+        best = max(runs, key=lambda v: (objective(total(runs[v], others)), v == values.split(",")[0]))
+        picks[best] += 1
+        chosen[case.name] = runs[best][case.name]
+    print(f"{key} chosen out of fold (value: cases) {dict(picks)}; on all cases: "
+          f"{max(runs, key=lambda v: objective(total(runs[v])))}")
+    print(f"  out-of-fold figures of the chosen values: objective {objective(total(chosen))}; {figures(total(chosen))}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--in-sample", action="store_true", help="use the shipped same-fact model (fitted on all cases)")
     ap.add_argument("--cases", nargs="*", help="only these case names (the model is still fitted on the others)")
     ap.add_argument("--set", nargs="*", default=[], metavar="KEY=VALUE",
                     help="Config fields for an ablation, e.g. frame_pairs=false")
+    ap.add_argument("--sweep", metavar="KEY=V1,V2,...",
+                    help="fit one Config threshold: figures for each value, and the value chosen leaving each case out")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every miss and false contradiction")
     args = ap.parse_args()
 
@@ -280,7 +423,6 @@ def main() -> None:
     from fit_samefact import fit  # type: ignore[import-not-found]
 
     from factdiff.config import DEFAULT
-    from factdiff.pipeline import compare_annotated
 
     changes: dict[str, Any] = {}
     for kv in args.set:
@@ -290,35 +432,31 @@ def main() -> None:
     config = dataclasses.replace(DEFAULT, **changes)
     cases = dev_cases()
     arts = {c.name: annotated(c) for c in cases}
-    rows = {} if args.in_sample else {c.name: rows_of(c, arts[c.name]) for c in cases}
-    missed_all: Counter[str] = Counter()
-    false_all: Counter[str] = Counter()
-    totals: Counter[str] = Counter()
-    for case in cases:
-        if args.cases and case.name not in args.cases:
-            continue
-        model = None
-        if not args.in_sample:
+    models: dict[str, Any] = {}
+    if not args.in_sample:
+        rows = {c.name: rows_of(c, arts[c.name]) for c in cases}
+        for case in cases:
             x = np.concatenate([rows[c.name][0] for c in cases if c.name != case.name])
             y = np.concatenate([rows[c.name][1] for c in cases if c.name != case.name])
-            model = fit(x, y)
-        with Recorder() as rec:
-            report = dict(compare_annotated(arts[case.name], samefact_model=model, config=config).to_json())
-        if args.verbose:
-            print(f"== {case.name}")
-        missed, false = analyse(case, report, rec, args.verbose)
-        missed_all.update(missed)
-        false_all.update(false)
-        res = scorer().score(scorer().Report(report, case.gold), case.gold)
-        for m in ("conflicts", "tensions", "contradiction_precision", "agreements"):
-            totals[f"{m}:ok"] += sum(bool(o) for o, _ in res.get(m, []))
-            totals[f"{m}:of"] += len(res.get(m, []))
-    print("figures ({}):".format("in sample" if args.in_sample else "out of fold"),
-          ", ".join(f"{m} {totals[m + ':ok']}/{totals[m + ':of']}"
-                    for m in ("conflicts", "tensions", "contradiction_precision", "agreements")))
+            models[case.name] = fit(x, y)
+    if args.sweep:
+        sweep(args.sweep, cases, arts, models, config)
+        return
+    per_case, missed_all, false_all = run_cases(cases, arts, models, config, args.cases, args.verbose)
+    print("figures ({}):".format("in sample" if args.in_sample else "out of fold"), figures(total(per_case)))
     print("missed gold disagreements by stage:")
     for k, n in sorted(missed_all.items(), key=lambda kv: (-kv[1], kv[0])):
-        print(f"  {n:3d}  {k}")
+        if not k.startswith("agreements:"):
+            print(f"  {n:3d}  {k}")
+    print("missed gold agreements by stage:")
+    for k, n in sorted(missed_all.items(), key=lambda kv: (-kv[1], kv[0])):
+        if k.startswith("agreements:"):
+            print(f"  {n:3d}  {k}")
+    coarse: Counter[str] = Counter()
+    for k, n in missed_all.items():
+        if k.startswith("agreements:"):
+            coarse[":".join(k.split(":")[1:3 if k.startswith("agreements:judged") else 2])] += n
+    print("  by stage: " + ", ".join(f"{k} {n}" for k, n in sorted(coarse.items(), key=lambda kv: -kv[1])))
     print("false contradictions by kind:")
     for k, n in sorted(false_all.items(), key=lambda kv: (-kv[1], kv[0])):
         print(f"  {n:3d}  {k}")

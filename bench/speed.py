@@ -23,7 +23,9 @@ from typing import Any
 
 from bench.common import ROOT, SEED, Skip, Table
 
-TARGETS = {"warm_s": 0.5, "cold_s": 5.0, "peak_mb": 1024.0, "judge_share": 0.10}
+TARGETS = {"warm_s": 0.5, "cold_s": 5.0, "peak_mb": 1024.0, "judge_share": 0.10, "big_s": 60.0, "big_mb": 1536.0}
+BIG_BYTES = 1_000_000  # issue 8: "a 1 MB article compared with a short one"
+BIG_BASELINE_BYTES = 100_000
 WARM_RUNS = 3
 THROUGHPUT_TRIPLES = 8
 NAIVE_TRIPLES = 2
@@ -280,11 +282,67 @@ def throughput_table() -> Table:
     )
 
 
+def _big_text(n_bytes: int) -> str:
+    """BASIL article bodies (seeded order) joined until ``n_bytes`` of UTF-8: one long scraped page."""
+    from bench.basil import _paragraphs
+
+    parts: list[str] = []
+    size = 0
+    for triple in basil_triples():
+        for path in triple:
+            d = json.loads(Path(path).read_text(encoding="utf-8"))
+            text = "\n\n".join(_paragraphs(d.get("body-paragraphs")))
+            parts.append(text)
+            size += len(text.encode("utf-8")) + 2
+            if size >= n_bytes:
+                return "\n\n".join(parts)[: n_bytes]
+    raise Skip(f"BASIL holds fewer than {n_bytes} bytes of article text")
+
+
+def big_article_table() -> Table:
+    """A 1 MB article compared with a short one: a fresh CLI process, wall time and peak memory, beside the
+    same comparison with a 100 KB article (the baseline: how cost grows with size)."""
+    import tempfile
+
+    _compare()
+    short = basil_triples()[0][0]
+    rows: list[list[Any]] = []
+    measured: dict[int, tuple[float, float, dict[str, Any]]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        from bench.basil import _paragraphs
+
+        d = json.loads(Path(short).read_text(encoding="utf-8"))
+        short_path = Path(tmp) / "short.txt"
+        short_path.write_text("\n\n".join(_paragraphs(d.get("body-paragraphs"))), encoding="utf-8")
+        for n_bytes in (BIG_BASELINE_BYTES, BIG_BYTES):
+            big = Path(tmp) / f"big-{n_bytes}.txt"
+            big.write_text(_big_text(n_bytes), encoding="utf-8")
+            wall, peak, out = _timed_child([*_cli(), "compare", "--format", "json", "--max-bytes",
+                                             str(2 * BIG_BYTES), str(big), str(short_path)])
+            measured[n_bytes] = (wall, peak, json.loads(out).get("stats", {}))
+    (w1, m1, st1), (w0, m0, st0) = measured[BIG_BYTES], measured[BIG_BASELINE_BYTES]
+    rows.append(["wall s, cold CLI", w1, w0, w1 / w0, f"<= {TARGETS['big_s']:.0f}",
+                 "yes" if w1 <= TARGETS["big_s"] else "no"])
+    rows.append(["peak memory (MB, VmHWM)", m1, m0, m1 / m0, f"<= {TARGETS['big_mb']:.0f}",
+                 "yes" if m1 <= TARGETS["big_mb"] else "no"])
+    rows.append(["claims (both articles)", st1.get("claims", ""), st0.get("claims", ""), "", "", ""])
+    rows.append(["judge calls", st1.get("judge_calls", ""), st0.get("judge_calls", ""), "", "", ""])
+    notes = [
+        f"The long article: BASIL article bodies in the seeded triple order joined until {BIG_BYTES:,} bytes "
+        f"(baseline: {BIG_BASELINE_BYTES:,} bytes built the same way); the short one: the first BASIL article "
+        "of that order. `factdiff compare --format json --max-bytes 2000000 LONG SHORT` in a fresh process, "
+        "models loaded inside the clock; ratio = 1 MB / 100 KB (10 = cost linear in size).",
+    ]
+    return Table("Speed: a 1 MB article against a short one", "python -m bench speed",
+                 ["measure", "1 MB article", "100 KB article", "ratio", "target", "met"], rows, notes)
+
+
 def tables(quick: bool = False) -> list[Table]:
-    """Seed timings always; BASIL throughput only in the full run."""
+    """Seed timings always; BASIL throughput and the 1 MB article only in the full run."""
     out = [seed_table(quick)]
     if not quick:
         out.append(throughput_table())
+        out.append(big_article_table())
     return out
 
 

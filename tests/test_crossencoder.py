@@ -274,3 +274,47 @@ def test_cli_pair_jsonl_from_stdin() -> None:
     assert res.exit_code == 0, res.output
     (rec,) = [json.loads(x) for x in res.stdout.splitlines()]
     assert rec["line"] == 1 and rec["label"] in {"agree", "contradict", "tension", "unrelated"}
+
+
+def test_compare_judge_reads_the_crossencoder_in_its_nli_window() -> None:
+    """Config(nli_model="crossencoder"): the judge's NLI window is read by the cross-encoder, and a pair just
+    under the agreement threshold that it reads as the same fact becomes an agreement decided by it."""
+    from factdiff.align import Candidate, Thresholds
+    from factdiff.cues import read_cues
+    from factdiff.doc import Claim
+    from factdiff.judge import JudgeContext, NliPolicy, judge_pair, nli_window, run_nli
+    from factdiff.pipeline import _load_nli
+
+    model = _load_nli("crossencoder")
+    assert isinstance(model, crossencoder.CrossEncoder)
+    with pytest.raises(ValueError, match="nli_model"):
+        _load_nli("bigger")
+    _, premise, hypothesis, _ = WRITTEN[2]  # fr entailment, read right by the shipped checkpoint
+    a = Claim("a", "d1", 0, 0, len(premise), premise, "fr")
+    b = Claim("b", "d2", 0, 0, len(hypothesis), hypothesis, "fr")
+    far = Claim("c", "d2", 1, 0, 10, "Il pleut.", "fr")
+    th = Thresholds(candidate=0.1, structured=0.05, related=0.2, agree=0.5, context=0.0)
+    policy = NliPolicy(agree_p=0.5)
+    cands = [Candidate(a, b, 0.47, "similar"), Candidate(a, far, 0.05, "similar")]
+    probs = run_nli(model, cands, nli_window(th, policy))
+    assert set(probs) == {("a", "b")}  # only the pair inside the window is read
+    ctx = JudgeContext(cues={c.id: read_cues(c.text, "fr") for c in (a, b, far)}, thresholds=th,
+                       nli_probs=probs, nli_labels=tuple(model.labels), nli_policy=policy)
+    verdict = judge_pair(cands[0], ctx)
+    assert (verdict.label, verdict.source) == ("agree", "nli"), verdict
+    assert judge_pair(cands[1], ctx).label == "unrelated"
+
+
+def test_compare_records_the_nli_model_it_used(tmp_path: Path) -> None:
+    from factdiff.config import Config
+
+    (tmp_path / "a.txt").write_text("The council approved the budget on Monday. The vote was 7 to 2.\n",
+                                    encoding="utf-8")
+    (tmp_path / "b.txt").write_text("On Monday the council passed the budget. Seven members voted for it.\n",
+                                    encoding="utf-8")
+    paths = [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
+    head = factdiff.compare(paths)
+    ce = factdiff.compare(paths, config=Config(nli_model="crossencoder"))
+    assert ce.options["nli"] is True and ce.options["config"]["nli_model"] == "crossencoder"
+    assert head.options["config"]["nli_model"] == "head"
+    assert ce.stats["judge_calls"] == head.stats["judge_calls"] > 0

@@ -102,3 +102,43 @@ def test_dates_of_different_events_do_not_clash():
     labels, _ = judged("Governor Ada Lind on Wednesday urged lawmakers to change the housing bill.",
                        "Governor Ada Lind on Thursday signed a revised version of the housing bill.")
     assert ("contradict", "date") not in labels
+
+
+def _low_probability_verdict(a: str, lang_a: str, b: str, lang_b: str, p: float = 0.12, **thresholds):
+    """The judge's verdict on two claims whose same-fact probability is low (under Config.agree_p and
+    the old 'same numbers' floor of related_p + 0.1), with the default thresholds unless given."""
+    from factdiff.align import Candidate, Thresholds
+    from factdiff.config import DEFAULT
+    from factdiff.cues import read_cues
+    from factdiff.doc import Claim
+    from factdiff.judge import JudgeContext, judge_pair
+
+    ca = Claim("a:0", "a", 0, 0, len(a), a, lang_a)
+    cb = Claim("b:0", "b", 0, 0, len(b), b, lang_b)
+    limits = {"candidate": DEFAULT.candidate_p, "structured": DEFAULT.candidate_p / 2, "related": DEFAULT.related_p,
+              "agree": DEFAULT.agree_p, "context": 0.0, "agree_values": DEFAULT.agree_values_p, **thresholds}
+    ctx = JudgeContext(cues={"a:0": read_cues(a, lang_a), "b:0": read_cues(b, lang_b)}, thresholds=Thresholds(**limits))
+    return judge_pair(Candidate(ca, cb, p, "similar"), ctx)
+
+
+@pytest.mark.parametrize("a, b, kind", [
+    ("Firefighters said 31 people died in the warehouse blaze.",
+     "Selon les pompiers, 31 personnes sont mortes dans l'incendie.", "quantity"),
+    ("The warehouse blaze started at 9:40 a.m., firefighters said.",
+     "Le feu a pris vers 9h40 selon les pompiers.", "time"),
+])
+def test_a_matching_figure_or_clock_time_makes_a_judged_pair_agree(a, b, kind):
+    verdict = _low_probability_verdict(a, "en", b, "fr")
+    assert (verdict.label, verdict.kind) == ("agree", kind)
+    # ... only from Config.agree_values_p on
+    assert _low_probability_verdict(a, "en", b, "fr", agree_values=0.5).label == "unrelated"
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Firefighters said 31 people died in the warehouse blaze.",
+     "Selon les pompiers, 26 personnes sont mortes dans l'incendie."),  # other figure, not compared here
+    ("The warehouse blaze started at 9:40 a.m., firefighters said.", "L'incendie a commencé à 11h15."),
+    ("The warehouse burned down on March 3.", "Le maire a visité le quartier le 3 mars."),  # a shared day
+])
+def test_other_values_or_a_shared_day_make_no_agreement(a, b):
+    assert _low_probability_verdict(a, "en", b, "fr").label == "unrelated"

@@ -25,6 +25,7 @@ class Thresholds:
     agree: float  # same fact stated the same way
     context: float  # sentences (with the one before) about the same event: numbers and dates compare
     top_k: int = 2
+    agree_values: float = 1.0  # same fact when the claims give the same figure or clock time (judge.matching_values)
 
 
 THRESHOLDS = {

@@ -18,6 +18,10 @@ class Config:
     candidate_p: float = 0.10  # a claim pair reaches the judge (among each claim's top_k)
     related_p: float = 0.20  # numbers, dates, places and polarity compared (mutual best per kind)
     agree_p: float = 0.50  # an agreement is printed (best counterpart per article); see docs/EVALUATION.md
+    # an agreement is printed from this probability when two judged claims give the same figure for the
+    # same thing, or the same clock time, and no check finds a disagreement (judge.matching_values);
+    # fitted with `python bench/dev_errors.py --sweep agree_values_p=...` (chosen leaving each case out)
+    agree_values_p: float = 0.0
     contradict_p: float = 0.45  # a negation flip is a contradiction (below: a tension)
     top_k: int = 2  # counterparts per claim and article sent to the judge
     # claims that fill the same fact slot (a figure measuring the same thing, a clock time) are paired
@@ -29,6 +33,9 @@ class Config:
     # article similarity (factdiff.similarity, 0-1) under which a report warns that two articles may
     # not be about one event: below the lowest score of any same-event pair on the dev cases and BASIL
     same_event_similarity: float = 0.25
+    # the model read in the NLI window of the judge (judge.NliPolicy): "head" (frozen-embedding head,
+    # factdiff.nli) or "crossencoder" (factdiff.crossencoder, reads both claims together; slower)
+    nli_model: str = "head"
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

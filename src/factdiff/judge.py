@@ -16,9 +16,9 @@ import numpy as np
 
 from .align import Candidate, Thresholds
 from .cues import ClaimCues, stem
-from .doc import Claim, Verdict
+from .doc import Claim, Kind, Verdict
 from .places import relation as place_relation
-from .quantities import compare_dates, compare_quantities
+from .quantities import compare_clock, compare_dates, compare_quantities
 
 RoleCheck = Callable[[Claim, Claim], "Verdict | None"]
 
@@ -130,6 +130,21 @@ def scope_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | 
     return None
 
 
+def matching_values(ca: ClaimCues, cb: ClaimCues,
+                    found: tuple[str, str] | None) -> tuple[Kind, str] | None:
+    """("quantity" | "time", what matches) when two claims state the same value: their figures for
+    the same thing agree (``found``, from ``compare_quantities``) or a clock time of one is a clock
+    time of the other. A shared day or year is no match: most claims about one event share it."""
+    if found is not None and found[0] == "agree":
+        return "quantity", f"figures ({found[1]})"
+    for x in ca.dates.times:
+        for y in cb.dates.times:
+            clock = compare_clock(x, y)
+            if clock is not None and clock[0] == "agree":
+                return "time", f"time ({clock[1]})"
+    return None
+
+
 STRUCTURED_CHECKS = (quantity_check, date_check, place_check, role_check, negation_check, scope_check)
 
 
@@ -166,12 +181,12 @@ def judge_pair(cand: Candidate, ctx: JudgeContext) -> Verdict:
     if sim >= ctx.thresholds.agree:
         why = f"same fact (p={sim:.2f})" + (f"; {found[1]}" if found else "")
         return Verdict("agree", "paraphrase", min(0.99, sim), why, source="embedding")
-    qa, qb = ctx.cues[a.id].quantities, ctx.cues[b.id].quantities
-    same_value = any(x.key() == y.key() and x.value == y.value for x in qa for y in qb)
-    if found and found[0] == "agree" and same_value and sim >= ctx.thresholds.related + 0.1:
-        # the same number for the same kind of thing, in claims that are already close
-        return Verdict("agree", "quantity", sim, f"same numbers ({found[1]}), p={sim:.2f}",
-                       source="quantity")
+    same = matching_values(ctx.cues[a.id], ctx.cues[b.id], found)
+    if same is not None and sim >= ctx.thresholds.agree_values:
+        # the same figure for the same thing, or the same clock time, in claims already paired
+        # as candidates and found at odds by no check: the same fact, however the rest is worded
+        kind, why = same
+        return Verdict("agree", kind, sim, f"same {why}, p={sim:.2f}", source=kind)
     return Verdict("unrelated", "other", 1.0 - sim, f"different facts (p={sim:.2f})", source="embedding")
 
 

@@ -129,7 +129,7 @@ def compare_annotated(
     cands, all_pairs = candidates_by_probability(claims, probs, cues, cfg.candidate_p, cfg.top_k, exhaustive,
                                                  cos=cos, structured_cos=cosine.structured)
     thresholds = Thresholds(candidate=cfg.candidate_p, structured=cfg.candidate_p / 2, related=cfg.related_p,
-                            agree=cfg.agree_p, context=0.0)
+                            agree=cfg.agree_p, context=0.0, agree_values=cfg.agree_values_p)
     holders = _holders(claims, annotation)
     frames = frame_pairs(claims, probs, cues, holders) if cfg.frame_pairs else []
     lap("align")
@@ -147,7 +147,7 @@ def compare_annotated(
             cands.append(Candidate(a, b, p, "frame"))
     nli_used = False
     if nli:
-        model = _load_nli()
+        model = _load_nli(cfg.nli_model)
         if model is not None:
             ctx.nli_probs = run_nli(model, cands, nli_window(thresholds, ctx.nli_policy))
             ctx.nli_labels = tuple(model.labels)
@@ -417,8 +417,19 @@ def _role_checker(annotation: Any) -> Callable[[Claim, Claim], Any] | None:
     return lambda a, b: roles.check_roles(a, b, annotation)
 
 
-def _load_nli() -> Any:
-    """The shipped NLI model, or None (with a warning) when it is not available."""
+def _load_nli(kind: str = "head") -> Any:
+    """The shipped NLI model of ``kind`` (Config.nli_model), or None (with a warning) when it is not
+    available."""
+    if kind == "crossencoder":
+        from . import crossencoder
+
+        try:
+            return crossencoder.load_crossencoder()
+        except crossencoder.CrossEncoderError as exc:
+            log.warning("cross-encoder unavailable, judging without it: %s", exc)
+            return None
+    if kind != "head":
+        raise ValueError(f"unknown nli_model {kind!r}: head or crossencoder")
     try:
         from . import nli as nli_mod
     except ImportError:
