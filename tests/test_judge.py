@@ -104,7 +104,7 @@ def test_dates_of_different_events_do_not_clash():
     assert ("contradict", "date") not in labels
 
 
-def _low_probability_verdict(a: str, lang_a: str, b: str, lang_b: str, p: float = 0.12, **thresholds):
+def _low_probability_verdict(a: str, lang_a: str, b: str, lang_b: str, p: float = 0.12, recurring=None, **thresholds):
     """The judge's verdict on two claims whose same-fact probability is low (under Config.agree_p and
     the old 'same numbers' floor of related_p + 0.1), with the default thresholds unless given."""
     from factdiff.align import Candidate, Thresholds
@@ -117,7 +117,8 @@ def _low_probability_verdict(a: str, lang_a: str, b: str, lang_b: str, p: float 
     cb = Claim("b:0", "b", 0, 0, len(b), b, lang_b)
     limits = {"candidate": DEFAULT.candidate_p, "structured": DEFAULT.candidate_p / 2, "related": DEFAULT.related_p,
               "agree": DEFAULT.agree_p, "context": 0.0, "agree_values": DEFAULT.agree_values_p, **thresholds}
-    ctx = JudgeContext(cues={"a:0": read_cues(a, lang_a), "b:0": read_cues(b, lang_b)}, thresholds=Thresholds(**limits))
+    ctx = JudgeContext(cues={"a:0": read_cues(a, lang_a), "b:0": read_cues(b, lang_b)}, thresholds=Thresholds(**limits),
+                       recurring=recurring or set())
     return judge_pair(Candidate(ca, cb, p, "similar"), ctx)
 
 
@@ -142,3 +143,29 @@ def test_a_matching_figure_or_clock_time_makes_a_judged_pair_agree(a, b, kind):
 ])
 def test_other_values_or_a_shared_day_make_no_agreement(a, b):
     assert _low_probability_verdict(a, "en", b, "fr").label == "unrelated"
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Officials said 31 people died in the blaze.", "Around 31 houses burned down in the blaze."),  # other things
+    ("The ferry carried about 40 people.", "The ferry carried 40 people."),  # other hedge: a tension at most
+])
+def test_same_number_for_other_things_or_hedges_makes_no_agreement(a, b):
+    verdict = _low_probability_verdict(a, "en", b, "en")
+    assert verdict.label != "agree", verdict
+
+
+def test_a_figure_that_recurs_through_an_article_is_no_match():
+    """An unlabelled figure that also stands in another claim of its article is background, not this fact."""
+    from factdiff.cues import read_cues
+    from factdiff.doc import Claim
+    from factdiff.judge import recurring_figures
+
+    a, b = "The plan covers the next 75 years.", "Le budget sur 75 ans a été voté."
+    assert _low_probability_verdict(a, "en", b, "fr").label == "agree"  # once in each article: a match
+    other = "Over 75 years the fund would run dry."
+    claims = {"a": [Claim("a:0", "a", 0, 0, len(a), a, "en"), Claim("a:1", "a", 1, 0, len(other), other, "en")],
+              "b": [Claim("b:0", "b", 0, 0, len(b), b, "fr")]}
+    cues = {c.id: read_cues(c.text, c.language) for cs in claims.values() for c in cs}
+    recurring = recurring_figures(claims, cues)
+    assert {(doc, dim) for doc, dim, _, _ in recurring} == {("a", "duration")}
+    assert _low_probability_verdict(a, "en", b, "fr", recurring=recurring).label == "unrelated"

@@ -18,7 +18,7 @@ from .align import Candidate, Thresholds
 from .cues import ClaimCues, stem
 from .doc import Claim, Kind, Verdict
 from .places import relation as place_relation
-from .quantities import compare_clock, compare_dates, compare_quantities
+from .quantities import compare_clock, compare_dates, compare_quantities, concept_match
 
 RoleCheck = Callable[[Claim, Claim], "Verdict | None"]
 
@@ -49,6 +49,8 @@ class JudgeContext:
     closest: set[tuple[str, str]] = field(default_factory=set)  # mutual best matches overall
     places: dict[str, frozenset[str]] = field(default_factory=dict)  # claim -> where it happens (actors)
     place_names: dict[str, str] = field(default_factory=dict)
+    # (document, dimension, unit, value) of figures that recur in two or more claims of their article
+    recurring: set[tuple[str, str, str, float]] = field(default_factory=set)
 
 
 def quantity_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
@@ -130,16 +132,46 @@ def scope_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | 
     return None
 
 
-def matching_values(ca: ClaimCues, cb: ClaimCues,
+def recurring_figures(claims: dict[str, list[Claim]], cues: dict[str, ClaimCues]) -> set[tuple[str, str, str, float]]:
+    """(document, dimension, unit, value) of the figures found in two or more claims of one article: the
+    article's background ("over 75 years", the year's budget), not what singles out one fact."""
+    out: set[tuple[str, str, str, float]] = set()
+    for doc, cs in claims.items():
+        seen: dict[tuple[str, str, float], int] = {}
+        for c in cs:
+            for key in {(q.dimension, q.unit, q.value) for q in cues[c.id].quantities}:
+                seen[key] = seen.get(key, 0) + 1
+        out |= {(doc, *key) for key, n in seen.items() if n > 1}
+    return out
+
+
+def matching_values(a: Claim, b: Claim, ctx: JudgeContext,
                     found: tuple[str, str] | None) -> tuple[Kind, str] | None:
-    """("quantity" | "time", what matches) when two claims state the same value: their figures for
-    the same thing agree (``found``, from ``compare_quantities``) or a clock time of one is a clock
-    time of the other. A shared day or year is no match: most claims about one event share it."""
+    """("quantity" | "time", what matches) when two claims state the same value, with no figure of theirs
+    at odds (``found`` from ``compare_quantities`` is an agreement): the same figure as written (same
+    unit and hedge, equal within the written precision: "17 km" is "16.5 km" rounded) for the same
+    measured thing; where neither says what it measures, a figure that recurs in no other claim of either
+    article (a figure repeated through an article is its background, not this fact); or a clock time of
+    one is a clock time of the other. A shared day or year is no match: most claims about one event
+    share it."""
+    ca, cb = ctx.cues[a.id], ctx.cues[b.id]
     if found is not None and found[0] == "agree":
-        return "quantity", f"figures ({found[1]})"
-    for x in ca.dates.times:
-        for y in cb.dates.times:
-            clock = compare_clock(x, y)
+        for x in ca.quantities:
+            for y in cb.quantities:
+                if (x.dimension, x.unit) != (y.dimension, y.unit) or x.hedge != y.hedge:
+                    continue
+                if abs(x.value - y.value) > max(x.precision, y.precision, 1e-9):
+                    continue
+                if x.measured and y.measured and not concept_match(x.measured, y.measured):
+                    continue
+                if not (x.measured or y.measured) and (
+                        (a.doc, x.dimension, x.unit, x.value) in ctx.recurring
+                        or (b.doc, y.dimension, y.unit, y.value) in ctx.recurring):
+                    continue
+                return "quantity", f"figures ({found[1]})"
+    for t in ca.dates.times:
+        for u in cb.dates.times:
+            clock = compare_clock(t, u)
             if clock is not None and clock[0] == "agree":
                 return "time", f"time ({clock[1]})"
     return None
@@ -181,7 +213,7 @@ def judge_pair(cand: Candidate, ctx: JudgeContext) -> Verdict:
     if sim >= ctx.thresholds.agree:
         why = f"same fact (p={sim:.2f})" + (f"; {found[1]}" if found else "")
         return Verdict("agree", "paraphrase", min(0.99, sim), why, source="embedding")
-    same = matching_values(ctx.cues[a.id], ctx.cues[b.id], found)
+    same = matching_values(a, b, ctx, found)
     if same is not None and sim >= ctx.thresholds.agree_values:
         # the same figure for the same thing, or the same clock time, in claims already paired
         # as candidates and found at odds by no check: the same fact, however the rest is worded

@@ -38,7 +38,7 @@ from .cues import ClaimCues, polarity_from_parse, read_cues
 from .doc import Claim, Document, Relation, Sentence
 from .embed import DEFAULT_BACKEND, get_embedder
 from .ingest import MAX_BYTES, InputError, read_inputs
-from .judge import JudgeContext, judge_pair, nli_window, run_nli
+from .judge import JudgeContext, judge_pair, nli_window, recurring_figures, run_nli
 from .report import Report, group_facts, select_relations, unique_claims
 from .samefact import SameFactModel
 
@@ -139,7 +139,8 @@ def compare_annotated(
     ctx = JudgeContext(cues=cues, thresholds=thresholds, roles=_role_checker(annotation),
                        partners=_other_holders(_partners(cands, cues, prep, thresholds, cosine, places)
                                                | {(a.id, b.id, kind) for a, b, _, kind in frames}, holders),
-                       closest=mutual_best(cands), places=places, place_names=place_names)
+                       closest=mutual_best(cands), places=places, place_names=place_names,
+                       recurring=recurring_figures(claims, cues))
     judged_pairs = {(c.a.id, c.b.id) for c in cands}
     for a, b, p, _ in frames:  # claims that fill the same fact slot are judged whatever their wording
         if (a.id, b.id) not in judged_pairs:

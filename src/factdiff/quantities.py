@@ -1072,7 +1072,8 @@ def _loose(a: str, b: str) -> bool:
     return {a, b} & {"people"} != set() and ({a, b} - {"people"}) <= _PEOPLE_LIKE and a != b
 
 
-def _concept_match(a: str, b: str) -> bool:
+def concept_match(a: str, b: str) -> bool:
+    """Two measured-thing keys name the same thing (same concept, or close lemmas)."""
     if not a or not b:
         return False
     if a == b or _loose(a, b):
@@ -1106,7 +1107,7 @@ def compare_quantity(x: Quantity, y: Quantity) -> tuple[str, str] | None:
         return None  # how long after something vs how long something lasted
     if x.measured or y.measured:
         if x.dimension == "count" or (x.measured and y.measured):
-            if not _concept_match(x.measured, y.measured):
+            if not concept_match(x.measured, y.measured):
                 return None
     elif x.dimension == "count":
         return None
@@ -1167,7 +1168,7 @@ def compare_quantities(a: list[Quantity], b: list[Quantity]) -> tuple[str, str] 
     tension, which outranks an agreement."""
     best: dict[tuple[str, str, str], tuple[str, str]] = {}
     both = {(x.dimension, x.unit) for x in a for y in b if x.measured and y.measured
-            and (x.dimension, x.unit) == (y.dimension, y.unit) and _concept_match(x.measured, y.measured)}
+            and (x.dimension, x.unit) == (y.dimension, y.unit) and concept_match(x.measured, y.measured)}
     pairs: list[tuple[int, int, int, tuple[str, str], tuple[str, str, str]]] = []
     for i, x in enumerate(a):
         for j, y in enumerate(b):
