@@ -207,6 +207,18 @@ def p_bin(p: float) -> str:
     return f"p>={P_BINS[-1]:.2f}"
 
 
+def best_probability(rec: Any, index: dict[str, tuple[str, int]], cov_a: list[Any], cov_b: list[Any]) -> float:
+    """The highest same-fact probability of any claim pair covering the two gold spans."""
+    ps = []
+    for x in cov_a:
+        for y in cov_b:
+            dx, i = index[x.id]
+            dy, j = index[y.id]
+            p = rec.probs.get((dx, dy))
+            ps.append(float(p[i, j]) if p is not None else float(rec.probs[(dy, dx)][j, i]))
+    return max(ps)
+
+
 def agreement_stage(cov_a: list[Any], cov_b: list[Any], judged: dict[tuple[str, str], Any],
                     index: dict[str, tuple[str, int]], rec: Recorder, labels: set[str]) -> tuple[str, str]:
     """The first stage that loses a gold agreement (covering claims ``cov_a`` x ``cov_b``):
@@ -223,14 +235,8 @@ def agreement_stage(cov_a: list[Any], cov_b: list[Any], judged: dict[tuple[str, 
         return "split", ""
     pairs = [judged[(x.id, y.id)] for x in cov_a for y in cov_b if (x.id, y.id) in judged]
     if not pairs:
-        ps = []
-        for x in cov_a:
-            for y in cov_b:
-                dx, i = index[x.id]
-                dy, j = index[y.id]
-                p = rec.probs.get((dx, dy))
-                ps.append(float(p[i, j]) if p is not None else float(rec.probs[(dy, dx)][j, i]))
-        return f"align:{p_bin(max(ps))}", f"p={max(ps):.3f}"
+        best = best_probability(rec, index, cov_a, cov_b)
+        return f"align:{p_bin(best)}", f"p={best:.3f}"
     agreeing = [(c, v) for c, v in pairs if v.label == "agree"]
     if agreeing:
         cand, v = max(agreeing, key=lambda cv: cv[0].similarity)
@@ -280,14 +286,7 @@ def analyse(case: Case, report: dict[str, Any], rec: Recorder, verbose: bool) ->
                 pairs = [judged[(x.id, y.id)] for x in cov_a for y in cov_b if (x.id, y.id) in judged]
                 if not pairs:
                     stage = "align"
-                    ps = []
-                    for x in cov_a:
-                        for y in cov_b:
-                            dx, i = index[x.id]
-                            dy, j = index[y.id]
-                            p = rec.probs.get((dx, dy))
-                            ps.append(float(p[i, j]) if p is not None else float(rec.probs[(dy, dx)][j, i]))
-                    detail = f"p={max(ps):.3f}"
+                    detail = f"p={best_probability(rec, index, cov_a, cov_b):.3f}"
                 else:
                     cand, v = max(pairs, key=lambda cv: cv[0].similarity)
                     stage = why_not(cand.a, cand.b, v, rec.ctx, section == "conflicts")
