@@ -15,6 +15,9 @@ on gold mentions without spaCy.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -331,6 +334,105 @@ def _cognate_names(ta: list[str], tb: list[str]) -> bool:
     return True
 
 
+RESOLVE_BLOCKING_FROM = 400  # multi-token names from which resolve reads its pairs from indexes
+
+
+def _starting_with(words: list[str], index: dict[str, list[int]], prefix: str) -> Iterable[int]:
+    """The items of ``index`` whose word (in sorted ``words``) starts with ``prefix``."""
+    k = bisect.bisect_left(words, prefix)
+    while k < len(words) and words[k].startswith(prefix):
+        yield from index[words[k]]
+        k += 1
+
+
+class _SurnameIndex:
+    """Which of a set of words ``_surname_match`` a word, without trying them all: a match has the
+    same skeleton, the same phonetic key, or skeletons close enough for the ratio (letter counts
+    bound it: factdiff.text.near_candidates); each candidate is then checked with ``_surname_match``."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        from factdiff.text import near_candidates
+
+        self.by_skeleton: dict[str, list[str]] = defaultdict(list)
+        for w in sorted(set(words)):
+            self.by_skeleton[_skeleton(w)].append(w)
+        self.by_phonetic: dict[str, list[str]] = defaultdict(list)
+        for sk in self.by_skeleton:
+            self.by_phonetic[_phonetic(sk)].append(sk)
+        long = [sk for sk in self.by_skeleton if len(sk) >= 5]
+        self.near: dict[str, set[str]] = defaultdict(set)
+        for a, b in near_candidates(long, 88):
+            self.near[long[a]].add(long[b])
+            self.near[long[b]].add(long[a])
+        self._cache: dict[str, list[str]] = {}
+
+    def matches(self, word: str) -> list[str]:
+        """The indexed words ``w`` with ``_surname_match(word, w)``."""
+        if word not in self._cache:
+            sk = _skeleton(word)
+            skels = {sk} | self.near.get(sk, set()) | set(self.by_phonetic.get(_phonetic(sk), ()))
+            self._cache[word] = [w for x in sorted(skels) for w in self.by_skeleton.get(x, ())
+                                 if _surname_match(word, w)]
+        return self._cache[word]
+
+
+def _acronym_key(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """(acronym, remaining name tokens) of a name ``_acronym_prefix`` can read, else None."""
+    words = _strip_article(text.strip()).split()
+    if len(words) < 2 or not (words[0].isupper() and 2 <= len(words[0].replace(".", "")) <= 5):
+        return None
+    return words[0].replace(".", "").lower(), tuple(name_tokens(" ".join(words[1:]), person=False))
+
+
+def _multi_pairs(multi: list[int], mentions: Sequence[NameMention], toks: list[list[str]],
+                 content: dict[int, int], surnames: _SurnameIndex) -> list[tuple[int, int]]:
+    """The pairs of ``multi`` (in its order) that step 2 of ``resolve`` can join, and more: last words
+    that ``_surname_match`` (person names, word-by-word spellings), joined names whose letter counts
+    allow a ratio of 93, acronym + the same remaining words, and names of different documents with
+    the same number of content words (cognates). Every other pair fails all of step 2's tests."""
+    from factdiff.text import near_candidates
+
+    pos = {i: x for x, i in enumerate(multi)}
+    found: set[tuple[int, int]] = set()
+
+    def pair(i: int, j: int) -> None:
+        if i != j:
+            found.add((i, j) if pos[i] < pos[j] else (j, i))
+
+    by_last: dict[str, list[int]] = defaultdict(list)
+    for i in multi:
+        by_last[toks[i][-1]].append(i)
+    for w, items in by_last.items():
+        for w2 in surnames.matches(w):
+            if w2 >= w:
+                for i in items:
+                    for j in by_last.get(w2, ()):
+                        pair(i, j)
+    joined = [i for i in multi if len("".join(toks[i])) >= 8]
+    for a, b in near_candidates(["".join(toks[i]) for i in joined], 93):
+        pair(joined[a], joined[b])
+    expansions: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
+    for j in multi:
+        for n in range(2, 6):
+            if len(toks[j]) >= n:
+                expansions[("".join(t[0] for t in toks[j][:n]), tuple(toks[j][n:]))].append(j)
+    for i in multi:
+        key = _acronym_key(mentions[i].text)
+        if key is not None:
+            for j in expansions.get(key, ()):
+                pair(i, j)
+    cognate: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for i in multi:
+        if content[i] >= 2 and mentions[i].label not in ("PERSON", "PER", "NORP"):
+            cognate[content[i]][mentions[i].doc].append(i)
+    for by_doc in cognate.values():
+        for da, db in itertools.combinations(by_doc, 2):
+            for i in by_doc[da]:
+                for j in by_doc[db]:
+                    pair(i, j)
+    return sorted(found, key=lambda p: (pos[p[0]], pos[p[1]]))
+
+
 _ARTICLE_WORDS = {"the", "le", "la", "les", "l", "el", "los", "las", "il", "lo", "gli", "het", "die", "der", "das"}
 
 
@@ -387,26 +489,30 @@ def resolve(mentions: Sequence[NameMention]) -> list[int]:
     # 2. multi-token person-like names: surname must match, given names compatible
     multi = [i for i in free if len(toks[i]) > 1 and mentions[i].label in _PERSONISH]
     content = {i: sum(t not in _LONG_FORM_LINKS and t not in _ARTICLE_WORDS for t in toks[i]) for i in multi}
-    for x, i in enumerate(multi):
-        for j in multi[x + 1:]:
-            if uf.find(i) == uf.find(j):
-                continue
-            ti, tj = toks[i], toks[j]
-            same = False
-            if mentions[i].label in ("PERSON", "PER") or mentions[j].label in ("PERSON", "PER"):
-                same = _surname_match(ti[-1], tj[-1]) and _first_compatible(ti[0], tj[0])
-            elif len(ti) == len(tj) and {mentions[i].label, mentions[j].label} <= {"MISC", "PERSON", "PER"}:
-                # two spellings of one name, word by word ("Sergej Lawrow" / "Sergei Lavrov")
-                same = all(_surname_match(a, b) for a, b in zip(ti, tj, strict=True))
-            if not same:
-                a, b = "".join(ti), "".join(tj)
-                same = min(len(a), len(b)) >= 8 and fuzz.ratio(a, b) >= 93
-            same = same or _acronym_prefix(mentions[i].text, tj) or _acronym_prefix(mentions[j].text, ti)
-            if not same and mentions[i].doc != mentions[j].doc and content[i] == content[j] >= 2 \
-                    and not {mentions[i].label, mentions[j].label} & {"PERSON", "PER", "NORP"}:
-                same = _cognate_names(ti, tj)  # "Federal University of X" = "Universidade Federal de X"
-            if same:
-                uf.union(i, j)
+    # a long article has thousands of names: its pairs come from indexes (_multi_pairs), with the same result
+    surnames = _SurnameIndex([toks[i][-1] for i in multi] + [toks[i][0] for i in free if len(toks[i]) == 1]) \
+        if len(multi) >= RESOLVE_BLOCKING_FROM else None
+    pairs: Iterable[tuple[int, int]] = ((i, j) for x, i in enumerate(multi) for j in multi[x + 1:]) \
+        if surnames is None else _multi_pairs(multi, mentions, toks, content, surnames)
+    for i, j in pairs:
+        if uf.find(i) == uf.find(j):
+            continue
+        ti, tj = toks[i], toks[j]
+        same = False
+        if mentions[i].label in ("PERSON", "PER") or mentions[j].label in ("PERSON", "PER"):
+            same = _surname_match(ti[-1], tj[-1]) and _first_compatible(ti[0], tj[0])
+        elif len(ti) == len(tj) and {mentions[i].label, mentions[j].label} <= {"MISC", "PERSON", "PER"}:
+            # two spellings of one name, word by word ("Sergej Lawrow" / "Sergei Lavrov")
+            same = all(_surname_match(a, b) for a, b in zip(ti, tj, strict=True))
+        if not same:
+            a, b = "".join(ti), "".join(tj)
+            same = min(len(a), len(b)) >= 8 and fuzz.ratio(a, b) >= 93
+        same = same or _acronym_prefix(mentions[i].text, tj) or _acronym_prefix(mentions[j].text, ti)
+        if not same and mentions[i].doc != mentions[j].doc and content[i] == content[j] >= 2 \
+                and not {mentions[i].label, mentions[j].label} & {"PERSON", "PER", "NORP"}:
+            same = _cognate_names(ti, tj)  # "Federal University of X" = "Universidade Federal de X"
+        if same:
+            uf.union(i, j)
 
     # acronyms: "UN" <-> "United Nations"
     initials: dict[str, set[int]] = defaultdict(set)
@@ -440,19 +546,29 @@ def resolve(mentions: Sequence[NameMention]) -> list[int]:
                         and not ({mentions[k].label for k in ga} & {"PERSON", "PER"}
                                  and {mentions[k].label for k in gb} & {"PERSON", "PER"})):
                     uf.union(ga[0], gb[0])
+    by_last: dict[str, list[int]] = defaultdict(list)
+    by_first: dict[str, list[int]] = defaultdict(list)
+    for j in multi:
+        by_last[toks[j][-1]].append(j)
+        by_first[toks[j][0]].append(j)
+    firsts = sorted(by_first)
     for group in single_groups.values():
         i = group[0]
         t = toks[i][0]
-        hits_last = {uf.find(j) for j in multi if _surname_match(t, toks[j][-1])
-                     and mentions[j].label not in ("ORG", "GPE", "LOC", "FAC", "NORP")}
+        if surnames is None:
+            hits_last = {uf.find(j) for j in multi if _surname_match(t, toks[j][-1])
+                         and mentions[j].label not in ("ORG", "GPE", "LOC", "FAC", "NORP")}
+        else:  # the same set, from the multi-token names whose last word matches
+            hits_last = {uf.find(j) for w in surnames.matches(t) for j in by_last.get(w, ())
+                         if mentions[j].label not in ("ORG", "GPE", "LOC", "FAC", "NORP")}
         if len(hits_last) > 1:  # prefer the clusters a model or a title marks as people
             people = {uf.find(j) for j in multi if uf.find(j) in hits_last and mentions[j].label in ("PERSON", "PER")}
             hits_last = people or hits_last
         if _place_key(mentions[i].text) is not None:
             hits_last = set()  # a city is not the surname of the club or museum named after it
-        hits = hits_last or {uf.find(j) for j in multi if toks[j][0] == t and len(t) >= 3}
+        hits = hits_last or {uf.find(j) for j in by_first.get(t, ()) if len(t) >= 3}
         if not hits and len(t) >= 4:  # a clipped form: "Samp" for "Sampdoria ..."
-            hits = {uf.find(j) for j in multi if toks[j][0].startswith(t) and len(toks[j][0]) <= len(t) + 5
+            hits = {uf.find(j) for j in _starting_with(firsts, by_first, t) if len(toks[j][0]) <= len(t) + 5
                     and mentions[j].label not in ("PERSON", "PER", "GPE") and _place_key(mentions[i].text) is None}
         if not hits and mentions[i].text.strip().isupper() and len(t) >= 2:
             hits = initials.get(t, set())
@@ -1004,6 +1120,39 @@ def capitalised_name_tokens(text: str) -> set[str]:
     return out
 
 
+class _Spans:
+    """A multiset of character spans (start, end), sorted, for the overlap tests of ``extract_mentions``:
+    a span that can overlap [s, e) starts after s minus the longest span, so only that window is read."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int, int]] = []
+        self.longest = 0  # never lowered: an upper bound is enough
+
+    def add(self, span: tuple[int, int]) -> None:
+        bisect.insort(self.items, span)
+        self.longest = max(self.longest, span[1] - span[0])
+
+    def remove(self, span: tuple[int, int]) -> None:
+        del self.items[bisect.bisect_left(self.items, span)]
+
+    def _window(self, s: int, e: int) -> list[tuple[int, int]]:
+        lo = bisect.bisect_right(self.items, (s - self.longest, float("inf")))
+        hi = bisect.bisect_left(self.items, (e, float("-inf")), lo)
+        return self.items[lo:hi]
+
+    def overlaps(self, s: int, e: int) -> bool:
+        """Any span (a, b) with a < e and s < b."""
+        return any(s < b for a, b in self._window(s, e))
+
+    def within(self, s: int, e: int) -> bool:
+        """Any span inside [s, e] other than (s, e) itself."""
+        return any(s <= a and b <= e and (a, b) != (s, e) for a, b in self._window(s, e))
+
+    def around(self, s: int, e: int) -> bool:
+        """Any span that contains [s, e], other than (s, e) itself."""
+        return any(a <= s and e <= b and (a, b) != (s, e) for a, b in self._window(s, max(s + 1, e)))
+
+
 def extract_mentions(doc_id: str, text: str, sdoc: Any, lang: str,
                      known: set[str] | None = None, lexicon: Lexicon | None = None) -> list[NameMention]:
     """Names (NER / title+name / gazetteer / capitalised fallback) and person descriptions of one document.
@@ -1012,7 +1161,8 @@ def extract_mentions(doc_id: str, text: str, sdoc: Any, lang: str,
     ``lexicon``: what the other documents say about words (built from this text alone when absent).
     """
     out: list[NameMention] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # the span of each mention of ``out``, in the same order
+    spans = _Spans()  # the same spans, sorted: which of them overlap a range, without reading them all
     sent_starts = [s.start_char for s in sdoc.sents] if sdoc.has_annotation("SENT_START") else [0]
     folded = _fold(text)
 
@@ -1027,20 +1177,31 @@ def extract_mentions(doc_id: str, text: str, sdoc: Any, lang: str,
         return lo
 
     def free(s: int, e: int) -> bool:
-        return all(e <= a or b <= s for a, b in taken)
+        return not spans.overlaps(s, e)
+
+    def drop(k: int) -> None:
+        spans.remove(taken[k])
+        del taken[k], out[k]
+
+    def replace(k: int, span: tuple[int, int]) -> None:
+        spans.remove(taken[k])
+        spans.add(span)
+        taken[k] = span
 
     def add(s: int, e: int, label: str, role: str = "", nat: str = "", extend: bool = False) -> None:
         s, e = _trim(text, s, e)
         if e <= s:
             return
         if extend:  # a longer name replaces the parts the model found ("Vladimir" -> "Vladimir Poutine")
-            inside = [k for k, (a, b) in enumerate(taken) if s <= a and b <= e and (a, b) != (s, e)]
+            inside = [k for k, (a, b) in enumerate(taken) if s <= a and b <= e and (a, b) != (s, e)] \
+                if spans.within(s, e) else []
             if inside and all(out[k].label in ("PERSON", "MISC") for k in inside):
                 for k in reversed(inside):
-                    del taken[k], out[k]
+                    drop(k)
         if not free(s, e):
             return
         taken.append((s, e))
+        spans.add((s, e))
         out.append(NameMention(doc_id, s, e, text[s:e], label, sent_of(s), role, nat))
 
     # named entities from the model
@@ -1090,9 +1251,10 @@ def extract_mentions(doc_id: str, text: str, sdoc: Any, lang: str,
     if lang not in _MODELS:
         lex = lexicon if lexicon is not None else Lexicon.build([text], known)
         for fbm in fallback_spans(text, lang, lex):
-            inner = any(a <= fbm.start and fbm.end <= b and (a, b) != (fbm.start, fbm.end) for a, b in taken)
+            inner = spans.around(fbm.start, fbm.end)
             if inner and fbm.label == "GPE":  # a place inside a longer name: a mention of its own
                 taken.append((fbm.start, fbm.end))
+                spans.add((fbm.start, fbm.end))
                 out.append(NameMention(doc_id, fbm.start, fbm.end, text[fbm.start:fbm.end], "GPE",
                                        sent_of(fbm.start)))
             else:
@@ -1101,28 +1263,27 @@ def extract_mentions(doc_id: str, text: str, sdoc: Any, lang: str,
     for ix, men in enumerate(out):
         if men.label in ("PERSON", "MISC"):
             hm = _HONORIFIC_BEFORE_RE.search(text, max(0, men.start - 8), men.start)
-            if hm is not None and hm.end() == men.start and not any(a < men.start and hm.start() < b
-                                                                     for a, b in taken):
+            if hm is not None and hm.end() == men.start and not spans.overlaps(hm.start(), men.start):
                 men.start, men.text = hm.start(), text[hm.start():men.end]
-                taken[ix] = (men.start, men.end)
+                replace(ix, (men.start, men.end))
     # "stazione di Poznan", "lago Trasimeno", "the Blue Moon nightclub": a lowercase kind word makes the name
     for ix, men in enumerate(out):
         if men.label in ("DESC", "NORP", "PERSON"):
             continue
         pm = _KIND_BEFORE_RE.search(text, max(0, men.start - 30), men.start)
         if pm is not None and pm.end() == men.start and _kind_word(pm.group(1)) \
-                and not any(a < men.start and pm.start(1) < b for a, b in taken):
+                and not spans.overlaps(pm.start(1), men.start):
             men.start, men.text = pm.start(1), text[pm.start(1):men.end]
             men.label = _kind_word(pm.group(1))
-            taken[ix] = (men.start, men.end)
+            replace(ix, (men.start, men.end))
             continue
         sm = _KIND_AFTER_RE.match(text, men.end)
         if sm is not None and _kind_word(sm.group(1).split()[-1]) \
                 and all(_kind_word(w) or normalise(w) in _GENERIC_MODIFIERS for w in sm.group(1).split()) \
-                and not any(a < sm.end(1) and men.end < b for a, b in taken):
+                and not spans.overlaps(men.end, sm.end(1)):
             men.end, men.text = sm.end(1), text[men.start:sm.end(1)]
             men.label = _kind_word(sm.group(1).split()[-1])
-            taken[ix] = (men.start, men.end)
+            replace(ix, (men.start, men.end))
     # "Civic Renewal Party (CRP)": a name with the acronym it defines, one mention
     for ix, men in enumerate(out):
         if men.label in ("DESC", "PERSON", "GPE", "NORP"):
@@ -1132,13 +1293,13 @@ def extract_mentions(doc_id: str, text: str, sdoc: Any, lang: str,
             if men.label == "MISC" and _long_form_is_org(men.text, lang):
                 men.label = "ORG"
             men.end, men.text = am.end(), text[men.start:am.end()]
-            taken[ix] = (men.start, men.end)
+            replace(ix, (men.start, men.end))
     for ds, de, dlabel in _acronym_definitions(text, lang):
         inside = [ix for ix, (a, b) in enumerate(taken) if ds <= a and b <= de]
         if any(a < de and ds < b and not (ds <= a and b <= de) for a, b in taken):
             continue  # overlaps a mention that reaches outside the long form
         for ix in reversed(inside):  # the long form replaces the words found inside it
-            del taken[ix], out[ix]
+            drop(ix)
         add(ds, de, dlabel)
 
     # appositive titles: "Russian President Vladimir Putin", "le président russe Vladimir Poutine"
@@ -1215,10 +1376,23 @@ class EntityAnnotation:
                     by_doc[m.doc].append((m.start, m.end, ent.id))
             self._by_doc = {k: sorted(v) for k, v in by_doc.items()}
 
+    @functools.cached_property
+    def _starts(self) -> dict[str, tuple[list[int], int]]:
+        """Per document: the mention starts (the order of ``_by_doc``) and the longest mention."""
+        return {k: ([s for s, _, _ in v], max((e - s for s, e, _ in v), default=0)) for k, v in self._by_doc.items()}
+
     def entities_in(self, span: Span) -> list[str]:
         """Ids of entities with a mention overlapping the span, in text order, without repeats."""
         seen: list[str] = []
-        for s, e, eid in self._by_doc.get(span.doc, ()):
+        rows = self._by_doc.get(span.doc)
+        if not rows:
+            return seen
+        # only mentions starting in (span.start - longest, span.end) can overlap: a bisected window
+        # of the sorted mentions, read in the same order as a full scan (a long article has thousands)
+        starts, longest = self._starts[span.doc]
+        lo = bisect.bisect_right(starts, span.start - longest)
+        hi = bisect.bisect_left(starts, span.end, lo)
+        for s, e, eid in rows[lo:hi]:
             if s < span.end and span.start < e and eid not in seen:
                 seen.append(eid)
         return seen
@@ -1359,7 +1533,45 @@ def parse(document: Document) -> tuple[str, Any]:
     """The language whose pipeline reads the document, and its spaCy parse (a pure function of the
     document: what ``factdiff.annotate`` stores so that no comparison parses it again)."""
     lang = _model_lang(document.language, document.text)
-    return lang, load_model(lang)(document.text)
+    return lang, parse_text(load_model(lang), document.text)
+
+
+PARSE_CHUNK_FROM = 200_000  # characters from which a text is parsed in pieces (normal articles: at once)
+PARSE_CHUNK = 20_000  # characters per piece, cut after a paragraph break where there is one
+
+
+def parse_text(nlp: Any, text: str) -> Any:
+    """``nlp(text)``; a very long text (``PARSE_CHUNK_FROM`` characters and more) is parsed in pieces
+    joined back into one ``Doc`` over the same text, so that time and memory grow with its length
+    (the parser's buffers for one 1 MB ``Doc`` take gigabytes). Pieces end at paragraph breaks, where
+    a sentence ends anyway; a sentence or entity across a cut can still come out differently."""
+    if len(text) < PARSE_CHUNK_FROM:
+        return nlp(text)
+    from spacy.tokens import Doc
+
+    pieces = [nlp(text[a:b]) for a, b in _pieces(text, PARSE_CHUNK)]
+    doc = Doc.from_docs(pieces, ensure_whitespace=False)
+    return doc if doc.text == text else nlp(text)
+
+
+def _pieces(text: str, size: int) -> list[tuple[int, int]]:
+    """Consecutive (start, end) covering ``text``, each about ``size`` characters: cut after the first
+    paragraph break past ``size`` (and the blank space after it), else after a space, else anywhere."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > size:
+        brk = text.find("\n\n", start + size, start + 4 * size)
+        if brk >= 0:
+            end = brk + 2
+            while end < len(text) and text[end].isspace():
+                end += 1
+        else:
+            end = text.rfind(" ", start + size // 2, start + size) + 1 or start + size
+        out.append((start, end))
+        start = end
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
 
 
 def parse_to_bytes(sdoc: Any) -> bytes:
@@ -1395,7 +1607,7 @@ def annotate(documents: list[Document], parsed: dict[str, Any] | None = None) ->
             lexicon.surnames = {name_tokens(m.text)[-1] for m in named if m.label == "PERSON" and name_tokens(m.text)}
             lexicon.people = {" ".join(name_tokens(m.text)) for m in named
                               if m.label == "PERSON" and len(name_tokens(m.text)) > 1}
-        sdoc = given[d.id] if d.id in given else load_model(lang)(d.text)
+        sdoc = given[d.id] if d.id in given else parse_text(load_model(lang), d.text)
         parsed[d.id] = sdoc
         by_doc[d.id] = extract_mentions(d.id, d.text, sdoc, lang, lexicon=lexicon)
     mentions = [m for d in documents for m in by_doc[d.id]]

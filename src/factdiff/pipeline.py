@@ -8,6 +8,7 @@ a second ``compare`` in the same process is fast.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import itertools
@@ -335,18 +336,26 @@ def _context_vectors(cands: list[Candidate], cues: dict[str, ClaimCues],
                      svecs: dict[str, dict[int, np.ndarray]]) -> dict[str, np.ndarray]:
     """A claim's sentence read with the one before it, for claims with numbers or dates."""
     out: dict[str, np.ndarray] = {}
+    order = {d: sorted(v) for d, v in svecs.items()}
     for cand in cands:
         for c in (cand.a, cand.b):
             if c.id in out or not (cues[c.id].quantities or not cues[c.id].dates.empty()):
                 continue
-            out[c.id] = _with_previous(svecs[c.doc], c.sentence, 1.0)
+            out[c.id] = _with_previous(svecs[c.doc], c.sentence, 1.0, order[c.doc])
     return out
 
 
-def _with_previous(svecs: dict[int, np.ndarray], sentence: int, weight: float) -> np.ndarray:
-    """A sentence's vector plus ``weight`` times the previous sentence's, normalised."""
+def _with_previous(svecs: dict[int, np.ndarray], sentence: int, weight: float,
+                   order: list[int] | None = None) -> np.ndarray:
+    """A sentence's vector plus ``weight`` times the previous sentence's, normalised.
+
+    ``order``: ``sorted(svecs)``, for callers that ask about many sentences of one article."""
     v = svecs[sentence].copy()
-    prev = max((i for i in svecs if i < sentence), default=None)
+    if order is None:
+        prev = max((i for i in svecs if i < sentence), default=None)
+    else:
+        k = bisect.bisect_left(order, sentence)
+        prev = order[k - 1] if k else None
     if prev is not None:
         v = v + weight * svecs[prev]
     return v / max(float(np.linalg.norm(v)), 1e-9)
@@ -366,16 +375,31 @@ def _places(docs: list[Document], claims: dict[str, list[Claim]],
     where: dict[str, frozenset[str]] = {}
     names: dict[str, str] = {}
     kinds = {e.id: e for e in annotation.entities if e.type in ("GPE", "LOC", "FAC")}
+    # place mentions per document, sorted by start: each claim reads the mentions inside it from a
+    # bisected window, in the order of a scan over entities then mentions (names: the last one wins)
+    by_doc: dict[str, list[tuple[int, int, Any]]] = {}
+    order = 0
+    for ent in kinds.values():
+        for m in ent.mentions:
+            by_doc.setdefault(m.doc, []).append((m.start, order, ent))
+            order += 1
+    starts: dict[str, list[int]] = {}
+    for doc_id, rows in by_doc.items():
+        rows.sort(key=lambda r: (r[0], r[1]))
+        starts[doc_id] = [r[0] for r in rows]
     for cs in claims.values():
         for c in cs:
+            doc_rows = by_doc.get(c.doc)
+            if not doc_rows:
+                continue
+            at = starts[c.doc]
+            inside = doc_rows[bisect.bisect_left(at, c.start):bisect.bisect_left(at, c.end)]
             found: set[str] = set()
-            for ent in kinds.values():
-                for m in ent.mentions:
-                    if m.doc == c.doc and c.start <= m.start < c.end and \
-                            LOCATIVE.search(text[c.doc][max(c.start, m.start - 20):m.start]):
-                        actor = annotation.actor_of(ent.id)
-                        found.add(actor)
-                        names[actor] = ent.name
+            for m_start, _, ent in sorted(inside, key=lambda r: r[1]):
+                if LOCATIVE.search(text[c.doc][max(c.start, m_start - 20):m_start]):
+                    actor = annotation.actor_of(ent.id)
+                    found.add(actor)
+                    names[actor] = ent.name
             if found:
                 where[c.id] = frozenset(found)
     return where, names
@@ -497,4 +521,5 @@ def _of_sentence(prep: Prepared, doc: str) -> np.ndarray:
 
 def _in_context(prep: Prepared, doc: str) -> np.ndarray:
     """Each claim's sentence with half of the sentence before it."""
-    return np.stack([_with_previous(prep.sentence_vectors[doc], c.sentence, 0.5) for c in prep.claims[doc]])
+    order = sorted(prep.sentence_vectors[doc])
+    return np.stack([_with_previous(prep.sentence_vectors[doc], c.sentence, 0.5, order) for c in prep.claims[doc]])

@@ -144,11 +144,19 @@ def features(ca: list[Claim], cb: list[Claim], sa: list[ClaimSketch], sb: list[C
         out[..., col[f"cos_{name}"]] = cs
         out[..., col[f"margin_{name}"]] = _margin(cs, BACKGROUND["use"])
     same_lang = float(bool(ca and cb and ca[0].language == cb[0].language))
+    # each side's idf total once per claim (the same sums _overlap makes for every pair)
+    wi, ni = idf["words"], idf["names"]
+    words_a, words_b = ([sum(wi.get(w, 1.0) for w in x.words) for x in side] for side in (sa, sb))
+    names_a, names_b = ([sum(ni.get(w, 1.0) for w in x.names) for x in side] for side in (sa, sb))
     for i, x in enumerate(sa):
         for j, y in enumerate(sb):
             f = out[i, j]
-            f[col["lexical"]] = _overlap(x.words, y.words, idf["words"])
-            f[col["names"]] = _overlap(x.names, y.names, idf["names"])
+            shared = x.words & y.words
+            f[col["lexical"]] = 2 * sum(wi.get(w, 1.0) for w in shared) / (words_a[i] + words_b[j]) \
+                if shared else 0.0
+            shared = x.names & y.names
+            f[col["names"]] = 2 * sum(ni.get(w, 1.0) for w in shared) / (names_a[i] + names_b[j]) \
+                if shared else 0.0
             f[col["names_only_one"]] = float(bool(x.names) != bool(y.names))
             f[col["numbers"]] = float(len(x.numbers & y.numbers) > 0)
             f[col["numbers_clash"]] = float(bool(x.numbers) and bool(y.numbers) and not x.numbers & y.numbers)

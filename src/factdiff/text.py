@@ -122,14 +122,17 @@ def mark_duplicates(sents: list[Sentence]) -> list[Sentence]:
     A later sentence is a repeat when it is (nearly) the same as an earlier one, or when
     it is a shorter copy contained in an earlier one; a longer later sentence adds facts
     and is kept. Near-copies are found with rapidfuzz's C++ all-pairs ratio, so that a long
-    article costs seconds, not minutes.
+    article costs seconds, not minutes; a very long one (``DUP_FILTER_FROM`` sentences and more)
+    only scores the pairs a letter count lets through, with the same result.
     """
     keys = [_dup_key(s.norm) for s in sents]
     usable = [i for i, k in enumerate(keys) if len(k) >= 25]
     if len(usable) < 2:
         return sents
+    if len(usable) >= DUP_FILTER_FROM:
+        return _mark_duplicates_filtered(sents, keys, usable)
     ratios = process.cdist([keys[i] for i in usable], [keys[i] for i in usable], scorer=fuzz.ratio,
-                           score_cutoff=88, dtype=np.uint8, workers=1)
+                           score_cutoff=DUP_RATIO, dtype=np.uint8, workers=1)
     for b, j in enumerate(usable):
         for a, i in enumerate(usable[:b]):
             if sents[i].duplicate_of is not None:
@@ -138,6 +141,92 @@ def mark_duplicates(sents: list[Sentence]) -> list[Sentence]:
             if ratios[a, b] or (len(kj) <= len(ki) and len(kj) >= 40 and kj in ki):
                 sents[j].duplicate_of = i
                 break
+    return sents
+
+
+DUP_RATIO = 88  # rapidfuzz ratio from which a sentence nearly repeats another
+DUP_FILTER_FROM = 1500  # usable sentences from which mark_duplicates filters pairs before scoring them
+_BINS = np.full(128, 37, dtype=np.int64)  # letter counts: a-z, 0-9, space, anything else
+_BINS[ord("a"):ord("z") + 1] = np.arange(26)
+_BINS[ord("0"):ord("9") + 1] = np.arange(26, 36)
+_BINS[ord(" ")] = 36
+
+
+def near_candidates(texts: list[str], cutoff: int, block: int = 32) -> list[tuple[int, int]]:
+    """Every pair (a, b), a < b, that may have ``fuzz.ratio(texts[a], texts[b]) >= cutoff``, and more.
+
+    The ratio is 100 * (1 - d / (la + lb)) with d the insertion/deletion distance, and d is at least
+    the difference of the two letter counts (the L1 distance of their histograms, letters binned),
+    so a pair whose counts differ by more than (100 - cutoff)% of la + lb cannot reach the cutoff.
+    Texts are read in order of length, each against the band of lengths it can match: a long list
+    costs a fraction of the all-pairs scoring, and the pairs left out are exactly ones that fail."""
+    n = len(texts)
+    if n < 2:
+        return []
+    lens = np.array([len(t) for t in texts], dtype=np.int64)
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    bins = np.where(codes < 128, _BINS[np.minimum(codes, 127)], 37)
+    rows = np.repeat(np.arange(n), lens)
+    hist = np.bincount(rows * 38 + bins, minlength=n * 38).reshape(n, 38)
+    hist = hist.astype(np.int16 if int(lens.max()) < 16000 else np.int32)  # counts and differences fit
+    slack = 100 - cutoff
+    order = np.argsort(lens, kind="stable")
+    sl, sh = lens[order], hist[order]
+    # the longest partner of a text of length la: 100 * (lb - la) <= slack * (la + lb) + 1
+    reach = np.searchsorted(sl, (sl * (100 + slack) + 1) // (100 - slack), side="right")
+    out: list[tuple[int, int]] = []
+    for r0 in range(0, n, block):
+        r1 = min(n, r0 + block)
+        hi = int(reach[r1 - 1])
+        la, lb = sl[r0:r1, None], sl[None, r0:hi]
+        bound = slack * (la + lb) + 1
+        ok = (np.arange(r0, hi)[None, :] > np.arange(r0, r1)[:, None]) & (100 * np.abs(la - lb) <= bound)
+        ok &= 100 * np.abs(sh[r0:r1, None, :] - sh[None, r0:hi, :]).sum(axis=2, dtype=np.int32) <= bound
+        pa, pb = np.nonzero(ok)
+        for x, y in zip(order[pa + r0].tolist(), order[pb + r0].tolist(), strict=True):
+            out.append((x, y) if x < y else (y, x))
+    out.sort()
+    return out
+
+
+def _near_pairs(texts: list[str], cutoff: int = DUP_RATIO) -> dict[int, list[int]]:
+    """For each b, the a < b (ascending) with ``fuzz.ratio(texts[a], texts[b], score_cutoff=cutoff)``."""
+    out: dict[int, list[int]] = {}
+    for a, b in near_candidates(texts, cutoff):
+        if fuzz.ratio(texts[a], texts[b], score_cutoff=cutoff):
+            out.setdefault(b, []).append(a)
+    for b in out:
+        out[b].sort()
+    return out
+
+
+def _mark_duplicates_filtered(sents: list[Sentence], keys: list[str], usable: list[int]) -> list[Sentence]:
+    """``mark_duplicates`` for a very long article: the same marks, found without the all-pairs loops.
+
+    Near-copies come from ``_near_pairs``. For "a shorter copy contained in an earlier one": every
+    inner word of a copy (not its first or last, which may be cut) is a whole word of the key that
+    contains it, so only the earlier keys holding the copy's rarest inner word are searched."""
+    texts = [keys[i] for i in usable]
+    near = _near_pairs(texts)
+    words: dict[str, list[int]] = {}  # word -> keys holding it, ascending
+    for a, t in enumerate(texts):
+        for w in set(t.split(" ")):
+            words.setdefault(w, []).append(a)
+    for b, j in enumerate(usable):
+        alive = [a for a in near.get(b, ()) if sents[usable[a]].duplicate_of is None]
+        first = alive[0] if alive else b
+        kj = texts[b]
+        if len(kj) >= 40 and first > 0:
+            inner = [w for w in kj.split(" ")[1:-1] if w]
+            holders = min((words[w] for w in inner), key=len) if inner else range(b)
+            for a in holders:
+                if a >= first:
+                    break
+                if sents[usable[a]].duplicate_of is None and kj in texts[a]:
+                    first = a
+                    break
+        if first < b:
+            sents[j].duplicate_of = usable[first]
     return sents
 
 
