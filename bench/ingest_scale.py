@@ -14,6 +14,9 @@ Each configuration runs in a fresh subprocess (peak memory is that process's max
 - ``clustering alone``: ``OnlineClusterer.add`` over precomputed features, first vs last 1,000.
 - ``with cross-checks``: ingest of a shorter prefix with every changed story cross-checked
   (``compare`` on the story's articles), the full cost of a live stream.
+
+``python -m bench.ingest_scale --only cluster [--n N]`` runs one configuration by itself and prints
+its row (``python -m bench ingest`` runs them all and rewrites the section of docs/EVALUATION.md).
 """
 
 from __future__ import annotations
@@ -130,7 +133,8 @@ def _run_child(mode: str, n: int, db: str) -> dict[str, Any]:
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
-def tables(quick: bool = False, n: int | None = None) -> list[Table]:
+def tables(quick: bool = False, n: int | None = None, only: str | None = None) -> list[Table]:
+    """The table; ``only`` (``ingest``, ``cluster`` or ``checked``) runs that configuration alone."""
     import tempfile
 
     n = n or (QUICK_N if quick else 10_000)
@@ -141,31 +145,39 @@ def tables(quick: bool = False, n: int | None = None) -> list[Table]:
         pg = os.environ.get("FACTDIFF_BENCH_PG") or os.environ.get("FACTDIFF_TEST_PG")
         if pg:
             dbs.append(("PostgreSQL", pg))
-        else:
+        elif only in (None, "ingest"):
             notes.append("PostgreSQL: not measured (set FACTDIFF_BENCH_PG or FACTDIFF_TEST_PG to a test database; "
                          "its factdiff tables are dropped first).")
         copies = 0
-        for name, db in dbs:
+        for name, db in dbs if only in (None, "ingest") else []:
             r = _run_child("ingest", n, db if name != "SQLite" else f"sqlite:///{tmp}/ingest.db")
             copies = r["copies"]
             rows.append([f"ingest without cross-checks ({name})", r["n"], round(r["n"] / r["seconds"], 1),
                          round(r["first_ms"], 1), round(r["last_ms"], 1),
                          round(r["last_ms"] / r["first_ms"], 2), round(r["peak_mb"]), r["stories"]])
-        r = _run_child("cluster", n, "none")
-        rows.append(["clustering alone (features precomputed)", r["n"], round(r["n"] / r["seconds"], 1),
-                     round(r["first_ms"], 2), round(r["last_ms"], 2), round(r["last_ms"] / r["first_ms"], 2),
-                     round(r["peak_mb"]), r["stories"]])
-        m = min(n, QUICK_CHECKED if quick else CHECKED_PREFIX)
-        r = _run_child("checked", m, f"sqlite:///{tmp}/checked.db")
-        rows.append([f"ingest with cross-checks, first {m} (SQLite)", r["n"], round(r["n"] / r["seconds"], 2),
-                     round(r["first_ms"], 1), "", "", round(r["peak_mb"]), r["stories"]])
+        if only in (None, "cluster"):
+            r = _run_child("cluster", n, "none")
+            copies = r["copies"]
+            rows.append(["clustering alone (features precomputed)", r["n"], round(r["n"] / r["seconds"], 1),
+                         round(r["first_ms"], 2), round(r["last_ms"], 2), round(r["last_ms"] / r["first_ms"], 2),
+                         round(r["peak_mb"]), r["stories"]])
+        if only in (None, "checked"):
+            m = min(n, QUICK_CHECKED if quick else CHECKED_PREFIX)
+            r = _run_child("checked", m, f"sqlite:///{tmp}/checked.db")
+            rows.append([f"ingest with cross-checks, first {m} (SQLite)", r["n"], round(r["n"] / r["seconds"], 2),
+                         round(r["first_ms"], 1), "", "", round(r["peak_mb"]), r["stories"]])
     notes.append(f"Stream of {n} articles from BASIL, MEANTIME, ECB+, UCI headlines and wikiref220 (../shared/data), "
                  f"shuffled (seed 0), one every 30 s of stream time; {copies} of them are perturbed copies "
                  "(sentences rotated, a suffix added) because the sets hold fewer articles. Chunks of "
                  f"{CHUNK} articles; first/last = ms per article in the first and the last chunk (goal: within "
                  "1.5x); peak = the subprocess's maximum RSS (goal <= 1.5 GB). With cross-checks, every story that "
                  "gained an article is compared again, so its cost depends on how many stories grow.")
-    return [Table("Stream ingest at scale", COMMAND + (" --quick" if quick else ""),
+    command = COMMAND if only is None else f"python -m bench.ingest_scale --only {only}"
+    if quick:
+        command += " --quick"
+    elif n != 10_000:
+        command += f" --n {n}"
+    return [Table("Stream ingest at scale", command,
                   ["run", "articles", "articles/s", "first ms/article", "last ms/article", "last/first",
                    "peak MB", "stories"], rows, notes)]
 
@@ -181,8 +193,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=None, help="articles in the stream (default 10,000; --quick 100)")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--only", choices=("ingest", "cluster", "checked"),
+                    help="run one configuration (cluster: clustering alone, over precomputed features)")
     args = ap.parse_args()
-    for table in tables(args.quick, args.n):
+    for table in tables(args.quick, args.n, args.only):
         print(" | ".join(table.columns))
         for row in table.rows:
             print(" | ".join(fmt(v) for v in row))

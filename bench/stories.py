@@ -41,6 +41,7 @@ from bench.common import DATA, Skip, Table, encode, save_cache, split_sentences,
 from factdiff.doc import Document  # noqa: E402
 from factdiff.stories.cluster import (  # noqa: E402
     FEATURES,
+    MEMBERS,
     MODEL_PATH,
     TOP_K,
     WINDOW_DAYS,
@@ -433,8 +434,9 @@ def tables(quick: bool = False) -> list[Table]:
                  "the words where the story has no article in that language), time gap; candidates = top "
                  f"{TOP_K} active stories by centroid cosine, "
                  f"{WINDOW_DAYS:g}-day "
-                 "window; ms/article = clustering alone (features precomputed). ECB+, MEANTIME and wikiref220 have "
-                 "no dates (no decay, every story stays a candidate).")
+                 f"window, each story scored on its {MEMBERS} most recent members (closest member, words) and its "
+                 "running centroid and names; ms/article = clustering alone (features precomputed). ECB+, MEANTIME "
+                 "and wikiref220 have no dates (no decay, every story stays a candidate).")
     return [Table("Story clustering (B-cubed, pairwise F1, story count)", COMMAND + (" --quick" if quick else ""),
                   ["stream", "method", "B3 P", "B3 R", "B3 F1", "pair F1", "stories", "gold", "note"], rows, notes)]
 

@@ -222,3 +222,92 @@ def test_story_that_leaves_the_window_within_a_batch_keeps_its_size_and_report(t
         assert found["report"] is not None and found["report"]["summary"]["documents"] == 2
     finally:
         store.close()
+
+
+def _w(vec: list[float], words: str, when: datetime, lang: str = "en") -> ArticleFeatures:
+    v = np.asarray(vec, dtype=np.float32)
+    return ArticleFeatures(v / np.linalg.norm(v), frozenset(), frozenset(words.split()), lang, when)
+
+
+def _idf_cosine(c: OnlineClusterer, a: frozenset[str], b: frozenset[str]) -> float:
+    """The IDF-weighted word cosine, written out: what the clusterer's vectorised pass must give."""
+    def idf2(t: str) -> float:
+        return float((np.log((c.n_docs + 1) / (c.df_words.get(t, 0) + 1)) + 1.0) ** 2)
+
+    dot = sum(idf2(t) for t in a & b)
+    return dot / float(np.sqrt(sum(idf2(t) for t in a) * sum(idf2(t) for t in b))) if dot else 0.0
+
+
+def test_a_story_scores_its_k_most_recent_members_however_large_it_grows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 9: scoring a story must not cost more as it grows. A story of 40 articles keeps its K = 4 most
+    recent members; an article, and a story-to-story merge check, score at most K member rows of it, and the
+    word cosine is the closest of those K (an older member with every word of the article no longer counts)."""
+    k = 4
+    join_all = Model((0.0,) * len(FEATURES), 0.0, 0.1)  # P = 0.5 for every candidate: every article joins
+    c = OnlineClusterer(join_all, merge=False, members=k)
+    t0 = datetime(2031, 5, 1)
+    c.add(_w([1, 0, 0, 0], "harbour crane collapse velmora pier", t0))
+    for i in range(1, 40):
+        c.add(_w([1, 0.01 * i, 0, 0], f"harbour update{i} repairs{i} quay{i}", t0 + timedelta(minutes=i)))
+    (key, st), = c.stories.items()
+    assert st.size == 40 and len(st.members) == len(st.vectors) == k
+
+    scored: list[tuple[int, int]] = []  # (member rows, queries) of each vectorised pass
+    inner = c._word_cosines
+
+    def counting(queries: list[np.ndarray], ids: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        scored.append((len(starts), len(queries)))
+        return inner(queries, ids, starts)
+
+    monkeypatch.setattr(c, "_word_cosines", counting)
+    probe = _w([1, 0.5, 0, 0], "harbour crane collapse velmora pier", t0 + timedelta(hours=2))
+    c.observe(probe)
+    x = c.features_many(probe, [key])[0]
+    assert scored == [(k, 1)]
+    recent = [m.words for m in st.members]
+    assert x[FEATURES.index("words")] == pytest.approx(max(_idf_cosine(c, probe.words, w) for w in recent))
+    assert x[FEATURES.index("words")] < 0.5  # the first article had every word of the probe (cosine 1): not kept
+    assert x[FEATURES.index("cos_max")] == pytest.approx(float(np.max(np.stack(st.vectors[-k:]) @ probe.vector)))
+
+    # a second story of 40 articles: the merge check scores at most MERGE_MEMBERS of the smaller story's
+    # members against at most K of the larger one's
+    c2 = OnlineClusterer(Model((0.0,) * len(FEATURES), 0.0, 1.1), merge=False, members=k)  # nothing joins
+    for i in range(80):
+        c2.observe(_w([1, 0, 0, 0], f"harbour update{i}", t0))
+    a = c2.open_story(_w([1, 0, 0, 0], "harbour update0", t0))
+    b = c2.open_story(_w([0, 1, 0, 0], "harbour update40", t0))
+    for i in range(1, 40):
+        c2._join(a, _w([1, 0.01 * i, 0, 0], f"harbour update{i}", t0 + timedelta(minutes=i)))
+        c2._join(b, _w([0.01 * i, 1, 0, 0], f"harbour update{40 + i}", t0 + timedelta(minutes=i)))
+    c2._join(b, _w([0.5, 1, 0, 0], "harbour update79", t0 + timedelta(hours=1)))  # b is the larger story
+    scored.clear()
+    inner = c2._word_cosines
+    monkeypatch.setattr(c2, "_word_cosines", counting)
+    x2, same = c2._story_rows(c2.stories[a], [c2.stories[b]])
+    assert len(scored) == 1 and scored[0][0] <= k and scored[0][1] <= k and bool(same[0])
+    small, big = c2.stories[a], c2.stories[b]
+    expect = np.mean([max(_idf_cosine(c2, m.words, p.words) for p in big.members) for m in small.members])
+    assert x2[0, FEATURES.index("words")] == pytest.approx(expect)
+    # the same pair seen from the larger story (the other code path: all smaller stories against it at once)
+    assert c2.story_features(big, small) == pytest.approx(x2[0])
+
+
+def test_word_cosines_of_many_queries_in_one_pass() -> None:
+    """The vectorised pass gives every (member, query) cosine as written out, past 64 queries (a second chunk of
+    bits), with empty queries and words no member has."""
+    c = OnlineClusterer(Model((0.0,) * len(FEATURES), 0.0, 1.1), merge=False)
+    t0 = datetime(2031, 6, 1)
+    rng = np.random.default_rng(3)
+    vocab = [f"w{i}" for i in range(60)]
+    sets = [frozenset(rng.choice(vocab, size=int(rng.integers(3, 12)), replace=False)) for _ in range(80)]
+    for s in sets:
+        c.observe(_w([1, 0, 0, 0], " ".join(s), t0))
+    key = c.open_story(_w([1, 0, 0, 0], " ".join(sets[0]), t0))
+    for s in sets[1:6]:
+        c._join(key, _w([1, 0, 0, 0], " ".join(s), t0))
+    queries = [frozenset[str]()] + sets[6:76]  # 71 queries, the first empty
+    p = c._packed(c.stories[key], "en")
+    got = c._word_cosines([c._word_ids(q) for q in queries], p.ids, p.starts)
+    members = [m.words for m in c.stories[key].members]
+    assert got.shape == (6, 71)
+    assert got == pytest.approx(np.array([[_idf_cosine(c, q, m) for q in queries] for m in members]))

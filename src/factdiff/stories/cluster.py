@@ -3,7 +3,14 @@
 Candidates come from an index, never from a scan of every story: only *active* stories (last
 article within ``window`` of the stream clock) are indexed, their centroids in one matrix, and
 the ``top_k`` nearest by cosine are scored. Older stories stop attracting and leave the index
-(a heap on last activity), so the cost per article stays flat as the store grows.
+(a heap on last activity), so the cost per article depends on the stories active in the window,
+not on the size of the store.
+
+Scoring a story costs the same however large it grows: a story keeps its ``members`` (K, default
+``MEMBERS``) most recent members for the closest-member features (their vectors, and their words
+laid end to end per language for one vectorised pass), while its centroid and name counts are
+running sums over every member. A story-to-story merge check scores the smaller story's
+``MERGE_MEMBERS`` most recent members against those K.
 
 A candidate is scored by a logistic model over a few features (``FEATURES``): cosine to the
 story's centroid and to its closest member (multilingual title+lead vectors); the margin of the
@@ -53,8 +60,11 @@ CROSS_FEATURES = tuple(f for i, f in enumerate(FEATURES) if i not in WORD_FEATUR
 MODEL_PATH = Path(__file__).resolve().parent / "model.json"
 WINDOW_DAYS = 7.0  # a story that got no article for a week stops attracting new ones
 TOP_K = 10
-MAX_MEMBER_VECTORS = 32  # the most recent members kept for the closest-member cosine and words
-MERGE_MEMBERS = 8  # the smaller story's most recent members scored in a story-to-story merge
+# K: the most recent members a story keeps (and scores) for the closest-member cosine and the word cosine;
+# older members live on in the story's running sums (centroid, names) only, so the cost of scoring a story
+# is bounded however large it grows
+MEMBERS = 32
+MERGE_MEMBERS = 8  # the smaller story's most recent members scored in a story-to-story merge (at most 64)
 
 
 @dataclass
@@ -124,6 +134,15 @@ class Member:
 
 
 @dataclass
+class Packed:
+    """A story's kept members in one language, their word ids laid end to end (scored in one vectorised pass)."""
+
+    peers: int  # members in the language with words (0: words cannot be compared)
+    ids: np.ndarray  # int64: the word ids of the members that have any, concatenated
+    starts: np.ndarray  # int64: where each of those members' ids begin in ``ids``
+
+
+@dataclass
 class StoryState:
     key: int
     vec_sum: np.ndarray
@@ -134,10 +153,11 @@ class StoryState:
     first: datetime
     last: datetime
     languages: set[str]
-    members: list[Member] = field(default_factory=list)  # the recent ones, as ``vectors``
+    members: list[Member] = field(default_factory=list)  # the recent ones (at most K), as ``vectors``
 
     _centroid: np.ndarray | None = None
     _matrix: np.ndarray | None = None
+    _packed: dict[str, Packed] = field(default_factory=dict)  # per language, built on first use
 
     @property
     def centroid(self) -> np.ndarray:
@@ -155,6 +175,7 @@ class StoryState:
 
     def changed(self) -> None:
         self._centroid = self._matrix = None
+        self._packed = {}
 
 
 @dataclass
@@ -169,10 +190,11 @@ class OnlineClusterer:
     """The clustering state: active stories, their index, document frequencies, the stream clock."""
 
     def __init__(self, model: Model | None = None, window_days: float = WINDOW_DAYS, top_k: int = TOP_K,
-                 merge: bool = True) -> None:
+                 merge: bool = True, members: int = MEMBERS) -> None:
         self.model = model or load_model()
         self.window = timedelta(days=window_days)
         self.top_k = top_k
+        self.members = members  # K: the most recent members each story keeps and scores
         self.merge = merge and self.model.merge_threshold is not None
         self.stories: dict[int, StoryState] = {}  # active stories only
         self.df_names: Counter[str] = Counter()
@@ -189,7 +211,7 @@ class OnlineClusterer:
         self._vocab: dict[str, int] = {}
         self._df_arr = np.zeros(1024, dtype=np.float64)
         self._df_docs = 0  # n_docs when _df_arr last matched df_words
-        self._idf2: np.ndarray | None = None  # squared IDF per vocabulary id, for the current n_docs
+        self._bits = np.zeros(0, dtype=np.uint64)  # per vocabulary id: which query has the word (zero between calls)
 
     # --- index ------------------------------------------------------------------------------
 
@@ -235,7 +257,10 @@ class OnlineClusterer:
         n = len(self._row_keys)
         if n == 0:
             return []
-        sims = self._matrix[:n] @ vec
+        # einsum, not BLAS: on a machine busy with other work, a threaded BLAS matrix-vector product waits on its
+        # threads (4x to 30x slower at 2,000 stories here than on one thread); the scan is one pass over the
+        # active centroids either way
+        sims = np.einsum("ij,j->i", self._matrix[:n], vec)
         k = min(self.top_k + (exclude is not None), n)
         top = np.argpartition(-sims, k - 1)[:k] if k < n else np.arange(n)
         ordered = top[np.argsort(-sims[top], kind="stable")]
@@ -277,34 +302,65 @@ class OnlineClusterer:
         for w, n in self.df_words.items():
             self._df_arr[self._vocab[w]] = n
         self._df_docs = self.n_docs
-        self._idf2 = None
 
-    def _idf2_array(self) -> np.ndarray:
+    def _idf2(self, ids: np.ndarray) -> np.ndarray:
+        """Squared IDF of the words ``ids`` (vocabulary ids): computed for those only, never the vocabulary."""
+        return np.asarray((np.log((self.n_docs + 1) / (self._df_arr[ids] + 1)) + 1.0) ** 2)
+
+    def _packed(self, st: StoryState, language: str) -> Packed:
+        """The story's kept members in ``language`` as one array of word ids (at most K members, cached)."""
+        p = st._packed.get(language)
+        if p is None:
+            self._sync_df()  # a member's words get ids from the vocabulary, which a restart fills from outside
+            peers = [m for m in st.members if m.language == language and m.words]
+            parts = [ids for m in peers if len(ids := self._ids_of(m))]
+            if parts:
+                starts = np.cumsum([0] + [len(x) for x in parts[:-1]], dtype=np.int64)
+                p = Packed(len(peers), np.concatenate(parts), starts)
+            else:
+                p = Packed(len(peers), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+            st._packed[language] = p
+        return p
+
+    def _word_cosines(self, queries: list[np.ndarray], ids: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """IDF-weighted cosines of word sets: a (members, queries) array, one row per member whose word ids
+        begin at ``starts`` in ``ids`` (each non-empty), one column per query (an article's word ids).
+
+        One vectorised pass over the members' ids, whatever the vocabulary size: a bit per query marks its
+        words in a scratch array indexed by vocabulary id (cleared again before returning), and only the
+        members' words that some query has are summed."""
+        out = np.zeros((len(starts), len(queries)))
+        if not len(starts) or not queries:
+            return out
         self._sync_df()
-        if self._idf2 is None or len(self._idf2) != len(self._df_arr):
-            self._idf2 = (np.log((self.n_docs + 1) / (self._df_arr + 1)) + 1.0) ** 2
-        return self._idf2
-
-    def _word_cosines(self, ids: np.ndarray, members: list[Member]) -> float:
-        """The highest IDF-weighted cosine of the article's words (vocabulary ids) with one of ``members``."""
-        if not len(ids) or not members:
-            return 0.0
-        idf2 = self._idf2_array()
-        mine = float(np.sqrt(idf2[ids].sum()))
-        mask = np.zeros(len(idf2), dtype=bool)
-        mask[ids] = True
-        best = 0.0
-        for m in members:
-            if m.ids is None:
-                m.ids = self._word_ids(m.words)
-            theirs = m.ids
-            if not len(theirs):
+        w = self._idf2(ids)
+        norms = np.sqrt(np.add.reduceat(w, starts))
+        if len(self._bits) < len(self._df_arr):
+            self._bits = np.zeros(len(self._df_arr), dtype=np.uint64)
+        for at in range(0, len(queries), 64):
+            chunk = queries[at:at + 64]
+            n = len(chunk)
+            sizes = np.array([len(q) for q in chunk], dtype=np.int64)
+            if not sizes.any():
                 continue
-            w = idf2[theirs]
-            dot = float(w[mask[theirs]].sum())
-            if dot:
-                best = max(best, dot / (mine * float(np.sqrt(w.sum()))))
-        return best
+            words = np.concatenate(chunk)
+            np.bitwise_or.at(self._bits, words, np.repeat(np.left_shift(np.uint64(1), np.arange(n, dtype=np.uint64)),
+                                                          sizes))
+            marks = self._bits[ids]
+            self._bits[words] = 0
+            hit = np.flatnonzero(marks)
+            if not len(hit):
+                continue
+            member = np.searchsorted(starts, hit, side="right") - 1
+            has = (marks[hit, None] >> np.arange(n, dtype=np.uint64)) & np.uint64(1)
+            dots = np.bincount((member[:, None] * n + np.arange(n)).ravel(), weights=(has * w[hit, None]).ravel(),
+                               minlength=len(starts) * n).reshape(len(starts), n)
+            mine = np.zeros(n)  # each query's norm (an empty query has none: its cosines stay 0)
+            some = sizes > 0
+            mine[some] = np.sqrt(np.add.reduceat(self._idf2(words), (np.cumsum(sizes) - sizes)[some]))
+            out[:, at:at + n] = np.divide(dots, norms[:, None] * mine[None, :], out=np.zeros_like(dots),
+                                          where=mine[None, :] > 0)
+        return out
 
     # --- features ---------------------------------------------------------------------------
 
@@ -315,19 +371,23 @@ class OnlineClusterer:
     def _features_and_language(self, f: ArticleFeatures, keys: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """Feature rows, and whether each story has an article in the article's language (words comparable)."""
         names = self._weights(self.df_names, f.names)
-        ids = self._word_ids(f.words)
         t = f.time or self.clock
-        rows, same = [], []
-        for k in keys:
+        rows, same, packs = [], [], []
+        for i, k in enumerate(keys):
             st = self.stories[k]
             gap = abs((t - st.last).total_seconds()) / 86400 if t is not None else 0.0
             shared_names = self._shared(names, st.names)
-            peers = [m for m in st.members if m.language == f.language and m.words] if f.words else []
-            same.append(bool(peers))  # no words on either side: nothing to compare, as across languages
-            words = self._word_cosines(ids, peers) if peers else 0.0
-            rows.append((float(st.centroid @ f.vector), float(np.max(st.matrix @ f.vector)), 0.0, shared_names, words,
+            p = self._packed(st, f.language) if f.words else None
+            same.append(p is not None and p.peers > 0)  # no words on either side: nothing to compare
+            if p is not None and len(p.starts):
+                packs.append((i, p))
+            rows.append((float(st.centroid @ f.vector), float(np.max(st.matrix @ f.vector)), 0.0, shared_names, 0.0,
                          0.0, math.log1p(gap)))
         x = np.array(rows, dtype=np.float64).reshape(len(keys), len(FEATURES))
+        if packs:  # the word cosine with each story's closest member: every candidate's members in one pass
+            ids, starts, first = _concat([p for _, p in packs])
+            cos = self._word_cosines([self._word_ids(f.words)], ids, starts)[:, 0]
+            x[[i for i, _ in packs], WORDS] = np.maximum.reduceat(cos, first)
         _margins(x, np.array(same, dtype=bool))
         return x, np.array(same, dtype=bool)
 
@@ -338,28 +398,93 @@ class OnlineClusterer:
         keys = [st.key] + [k for k in self.candidates(f.vector) if k != st.key]
         return self.features_many(f, keys)[0]
 
-    def _story_rows(self, small: StoryState, big: StoryState) -> tuple[np.ndarray, bool]:
-        """The smaller story's recent members, each scored as an article against the larger story: mean row."""
-        names = self._overlap(self.df_names, set(small.names), big.names)
-        rows, same = [], []
-        for vec, mine in list(zip(small.vectors, small.members, strict=True))[-MERGE_MEMBERS:]:
-            peers = [m for m in big.members if m.language == mine.language and m.words] if mine.words else []
-            same.append(bool(peers))
-            if peers and mine.ids is None:
-                mine.ids = self._word_ids(mine.words)
-            rows.append((float(big.centroid @ vec), float(np.max(big.matrix @ vec)), 0.0, names,
-                         self._word_cosines(mine.ids, peers) if peers and mine.ids is not None else 0.0, 0.0, 0.0))
-        x = np.mean(np.array(rows, dtype=np.float64), axis=0)
-        x[FEATURES.index("gap_days")] = math.log1p(abs((small.last - big.last).total_seconds()) / 86400)
-        sl = bool(np.mean(same) >= 0.5)
-        if sl:  # the word cosine averaged over the members that have peers only
-            x[WORDS] = float(np.mean([r[WORDS] for r, s in zip(rows, same, strict=True) if s]))
-        return x, sl
+    def _story_rows(self, st: StoryState, others: list[StoryState]) -> tuple[np.ndarray, np.ndarray]:
+        """Story-to-story feature rows of ``st`` against each of ``others`` (margins left at 0), and per pair
+        whether words compare.
+
+        In each pair the smaller story (``st`` on a tie) plays the article: each of its ``MERGE_MEMBERS``
+        most recent members is scored against the larger story as an article would be (the larger story's
+        centroid and its kept members), and the rows are averaged; the word cosine is averaged over the
+        members with peers in their language where at least half have some. Each side is done in a few
+        array operations: ``st``'s rows once against all the larger stories, all the smaller stories' rows
+        at once against ``st``."""
+        x = np.zeros((len(others), len(FEATURES)))
+        same = np.zeros(len(others), dtype=bool)
+        larger = [i for i, o in enumerate(others) if st.size <= o.size]
+        smaller = [i for i, o in enumerate(others) if st.size > o.size]
+        if larger:
+            x[larger], same[larger] = self._rows_as_smaller(st, [others[i] for i in larger])
+        if smaller:
+            x[smaller], same[smaller] = self._rows_as_larger(st, [others[i] for i in smaller])
+        x[:, FEATURES.index("gap_days")] = [math.log1p(abs((st.last - o.last).total_seconds()) / 86400) for o in others]
+        return x, same
+
+    def _rows_as_smaller(self, small: StoryState, bigs: list[StoryState]) -> tuple[np.ndarray, np.ndarray]:
+        """``small``'s recent members against each of the larger stories ``bigs``: mean rows, words comparable."""
+        mine = small.members[-MERGE_MEMBERS:]
+        vecs = small.matrix[-MERGE_MEMBERS:]
+        r = len(mine)
+        mats = [b.matrix for b in bigs]
+        sims = np.concatenate(mats) @ vecs.T  # (all kept members of all bigs, r)
+        sizes = np.array([len(m) for m in mats], dtype=np.int64)
+        cos_max = np.maximum.reduceat(sims, np.cumsum(sizes) - sizes, axis=0).T.astype(np.float64)
+        cos_centroid = (vecs @ np.stack([b.centroid for b in bigs]).T).astype(np.float64)
+        words = np.zeros((r, len(bigs)))
+        peers = np.zeros((r, len(bigs)), dtype=bool)
+        by_language: dict[str, list[int]] = {}
+        for j, m in enumerate(mine):
+            if m.words:
+                by_language.setdefault(m.language, []).append(j)
+        for language, js in by_language.items():
+            packs = [self._packed(b, language) for b in bigs]
+            peers[js] = [p.peers > 0 for p in packs]
+            scored = [k for k, p in enumerate(packs) if len(p.starts)]
+            if scored:
+                ids, starts, first = _concat([packs[k] for k in scored])
+                cos = self._word_cosines([self._ids_of(mine[j]) for j in js], ids, starts)  # (members, len(js))
+                words[np.ix_(js, scored)] = np.maximum.reduceat(cos, first, axis=0).T
+        x = np.zeros((len(bigs), len(FEATURES)))
+        x[:, FEATURES.index("cos_centroid")] = cos_centroid.sum(axis=0) / r
+        x[:, FEATURES.index("cos_max")] = cos_max.sum(axis=0) / r
+        weights = self._weights(self.df_names, set(small.names))
+        x[:, FEATURES.index("names")] = [self._shared(weights, b.names) for b in bigs]
+        return _mean_words(x, words.sum(axis=0), (words * peers).sum(axis=0), peers.sum(axis=0), np.full(len(bigs), r))
+
+    def _rows_as_larger(self, big: StoryState, smalls: list[StoryState]) -> tuple[np.ndarray, np.ndarray]:
+        """Each of the smaller stories ``smalls``, its recent members against ``big``: mean rows, words comparable."""
+        mine = [m for o in smalls for m in o.members[-MERGE_MEMBERS:]]
+        counts = np.array([min(len(o.members), MERGE_MEMBERS) for o in smalls])
+        begins = np.cumsum(counts) - counts
+        vecs = np.concatenate([o.matrix[-MERGE_MEMBERS:] for o in smalls])  # (all rows, d)
+        cos_centroid = (vecs @ big.centroid).astype(np.float64)
+        cos_max = np.max(vecs @ big.matrix.T, axis=1).astype(np.float64)
+        words = np.zeros(len(mine))
+        peers = np.zeros(len(mine), dtype=bool)
+        by_language: dict[str, list[int]] = {}
+        for j, m in enumerate(mine):
+            if m.words:
+                by_language.setdefault(m.language, []).append(j)
+        for language, js in by_language.items():
+            p = self._packed(big, language)
+            peers[js] = p.peers > 0
+            if len(p.starts):
+                words[js] = self._word_cosines([self._ids_of(mine[j]) for j in js], p.ids, p.starts).max(axis=0)
+        x = np.zeros((len(smalls), len(FEATURES)))
+        x[:, FEATURES.index("cos_centroid")] = np.add.reduceat(cos_centroid, begins) / counts
+        x[:, FEATURES.index("cos_max")] = np.add.reduceat(cos_max, begins) / counts
+        x[:, FEATURES.index("names")] = [self._overlap(self.df_names, set(o.names), big.names) for o in smalls]
+        return _mean_words(x, np.add.reduceat(words, begins), np.add.reduceat(words * peers, begins),
+                           np.add.reduceat(peers.astype(np.int64), begins), counts)
+
+    def _ids_of(self, m: Member) -> np.ndarray:
+        """The member's words as vocabulary ids (computed once)."""
+        if m.ids is None:
+            m.ids = self._word_ids(m.words)
+        return m.ids
 
     def story_features(self, a: StoryState, b: StoryState) -> np.ndarray:
         """The same features, story to story (the smaller story plays the article; no margin)."""
-        small, big = (a, b) if a.size <= b.size else (b, a)
-        return self._story_rows(small, big)[0]
+        return self._story_rows(a, [b])[0][0]
 
     # --- the stream ---------------------------------------------------------------------------
 
@@ -376,7 +501,6 @@ class OnlineClusterer:
             self._df_arr = grown
         self._df_arr[ids] += 1
         self._df_docs = self.n_docs
-        self._idf2 = None
         if f.time is not None and (self.clock is None or f.time > self.clock):
             self.clock = f.time
         self._expire()
@@ -420,8 +544,8 @@ class OnlineClusterer:
     def _join(self, key: int, f: ArticleFeatures) -> None:
         st = self.stories[key]
         st.vec_sum = st.vec_sum + f.vector
-        st.vectors = (st.vectors + [f.vector])[-MAX_MEMBER_VECTORS:]
-        st.members = (st.members + [Member(f.language, f.words)])[-MAX_MEMBER_VECTORS:]
+        st.vectors = (st.vectors + [f.vector])[-self.members:]
+        st.members = (st.members + [Member(f.language, f.words)])[-self.members:]
         st.names.update(f.names)
         st.words.setdefault(f.language, Counter()).update(f.words)
         st.size += 1
@@ -445,10 +569,7 @@ class OnlineClusterer:
             others = self.candidates(st.centroid, exclude=key)
             if not others:
                 return merged
-            rows = [self._story_rows(*((st, o) if st.size <= o.size else (o, st)))
-                    for o in (self.stories[k] for k in others)]
-            x = np.stack([r[0] for r in rows])
-            same = np.array([r[1] for r in rows], dtype=bool)
+            x, same = self._story_rows(st, [self.stories[k] for k in others])
             _margins(x, same)
             p = self.model.prob(x, same)
             best = int(np.argmax(p))
@@ -462,8 +583,8 @@ class OnlineClusterer:
 
     def _absorb(self, kept: StoryState, gone: StoryState) -> None:
         kept.vec_sum = kept.vec_sum + gone.vec_sum
-        kept.vectors = (kept.vectors + gone.vectors)[-MAX_MEMBER_VECTORS:]
-        kept.members = (kept.members + gone.members)[-MAX_MEMBER_VECTORS:]
+        kept.vectors = (kept.vectors + gone.vectors)[-self.members:]
+        kept.members = (kept.members + gone.members)[-self.members:]
         kept.names.update(gone.names)
         for lang, words in gone.words.items():
             kept.words.setdefault(lang, Counter()).update(words)
@@ -484,6 +605,25 @@ class OnlineClusterer:
                 st = self.stories[key]
             else:
                 self._join(key, f)
+
+
+def _concat(packs: list[Packed]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Several stories' packed members as one: word ids, where each member begins, where each story begins
+    (in members)."""
+    sizes = [len(p.ids) for p in packs]
+    offsets = np.cumsum(sizes) - sizes
+    starts = np.concatenate([p.starts + o for p, o in zip(packs, offsets, strict=True)])
+    members = [len(p.starts) for p in packs]
+    return np.concatenate([p.ids for p in packs]), starts, np.cumsum(members) - members
+
+
+def _mean_words(x: np.ndarray, words: np.ndarray, words_with_peers: np.ndarray, with_peers: np.ndarray,
+                rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Fill the word column of story-to-story rows: over the members with peers in their language where at
+    least half of the members have some (words comparable), else over all members (mostly zeros)."""
+    same = with_peers >= 0.5 * rows
+    x[:, WORDS] = np.where(same, words_with_peers / np.maximum(with_peers, 1), words / rows)
+    return x, same
 
 
 def _margin(col: np.ndarray) -> np.ndarray:

@@ -328,7 +328,8 @@ def _ingest_batch(store: Store, clusterer: OnlineClusterer, batch: list[Document
 
 def _reload(c: OnlineClusterer, store: Store) -> None:
     """The batch was rolled back: reload the clustering state from what is committed."""
-    fresh = OnlineClusterer(c.model, window_days=c.window / timedelta(days=1), top_k=c.top_k, merge=c.merge)
+    fresh = OnlineClusterer(c.model, window_days=c.window / timedelta(days=1), top_k=c.top_k, merge=c.merge,
+                            members=c.members)
     load_clusterer(store, fresh)
     c.__dict__.update(fresh.__dict__)
 
