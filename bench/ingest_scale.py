@@ -2,10 +2,10 @@
 
 The stream is built from the public clustering data under ../shared/data (BASIL, MEANTIME, ECB+,
 UCI headlines, wikiref220; read by path, nothing copied), shuffled with a fixed seed and given one
-publication time every 30 seconds of stream time (so that the clustering's time window works as it
-would on a live feed). Where the sets hold fewer articles than asked, perturbed copies fill the rest
-(sentences rotated and a short suffix, so every copy is a distinct article with its own hash); the
-table says how many.
+publication time every 30 seconds of stream time (``--every``; so that the clustering's time window works
+as it would on a live feed). Where the sets hold fewer articles than asked, perturbed copies fill the rest
+(sentences rotated and a short suffix, so every copy is a distinct article with its own hash), shuffled
+into the stream with the real ones; the table says how many.
 
 Each configuration runs in a fresh subprocess (peak memory is that process's maximum RSS):
 - ``ingest``: ``factdiff.stories.ingest`` in chunks of 1,000 without cross-checks: store writes,
@@ -15,8 +15,8 @@ Each configuration runs in a fresh subprocess (peak memory is that process's max
 - ``with cross-checks``: ingest of a shorter prefix with every changed story cross-checked
   (``compare`` on the story's articles), the full cost of a live stream.
 
-``python -m bench.ingest_scale --only cluster [--n N]`` runs one configuration by itself and prints
-its row (``python -m bench ingest`` runs them all and rewrites the section of docs/EVALUATION.md).
+``python -m bench.ingest_scale --only cluster [--n N] [--every S]`` runs one configuration by itself and
+prints its row (``python -m bench ingest`` runs them all and rewrites the section of docs/EVALUATION.md).
 """
 
 from __future__ import annotations
@@ -38,6 +38,10 @@ CHUNK = 1000
 CHECKED_PREFIX = 200  # articles ingested with cross-checks (each changed story runs compare)
 QUICK_N = 100
 QUICK_CHECKED = 40
+# stream time between two articles; --every sets it (children read it from the environment): at 30 s,
+# 10,000 articles span 3.5 days, inside one clustering window (7 days), so no story ever leaves the index;
+# 180 s spans 21 days, three windows, which shows the steady state of a long-running stream
+EVERY_S = float(os.environ.get("FACTDIFF_BENCH_EVERY_S", "30"))
 
 
 def build_stream(n: int, seed: int = 0) -> tuple[list[Any], int]:
@@ -67,9 +71,12 @@ def build_stream(n: int, seed: int = 0) -> tuple[list[Any], int]:
         out.append(Document(id=f"{d.id}-c{copies}", source=d.source, text=f"{text} (copy {copies})",
                             title=d.title, language=d.language))
         copies += 1
+    # copies are spread through the stream like the real articles (appended at the end, they made the
+    # last chunk all joins to old stories and every first/last comparison a comparison of two workloads)
+    rng.shuffle(out)
     start = datetime(2026, 1, 1, tzinfo=UTC)
     for k, d in enumerate(out):
-        d.published = (start + timedelta(seconds=30 * k)).isoformat()
+        d.published = (start + timedelta(seconds=EVERY_S * k)).isoformat()
     return out, copies
 
 
@@ -167,7 +174,7 @@ def tables(quick: bool = False, n: int | None = None, only: str | None = None) -
             rows.append([f"ingest with cross-checks, first {m} (SQLite)", r["n"], round(r["n"] / r["seconds"], 2),
                          round(r["first_ms"], 1), "", "", round(r["peak_mb"]), r["stories"]])
     notes.append(f"Stream of {n} articles from BASIL, MEANTIME, ECB+, UCI headlines and wikiref220 (../shared/data), "
-                 f"shuffled (seed 0), one every 30 s of stream time; {copies} of them are perturbed copies "
+                 f"shuffled (seed 0), one every {EVERY_S:g} s of stream time; {copies} of them are perturbed copies "
                  "(sentences rotated, a suffix added) because the sets hold fewer articles. Chunks of "
                  f"{CHUNK} articles; first/last = ms per article in the first and the last chunk (goal: within "
                  "1.5x); peak = the subprocess's maximum RSS (goal <= 1.5 GB). With cross-checks, every story that "
@@ -183,6 +190,7 @@ def tables(quick: bool = False, n: int | None = None, only: str | None = None) -
 
 
 def main() -> None:
+    global EVERY_S
     if len(sys.argv) >= 5 and sys.argv[1] == "--child":
         print(json.dumps(child(sys.argv[2], int(sys.argv[3]), sys.argv[4])))
         return
@@ -195,7 +203,12 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--only", choices=("ingest", "cluster", "checked"),
                     help="run one configuration (cluster: clustering alone, over precomputed features)")
+    ap.add_argument("--every", type=float, default=None,
+                    help=f"seconds of stream time between two articles (default {EVERY_S:g})")
     args = ap.parse_args()
+    if args.every is not None:
+        EVERY_S = args.every
+        os.environ["FACTDIFF_BENCH_EVERY_S"] = str(args.every)  # the children build the same stream
     for table in tables(args.quick, args.n, args.only):
         print(" | ".join(table.columns))
         for row in table.rows:
