@@ -59,17 +59,6 @@ CASES = [pytest.param(k, id=IDS[k], marks=_MISREAD_MARK) if k in MISREAD else py
 PAIR_LABEL = {"entailment": {"agree"}, "contradiction": {"contradict", "tension"}}
 
 
-@pytest.fixture
-def offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any attempt to open a network connection fails the test."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("network access attempted")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-
 
 @pytest.fixture(scope="module")
 def written_probs() -> np.ndarray:

