@@ -58,3 +58,36 @@ def test_an_ambiguous_name_prefers_the_larger_reading() -> None:
     assert best.country == "FR"
     assert place_key("Torino") == place_key("Turin")
     assert place_key("Santa Maria", min_population=10_000_000) is None
+
+
+def test_cached_index_reads_back_what_was_built(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from factdiff import places
+
+    monkeypatch.setenv("FACTDIFF_CACHE_DIR", str(tmp_path))
+    names = ["Wien", "Vienne", "la France", "Lyon", "Texas", "Europe", "İstanbul", "Springfield", "Nowhere-on-earth"]
+    places._index.cache_clear()
+    try:
+        built = [lookup(n) for n in names]  # no cache yet: built from the data, then written
+        cached = list(tmp_path.glob("places-*.pickle"))
+        assert len(cached) == 1
+        places._index.cache_clear()
+        assert [lookup(n) for n in names] == built  # read back from the file
+        assert built[0] and built[0][0].country == "AT" and built[-1] == []
+        cached[0].write_bytes(b"not a pickle")  # a damaged cache is rebuilt, never an error
+        places._index.cache_clear()
+        assert [lookup(n) for n in names] == built
+    finally:
+        places._index.cache_clear()
+
+
+def test_unwritable_cache_still_answers(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from factdiff import places
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("FACTDIFF_CACHE_DIR", str(blocker / "sub"))  # a directory under a file: cannot exist
+    places._index.cache_clear()
+    try:
+        assert relation("Lyon", "France") == "inside"
+    finally:
+        places._index.cache_clear()

