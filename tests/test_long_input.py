@@ -192,6 +192,37 @@ def test_parse_in_pieces_keeps_the_text_and_normal_articles_whole() -> None:
         [(e.start_char, e.end_char, e.label_) for e in alone.ents]
 
 
+@pytest.mark.parametrize("processes", ["2", "1"])
+def test_pieces_parsed_in_other_processes_give_the_same_parse(processes: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    body = long_article(40)
+    nlp = entities.load_model("en")
+    monkeypatch.setattr(entities, "PARSE_CHUNK_FROM", 2000)
+    monkeypatch.setattr(entities, "PARSE_CHUNK", 1500)
+    monkeypatch.setenv("FACTDIFF_PARSE_PROCESSES", processes)
+    assert entities.parse_processes() == int(processes)
+    doc = entities.parse_text(nlp, body)
+    from spacy.tokens import Doc
+
+    by_turn = Doc.from_docs([nlp(body[a:b]) for a, b in entities._pieces(body, 1500)], ensure_whitespace=False)
+    assert len(entities._pieces(body, 1500)) > 4  # several pieces, so several processes had work
+    assert [(t.text, t.dep_, t.head.i, t.lemma_, t.pos_, t.ent_type_) for t in doc] == \
+        [(t.text, t.dep_, t.head.i, t.lemma_, t.pos_, t.ent_type_) for t in by_turn]
+    assert [s.start for s in doc.sents] == [s.start for s in by_turn.sents]
+
+
+def test_parse_processes_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    monkeypatch.setenv("FACTDIFF_PARSE_PROCESSES", "not a number")
+    assert entities.parse_processes() == 1
+    monkeypatch.setenv("FACTDIFF_PARSE_PROCESSES", "3")
+    got: list[int] = []
+    worker = threading.Thread(target=lambda: got.append(entities.parse_processes()))
+    worker.start()
+    worker.join()
+    assert entities.parse_processes() == 3 and got == [1]  # a worker thread never forks
+
+
 def _without_timings(report: object) -> dict:
     data = report.to_json()  # type: ignore[attr-defined]
     data.get("stats", {}).pop("timings_s", None)

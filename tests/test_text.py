@@ -71,3 +71,15 @@ def test_language_detection():
     assert detect_language("Le gouvernement a annoncé mardi une nouvelle réforme des retraites.") == "fr"
     assert detect_language("The government announced a new pension reform on Tuesday.") == "en"
     assert detect_language("ok") == "und"
+
+
+def test_language_detection_without_the_model_downloader() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from factdiff.text import detect_language; "
+            "print(detect_language('The meeting lasted two hours and ended without a statement.'), "
+            "'requests' in sys.modules, 'robust_downloader' in sys.modules); "
+            "import robust_downloader; print(robust_downloader.__file__ is not None)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["en", "False", "False", "True"]  # detected; the real downloader still importable after

