@@ -158,6 +158,7 @@ class StoryState:
     _centroid: np.ndarray | None = None
     _matrix: np.ndarray | None = None
     _packed: dict[str, Packed] = field(default_factory=dict)  # per language, built on first use
+    _name_ids: np.ndarray | None = None  # the names as sorted vocabulary ids, built on first use
 
     @property
     def centroid(self) -> np.ndarray:
@@ -174,7 +175,7 @@ class StoryState:
         return self._matrix
 
     def changed(self) -> None:
-        self._centroid = self._matrix = None
+        self._centroid = self._matrix = self._name_ids = None
         self._packed = {}
 
 
@@ -210,6 +211,8 @@ class OnlineClusterer:
         # word document frequencies as an array (mirrors df_words; rebuilt when df_words was filled from outside)
         self._vocab: dict[str, int] = {}
         self._df_arr = np.zeros(1024, dtype=np.float64)
+        self._name_vocab: dict[str, int] = {}
+        self._df_names_arr = np.zeros(1024, dtype=np.float64)
         self._df_docs = 0  # n_docs when _df_arr last matched df_words
         self._bits = np.zeros(0, dtype=np.uint64)  # per vocabulary id: which query has the word (zero between calls)
 
@@ -292,7 +295,8 @@ class OnlineClusterer:
         return np.fromiter((i for w in words if (i := self._vocab.get(w)) is not None), dtype=np.int64)
 
     def _sync_df(self) -> None:
-        """Rebuild the array of word frequencies when df_words was counted from outside (a restart)."""
+        """Rebuild the arrays of word and name frequencies when df_words and df_names were counted from
+        outside (a restart)."""
         if self._df_docs == self.n_docs:
             return
         for w in self.df_words:
@@ -301,7 +305,34 @@ class OnlineClusterer:
         self._df_arr = np.zeros(max(1024, 2 * len(self._vocab)), dtype=np.float64)
         for w, n in self.df_words.items():
             self._df_arr[self._vocab[w]] = n
+        for name in self.df_names:
+            if name not in self._name_vocab:
+                self._name_vocab[name] = len(self._name_vocab)
+        self._df_names_arr = np.zeros(max(1024, 2 * len(self._name_vocab)), dtype=np.float64)
+        for name, n in self.df_names.items():
+            self._df_names_arr[self._name_vocab[name]] = n
         self._df_docs = self.n_docs
+
+    def _story_name_ids(self, st: StoryState) -> np.ndarray:
+        """The story's names as sorted vocabulary ids (cached until the story changes)."""
+        if st._name_ids is None:
+            vocab = self._name_vocab
+            st._name_ids = np.sort(np.fromiter((i for n in st.names if (i := vocab.get(n)) is not None),
+                                               dtype=np.int64))
+        return st._name_ids
+
+    def _name_idf(self, ids: np.ndarray) -> np.ndarray:
+        """IDF of the names ``ids`` (as :meth:`_idf`, for those only)."""
+        return np.asarray(np.log((self.n_docs + 1) / (self._df_names_arr[ids] + 1)) + 1.0)
+
+    def _names_shared(self, mine: np.ndarray, theirs: list[np.ndarray]) -> list[float]:
+        """IDF-weighted share of the names ``mine`` that each of ``theirs`` also has (sorted id arrays):
+        a story's names are compared in a few array operations however many it has gathered."""
+        w = self._name_idf(mine)
+        total = float(w.sum())
+        if not total:
+            return [0.0] * len(theirs)
+        return [float(w[np.isin(mine, t, assume_unique=True)].sum()) / total for t in theirs]
 
     def _idf2(self, ids: np.ndarray) -> np.ndarray:
         """Squared IDF of the words ``ids`` (vocabulary ids): computed for those only, never the vocabulary."""
@@ -446,8 +477,8 @@ class OnlineClusterer:
         x = np.zeros((len(bigs), len(FEATURES)))
         x[:, FEATURES.index("cos_centroid")] = cos_centroid.sum(axis=0) / r
         x[:, FEATURES.index("cos_max")] = cos_max.sum(axis=0) / r
-        weights = self._weights(self.df_names, set(small.names))
-        x[:, FEATURES.index("names")] = [self._shared(weights, b.names) for b in bigs]
+        x[:, FEATURES.index("names")] = self._names_shared(self._story_name_ids(small),
+                                                           [self._story_name_ids(b) for b in bigs])
         return _mean_words(x, words.sum(axis=0), (words * peers).sum(axis=0), peers.sum(axis=0), np.full(len(bigs), r))
 
     def _rows_as_larger(self, big: StoryState, smalls: list[StoryState]) -> tuple[np.ndarray, np.ndarray]:
@@ -472,7 +503,8 @@ class OnlineClusterer:
         x = np.zeros((len(smalls), len(FEATURES)))
         x[:, FEATURES.index("cos_centroid")] = np.add.reduceat(cos_centroid, begins) / counts
         x[:, FEATURES.index("cos_max")] = np.add.reduceat(cos_max, begins) / counts
-        x[:, FEATURES.index("names")] = [self._overlap(self.df_names, set(o.names), big.names) for o in smalls]
+        theirs = [self._story_name_ids(big)]
+        x[:, FEATURES.index("names")] = [self._names_shared(self._story_name_ids(o), theirs)[0] for o in smalls]
         return _mean_words(x, np.add.reduceat(words, begins), np.add.reduceat(words * peers, begins),
                            np.add.reduceat(peers.astype(np.int64), begins), counts)
 
@@ -494,6 +526,14 @@ class OnlineClusterer:
         self.n_docs += 1
         self.df_names.update(f.names)
         self.df_words.update(f.words)
+        for name in f.names:
+            if name not in self._name_vocab:
+                self._name_vocab[name] = len(self._name_vocab)
+        if len(self._name_vocab) > len(self._df_names_arr):
+            grown_names = np.zeros(2 * len(self._name_vocab), dtype=np.float64)
+            grown_names[:len(self._df_names_arr)] = self._df_names_arr
+            self._df_names_arr = grown_names
+        self._df_names_arr[[self._name_vocab[n] for n in f.names]] += 1
         ids = self._word_ids(f.words, grow=True)
         if len(self._vocab) > len(self._df_arr):
             grown = np.zeros(2 * len(self._vocab), dtype=np.float64)
