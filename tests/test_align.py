@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from factdiff.align import frame_pairs
+from factdiff.align import frame_pairs, value_pairs
 from factdiff.cues import read_cues
 from factdiff.doc import Claim
 
@@ -39,3 +39,27 @@ def test_clock_times_fill_one_slot():
     probs = {("a", "b"): np.array([[0.04, 0.01], [0.02, 0.60]])}
     pairs = {(x.id, y.id, kind) for x, y, _, kind in frame_pairs({"a": a, "b": b}, probs, cues)}
     assert ("a:0", "b:0", "date") in pairs
+
+
+def test_the_same_figure_for_the_same_thing_pairs_claims_whatever_the_probability():
+    """align.value_pairs: among several claims that count seats, the ones stating the same figure meet."""
+    a = claims("a", ["The assembly has 150 seats in all.", "The liberals won 31 seats.", "Turnout was high."])
+    b = [Claim(f"b:{k}", "b", k, 0, len(t), t, "es") for k, t in enumerate(
+        ["Los liberales lograron unos 31 escaños.", "El parlamento cuenta con 150 escaños.", "Llovió."])]
+    cues = {c.id: read_cues(c.text, c.language) for c in a + b}
+    probs = {("a", "b"): np.array([[0.02, 0.03, 0.01], [0.04, 0.02, 0.01], [0.01, 0.01, 0.30]])}
+    pairs = {(x.id, y.id) for x, y, _, kind in value_pairs({"a": a, "b": b}, probs, cues, set())}
+    assert pairs == {("a:0", "b:1"), ("a:1", "b:0")}  # "unos 31" states the figure "31" states
+    # different figures, or figures of different holders, pair nothing
+    holders = {"a:1": frozenset({"liberal"}), "b:0": frozenset({"conservative"})}
+    pairs = {(x.id, y.id) for x, y, _, _ in value_pairs({"a": a, "b": b}, probs, cues, set(), holders)}
+    assert pairs == {("a:0", "b:1")}
+
+
+def test_value_pairs_need_the_same_measured_thing_and_compatible_hedges():
+    a = claims("a", ["At least 12 people died.", "The storm destroyed 12 houses."])
+    b = claims("b", ["Twelve people died in the storm.", "More than 12 houses were destroyed."])
+    cues = {c.id: read_cues(c.text, "en") for c in a + b}
+    probs = {("a", "b"): np.array([[0.05, 0.01], [0.01, 0.05]])}
+    # "at least 12" and "more than 12" are not the plain figure 12: nothing pairs on equal figures here
+    assert value_pairs({"a": a, "b": b}, probs, cues, set()) == []

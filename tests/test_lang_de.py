@@ -72,3 +72,12 @@ def test_a_toll_that_rose_is_an_update():
     assert one("Die Zahl der Toten ist auf 14 gestiegen.").update
     assert one("Die Zahl der Toten stieg auf 14.").update
     assert not one("Bei dem Unglück starben 9 Menschen.").update
+
+
+def test_a_lasting_verb_at_the_end_of_the_clause_names_what_a_duration_measures():
+    # the verb after the figure, the subject far to its left: German puts the participle last
+    text = "Laut Sprecher habe das Gespräch der beiden Minister mit ihren Beratern und Dolmetschern fast drei Stunden gedauert."
+    (q,) = extract_quantities(text, LANG)
+    assert (q.dimension, q.measured, q.hedge) == ("duration", "meeting", "almost")
+    other = extract_quantities("Das Treffen dauerte 150 Minuten.", LANG)
+    assert compare_quantities([q], other) == ("contradict", "almost 3 h vs 2.5 h: duration (meeting)")

@@ -129,3 +129,13 @@ def test_named_times_and_midnight():
 def test_a_death_phrase_is_not_a_change():
     assert [q.measured for q in extract_quantities("In all, 231 people lost their lives.", LANG)] == ["dead"]
     assert [q.measured for q in extract_quantities("The party lost 11 seats.", LANG)] == ["seats:change"]
+
+
+def test_a_subject_before_an_aside_between_dashes_is_what_a_duration_measures():
+    text = ("The second session of the talks - attended by both delegations, their advisers and interpreters - "
+            "lasted nearly four hours, a spokesman said.")
+    (q,) = extract_quantities(text, LANG)
+    assert (q.dimension, q.measured, q.hedge) == ("duration", "meeting", "almost")
+    # without the lasting verb, the words before the aside say nothing about the figure
+    (q,) = extract_quantities("The second session of the talks - nearly four hours after the blast - began.", LANG)
+    assert q.measured != "meeting"

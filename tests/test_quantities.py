@@ -220,3 +220,21 @@ def test_an_unlabelled_figure_meets_its_best_counterpart_once():
 def test_durations_thirty_times_apart_are_not_one_fact():
     assert compare_quantities(q("She has chaired the meetings for more than eight years."),
                               q("The meeting lasted three hours.")) is None
+
+
+def test_the_same_figure_in_both_claims_outweighs_an_earlier_estimate_beside_it():
+    a = extract_quantities("The party won 6.1 percent of the votes.", "en")
+    b = extract_quantities("Polls had given it 5.2%, but the final count put the party at 6.1 percent of the votes.", "en")
+    found = compare_quantities(a, b)
+    assert found is not None and found[0] == "agree", found
+    # without the shared figure the two counts are at odds
+    c = extract_quantities("Polls had given the party 5.2 percent of the votes.", "en")
+    assert compare_quantities(a, c) == ("contradict", "6.1% vs 5.2%: percent (votes)")
+
+
+def test_a_year_inside_another_claims_span_of_years_is_no_tension():
+    span = extract_dates("She ran the agency from 1991 to 2004.", "en")
+    inside = extract_dates("In 1999 the agency moved to a new building.", "en")
+    outside = extract_dates("In 2011 the agency moved to a new building.", "en")
+    assert compare_dates(span, inside) is None and compare_dates(inside, span) is None
+    assert compare_dates(span, outside) == ("tension", "date", "1991/2004 vs 2011")

@@ -194,3 +194,42 @@ def frame_pairs(claims: dict[str, list[Claim]], probs: dict[tuple[str, str], np.
                 found.add((i, j, slot[0]))
         out.extend((ca[i], cb[j], float(p[i, j]), kind) for i, j, kind in sorted(found))
     return out
+
+
+def value_pairs(claims: dict[str, list[Claim]], probs: dict[tuple[str, str], np.ndarray],
+                cues: dict[str, ClaimCues], recurring: set[tuple[str, str, str, float]],
+                holders: dict[str, frozenset[str]] | None = None) -> list[tuple[Claim, Claim, float, str]]:
+    """(a, b, probability, "value") of claims in two articles that state the same figure for the same
+    measured thing (:func:`quantities.same_stated_figure`), or the same clock time, whatever their wording:
+    "the chamber has 150 seats in all" meets "35 of the 150 seats". The mutual best pairs by same-fact
+    probability among the claims that share one; claims naming different holders (people,
+    organisations) are kept apart. ``recurring`` (unused: a figure that says what it measures is no
+    background however often it is repeated) is accepted for symmetry with the judge."""
+    from .quantities import compare_clock, same_stated_figure
+
+    holders = holders or {}
+    out: list[tuple[Claim, Claim, float, str]] = []
+    for (da, db), p in probs.items():
+        ca, cb = claims[da], claims[db]
+        shared: dict[tuple[int, int], None] = {}
+        for i, x in enumerate(ca):
+            qa = cues[x.id].quantities
+            ta = cues[x.id].dates.times
+            if not qa and not ta:
+                continue
+            for j, y in enumerate(cb):
+                qb = cues[y.id].quantities
+                if any(same_stated_figure(u, v) for u in qa for v in qb) or any(
+                        (c := compare_clock(t, u)) is not None and c[0] == "agree"
+                        for t in ta for u in cues[y.id].dates.times):
+                    ha, hb = holders.get(x.id, frozenset()), holders.get(y.id, frozenset())
+                    if not (ha and hb and not ha & hb):
+                        shared[(i, j)] = None
+        for i, j in shared:
+            # mutual best among this pair's rows and columns that share a figure
+            row = [jj for ii, jj in shared if ii == i]
+            col = [ii for ii, jj in shared if jj == j]
+            if max(row, key=lambda jj: p[i, jj]) == j and max(col, key=lambda ii: p[ii, j]) == i:
+                out.append((ca[i], cb[j], float(p[i, j]), "value"))
+    return out
+

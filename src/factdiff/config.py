@@ -27,6 +27,9 @@ class Config:
     # claims that fill the same fact slot (a figure measuring the same thing, a clock time) are paired
     # mutual best by same-fact probability, whatever their wording (align.frame_pairs)
     frame_pairs: bool = True
+    # claims that state the same figure for the same thing, or the same clock time, are judged whatever
+    # their wording (align.value_pairs: mutual best per article pair among the claims sharing one)
+    value_pairs: bool = True
     # sentence encoders of the same-fact model: "use" (fast), or "use+e5" (adds multilingual-e5-small:
     # better out-of-fold ranking on the dev cases, about 20-100 ms more per claim on one core)
     encoders: str = "use"

@@ -18,7 +18,7 @@ from .align import Candidate, Thresholds
 from .cues import ClaimCues, stem
 from .doc import Claim, Kind, Verdict
 from .places import relation as place_relation
-from .quantities import compare_clock, compare_dates, compare_quantities, concept_match
+from .quantities import compare_clock, compare_dates, compare_quantities, concept_match, same_stated_figure, same_value
 
 RoleCheck = Callable[[Claim, Claim], "Verdict | None"]
 
@@ -145,6 +145,21 @@ def recurring_figures(claims: dict[str, list[Claim]], cues: dict[str, ClaimCues]
     return out
 
 
+def unmatched_figures(qa: Any, qb: Any) -> str | None:
+    """"x vs y" when two claims give figures of one dimension and unit and no figure of one is a figure
+    of the other; None otherwise (no such figures, or one value shared)."""
+    kinds = {(x.dimension, x.unit) for x in qa} & {(y.dimension, y.unit) for y in qb}
+    if not kinds:
+        return None
+    for x in qa:
+        for y in qb:
+            if (x.dimension, x.unit) in kinds and same_value(x, y):
+                return None
+    x = next(q for q in qa if (q.dimension, q.unit) in kinds)
+    y = next(q for q in qb if (q.dimension, q.unit) == (x.dimension, x.unit))
+    return f"{x.text} vs {y.text}"
+
+
 def matching_values(a: Claim, b: Claim, ctx: JudgeContext,
                     found: tuple[str, str] | None) -> tuple[Kind, str] | None:
     """("quantity" | "time", what matches) when two claims state the same value, with no figure of theirs
@@ -158,6 +173,8 @@ def matching_values(a: Claim, b: Claim, ctx: JudgeContext,
     if found is not None and found[0] == "agree":
         for x in ca.quantities:
             for y in cb.quantities:
+                if same_stated_figure(x, y):
+                    return "quantity", f"figures ({found[1]})"
                 if (x.dimension, x.unit) != (y.dimension, y.unit) or x.hedge != y.hedge:
                     continue
                 if abs(x.value - y.value) > max(x.precision, y.precision, 1e-9):
@@ -210,6 +227,10 @@ def judge_pair(cand: Candidate, ctx: JudgeContext) -> Verdict:
     if found and found[0] != "agree" and (a.id, b.id, "quantity") not in ctx.partners:
         # the same kind of figure with other values, in claims not paired on that figure: two facts
         return Verdict("unrelated", "other", 1.0 - sim, f"different figures ({found[1]})", source="quantity")
+    if found is None and (clash := unmatched_figures(ctx.cues[a.id].quantities, ctx.cues[b.id].quantities)):
+        # figures of one kind on both sides, none the same, none comparable ("eight hours later" /
+        # "seven hours of searching"): whatever the wording shares, not an agreement
+        return Verdict("unrelated", "other", 1.0 - sim, f"different figures ({clash})", source="quantity")
     if sim >= ctx.thresholds.agree:
         why = f"same fact (p={sim:.2f})" + (f"; {found[1]}" if found else "")
         return Verdict("agree", "paraphrase", min(0.99, sim), why, source="embedding")

@@ -32,6 +32,7 @@ from .align import (
     frame_pairs,
     mutual_best,
     structured_partners,
+    value_pairs,
 )
 from .annotated import AnnotatedArticle, annotate
 from .config import DEFAULT, Config
@@ -133,6 +134,8 @@ def compare_annotated(
                             agree=cfg.agree_p, context=0.0, agree_values=cfg.agree_values_p)
     holders = _holders(claims, annotation)
     frames = frame_pairs(claims, probs, cues, holders) if cfg.frame_pairs else []
+    recurring = recurring_figures(claims, cues)
+    values = value_pairs(claims, probs, cues, recurring, holders) if cfg.value_pairs else []
     lap("align")
 
     step(f"judging {len(cands)} candidate pairs")
@@ -141,12 +144,12 @@ def compare_annotated(
                        partners=_other_holders(_partners(cands, cues, prep, thresholds, cosine, places)
                                                | {(a.id, b.id, kind) for a, b, _, kind in frames}, holders),
                        closest=mutual_best(cands), places=places, place_names=place_names,
-                       recurring=recurring_figures(claims, cues))
+                       recurring=recurring)
     judged_pairs = {(c.a.id, c.b.id) for c in cands}
-    for a, b, p, _ in frames:  # claims that fill the same fact slot are judged whatever their wording
+    for a, b, p, kind in frames + values:  # claims that fill one fact slot are judged whatever their wording
         if (a.id, b.id) not in judged_pairs:
             judged_pairs.add((a.id, b.id))
-            cands.append(Candidate(a, b, p, "frame"))
+            cands.append(Candidate(a, b, p, "frame" if kind != "value" else "value"))
     nli_used = False
     if nli:
         model = _load_nli(cfg.nli_model)

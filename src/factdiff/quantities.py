@@ -146,12 +146,18 @@ def _lower(text: str) -> str:
 
 
 def _filtered(toks: list[_Tok]) -> list[_Tok]:
-    """Tokens without hyphens and apostrophes; a token after one is marked ``joined``."""
+    """Tokens without hyphens and apostrophes; a token after one is marked ``joined``. A hyphen spaced on
+    both sides between two words is a dash ("talks - which included ... - lasted") and stays, as an en dash."""
     out: list[_Tok] = []
     joined = False
-    for t in toks:
+    for k, t in enumerate(toks):
         if t.text in _JOINERS and not t.space_before:
             joined = True
+            continue
+        if t.text == "-" and k + 1 < len(toks) and toks[k + 1].space_before and toks[k + 1].kind == "word" \
+                and out and out[-1].kind == "word":
+            out.append(dataclasses.replace(t, text="\u2013", low="\u2013", kind="punct"))
+            joined = False
             continue
         if t.text in _JOINERS:
             continue
@@ -897,18 +903,33 @@ def _window_left(toks: list[_Tok], end: int, limit: int = 5) -> int:
     return k
 
 
+_DASHES = frozenset({"-", "\u2013", "\u2014"})
+
+
 def _lasting_subject(toks: list[_Tok], words: list[str], end: int, figure: int, lang: Lang,
-                     blocked: list[bool], allowed: set[str] | None, limit: int = 12) -> list[str]:
-    """What a duration measures when a "lasted" verb stands between it and its subject, further left
-    in the clause than the usual window: "the conversation between the two leaders lasted five hours",
-    "el diálogo entre los presidentes duró cinco horas"."""
+                     blocked: list[bool], allowed: set[str] | None, limit: int = 12,
+                     after: int | None = None) -> list[str]:
+    """What a duration measures when a "lasted" verb ties it to its subject, further left in the clause
+    than the usual window: "the conversation between the two leaders lasted five hours", "el diálogo entre
+    los presidentes duró cinco horas"; the verb may follow the figure where the language puts it last
+    ("das Gespräch ... habe 93 Minuten gedauert": ``after``, the token after the figure's unit), and an
+    aside between dashes is passed over ("the first round - which included ... - lasted two hours")."""
+    verb_after = after is not None and any(w in lang.lasting_verbs for w in words[after:after + 2])
+    reach = 2 * limit if verb_after else limit
     k = end
-    while k > 0 and k > end - limit:
+    while k > 0 and k > end - reach:
         t = toks[k - 1]
+        if t.kind == "punct" and t.text in _DASHES:
+            opening = next((j for j in range(k - 2, max(-1, k - 2 - 3 * limit), -1)
+                            if toks[j].kind == "punct" and toks[j].text in _DASHES), None)
+            if opening is not None and any(w in lang.lasting_verbs for w in words[k:figure]):
+                k = opening  # skip the aside; the subject stands before it
+                end = opening
+                continue
         if t.kind == "punct" and t.text not in ("'",):
             break
         k -= 1
-    if not any(w in lang.lasting_verbs for w in words[k:figure]):
+    if not verb_after and not any(w in lang.lasting_verbs for w in words[k:figure]):
         return []
     found = _concepts(words, k, end, lang, blocked)
     return [c[0] for c in found[::-1] if c is not None and (allowed is None or c[0] in allowed)]
@@ -965,7 +986,7 @@ def _assign_measured(figs: list[_Fig], toks: list[_Tok], words: list[str], lang:
             cands = [c[0] for c in right + left[::-1] if c is not None and ok(c)]
             if not cands and f.dimension == "duration":
                 cands = _lasting_subject(toks, words, l_start, _hedge_start(words, f.i0, lang), lang, blocked_at,
-                                         allowed)
+                                         allowed, after=f.i1)
             choice = cands[0] if cands else ""
         if choice and f.dimension == "count" and _is_change(words, f, r_end, lang):
             choice = f"{choice}:change"  # "lost 11 seats" is not a count of 11 seats
@@ -1085,6 +1106,17 @@ def concept_match(a: str, b: str) -> bool:
     return False
 
 
+_PLAIN_HEDGES = frozenset({"exact", "about"})  # "around 35 seats" states the figure "35 seats" states
+
+
+def same_stated_figure(x: Quantity, y: Quantity) -> bool:
+    """The same figure as written for the same thing: same dimension and unit, the same hedge (or plain
+    and "about"), equal within the written precision ("17 km" is "16.5 km" rounded), and both say what
+    they measure, the same thing (a classifier such as "people" says nothing)."""
+    return (same_value(x, y)
+            and bool(x.measured) and x.measured not in _WEAK_CONCEPTS and concept_match(x.measured, y.measured))
+
+
 MAX_RATIO = 30.0  # without a measured thing, values this far apart measure different things
 
 
@@ -1160,6 +1192,14 @@ def _what(q: Quantity) -> str:
 _RANK = {"contradict": 2, "tension": 1, "agree": 0}
 
 
+def same_value(x: Quantity, y: Quantity) -> bool:
+    """The same figure as written: same dimension, unit and hedge (or plain and "about"), equal within
+    the written precision."""
+    return ((x.dimension, x.unit) == (y.dimension, y.unit)
+            and (x.hedge == y.hedge or {x.hedge, y.hedge} <= _PLAIN_HEDGES)
+            and abs(x.value - y.value) <= max(x.precision, y.precision, 1e-9))
+
+
 def compare_quantities(a: list[Quantity], b: list[Quantity]) -> tuple[str, str] | None:
     """("contradict" | "tension" | "agree", explanation) over the figures two claims share.
 
@@ -1172,8 +1212,11 @@ def compare_quantities(a: list[Quantity], b: list[Quantity]) -> tuple[str, str] 
     pairs: list[tuple[int, int, int, tuple[str, str], tuple[str, str, str]]] = []
     for i, x in enumerate(a):
         for j, y in enumerate(b):
-            if (x.dimension, x.unit) in both and not (x.measured and y.measured):
-                continue  # a figure that says what it measures meets its like, not an unlabelled one
+            if (x.dimension, x.unit) in both and not (x.measured and y.measured) and not same_value(x, y):
+                # a figure that says what it measures meets its like, not an unlabelled one; the same
+                # value written in both claims still meets ("5.3% of the vote" and, beside an earlier
+                # forecast of 4.8%, "the final count put it at 5.3%")
+                continue
             found = compare_quantity(x, y)
             if found is not None:
                 pairs.append((_RANK[found[0]], i, j, found, (x.dimension, x.unit, x.measured or y.measured)))
@@ -1595,6 +1638,9 @@ def compare_dates(a: DateFacts, b: DateFacts) -> tuple[str, str, str] | None:
     if len(a.years) == 1 and len(b.years) == 1 and a.years != b.years:
         return "contradict", "date", f"{min(a.years)} vs {min(b.years)}"
     if a.years and b.years and not (a.years & b.years):
+        for one, span in ((a.years, b.years), (b.years, a.years)):
+            if len(one) == 1 and len(span) >= 2 and min(span) < min(one) < max(span):
+                return None  # "2002" may lie inside "from 1996 to 2007"
         return "tension", "date", f"{'/'.join(map(str, sorted(a.years)))} vs {'/'.join(map(str, sorted(b.years)))}"
     return None
 
