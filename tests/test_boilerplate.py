@@ -15,6 +15,7 @@ from factdiff.text import is_boilerplate
     ("Lire aussi : la grève des ferries", "fr"), ("Lee también: el puente cerrado", "es"),
     ("Leggi anche: il ponte chiuso", "it"), ("Leia também: a ponte fechada", "pt"), ("Lees ook: de brug", "nl"),
     ("Czytaj także: most zamknięty", "pl"), ("Baca juga: jembatan ditutup", "id"), ("Reklam", "tr"),
+    (".", "en"), ("* * *", "en"), ("– HERALD/WIRE/AP", "es"), ("(DPA)", "de"),
 ])
 def test_furniture_is_recognised(line, lang):
     assert is_boilerplate(line, lang)
@@ -25,6 +26,7 @@ def test_furniture_is_recognised(line, lang):
     ("By noon, the bridge had reopened to traffic.", "en"),
     ("Advertisers pulled out of the festival after the storm.", "en"),
     ("Read the full statement of the harbour authority below, the mayor said.", "it"),
+    ("NASA LOSES CONTACT WITH PROBE AT 21:15", "en"), ("The EU and NATO agreed.", "en"),
 ])
 def test_claims_are_not_furniture(line, lang):
     assert not is_boilerplate(line, lang)

@@ -169,3 +169,29 @@ def test_a_figure_that_recurs_through_an_article_is_no_match():
     recurring = recurring_figures(claims, cues)
     assert {(doc, dim) for doc, dim, _, _ in recurring} == {("a", "duration")}
     assert _low_probability_verdict(a, "en", b, "fr", recurring=recurring).label == "unrelated"
+
+
+def test_claims_whose_times_or_spans_of_years_differ_are_not_agreements_by_wording() -> None:
+    from factdiff.judge import unmatched_dates
+    from factdiff.quantities import extract_dates
+
+    a = extract_dates("The talks began at 10:27 and ended at 11:12.", "en")
+    b = extract_dates("The talks will begin at 11 a.m.", "en")
+    c = extract_dates("The talks began at 10.27 local time.", "en")
+    assert unmatched_dates(a, b) == "10:27/11:12 vs 11:00"
+    assert unmatched_dates(a, c) is None  # one time in common
+    span = extract_dates("She was mayor from 1994 to 2003.", "en")
+    other = extract_dates("She was a councillor from 1989 to 1994.", "en")
+    assert unmatched_dates(span, other) == "1994/2003 vs 1989/1994"
+    assert unmatched_dates(span, extract_dates("She was mayor from 1994 to 2003, the paper said.", "en")) is None
+
+
+def test_figures_of_one_kind_none_shared_block_an_agreement_by_wording() -> None:
+    from factdiff.judge import unmatched_figures
+    from factdiff.quantities import extract_quantities
+
+    a = extract_quantities("Police arrested him eight hours later.", "en")
+    b = extract_quantities("After seven hours of searching, police arrested him.", "en")
+    assert unmatched_figures(a, b) == "eight hours vs seven hours"
+    assert unmatched_figures(a, extract_quantities("Eight hours later he was arrested.", "en")) is None
+    assert unmatched_figures(a, extract_quantities("Two officers made the arrest.", "en")) is None

@@ -76,7 +76,8 @@ def test_a_toll_that_rose_is_an_update():
 
 def test_a_lasting_verb_at_the_end_of_the_clause_names_what_a_duration_measures():
     # the verb after the figure, the subject far to its left: German puts the participle last
-    text = "Laut Sprecher habe das Gespräch der beiden Minister mit ihren Beratern und Dolmetschern fast drei Stunden gedauert."
+    text = ("Laut Sprecher habe das Gespräch der beiden Minister mit ihren Beratern und Dolmetschern "
+            "fast drei Stunden gedauert.")
     (q,) = extract_quantities(text, LANG)
     assert (q.dimension, q.measured, q.hedge) == ("duration", "meeting", "almost")
     other = extract_quantities("Das Treffen dauerte 150 Minuten.", LANG)

@@ -224,7 +224,8 @@ def test_durations_thirty_times_apart_are_not_one_fact():
 
 def test_the_same_figure_in_both_claims_outweighs_an_earlier_estimate_beside_it():
     a = extract_quantities("The party won 6.1 percent of the votes.", "en")
-    b = extract_quantities("Polls had given it 5.2%, but the final count put the party at 6.1 percent of the votes.", "en")
+    b = extract_quantities("Polls had given it 5.2%, but the final count put the party at 6.1 percent of the votes.",
+                           "en")
     found = compare_quantities(a, b)
     assert found is not None and found[0] == "agree", found
     # without the shared figure the two counts are at odds

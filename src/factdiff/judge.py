@@ -160,6 +160,18 @@ def unmatched_figures(qa: Any, qb: Any) -> str | None:
     return f"{x.text} vs {y.text}"
 
 
+def unmatched_dates(da: Any, db: Any) -> str | None:
+    """"x vs y" when both claims give clock times and none of one is a time of the other, or both give
+    a span of years and not the same one ("from 1996 to 2007" / "from 1993 to 1996"); None otherwise."""
+    if da.times and db.times and not any((c := compare_clock(t, u)) is not None and c[0] == "agree"
+                                         for t in da.times for u in db.times):
+        return "/".join(f"{t.point // 60:02d}:{t.point % 60:02d}" for t in da.times) + " vs " + "/".join(
+            f"{u.point // 60:02d}:{u.point % 60:02d}" for u in db.times)
+    if len(da.years) >= 2 and len(db.years) >= 2 and da.years != db.years:
+        return f"{'/'.join(map(str, sorted(da.years)))} vs {'/'.join(map(str, sorted(db.years)))}"
+    return None
+
+
 def matching_values(a: Claim, b: Claim, ctx: JudgeContext,
                     found: tuple[str, str] | None) -> tuple[Kind, str] | None:
     """("quantity" | "time", what matches) when two claims state the same value, with no figure of theirs
@@ -227,7 +239,8 @@ def judge_pair(cand: Candidate, ctx: JudgeContext) -> Verdict:
     if found and found[0] != "agree" and (a.id, b.id, "quantity") not in ctx.partners:
         # the same kind of figure with other values, in claims not paired on that figure: two facts
         return Verdict("unrelated", "other", 1.0 - sim, f"different figures ({found[1]})", source="quantity")
-    if found is None and (clash := unmatched_figures(ctx.cues[a.id].quantities, ctx.cues[b.id].quantities)):
+    if found is None and (clash := unmatched_figures(ctx.cues[a.id].quantities, ctx.cues[b.id].quantities)
+                          or unmatched_dates(ctx.cues[a.id].dates, ctx.cues[b.id].dates)):
         # figures of one kind on both sides, none the same, none comparable ("eight hours later" /
         # "seven hours of searching"): whatever the wording shares, not an agreement
         return Verdict("unrelated", "other", 1.0 - sim, f"different figures ({clash})", source="quantity")

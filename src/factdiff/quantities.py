@@ -1159,8 +1159,8 @@ def compare_quantity(x: Quantity, y: Quantity) -> tuple[str, str] | None:
         return "contradict", why
     if _same(x.value, y.value) and not (strict and x.hedge != y.hedge):
         return "agree", why
-    if x.hedge == y.hedge == "exact" and abs(x.value - y.value) <= x.precision + y.precision:
-        return "agree", why  # one figure is the other rounded: "17 km" and "17.26 km"
+    if x.hedge == y.hedge == "exact" and abs(x.value - y.value) <= max(x.precision, y.precision):
+        return "agree", why  # one figure is the other rounded: "17 km" and "17.26 km" (not "11%" and "12%")
     if x.hedge == y.hedge == "exact" and not _loose(x.measured, y.measured):
         return "contradict", why
     return "tension", why

@@ -279,7 +279,9 @@ def _boilerplate(language: str) -> tuple[re.Pattern[str], ...]:
 def is_boilerplate(text: str, language: str) -> bool:
     """Is this sentence page furniture ("Anzeige", "Lesen Sie auch: ...", "By Jane Doe")?"""
     line = text.strip().strip("*#>-–—|•·").strip()
-    if not line:
-        return True
+    if not any(ch.isalpha() for ch in line):
+        return True  # nothing but punctuation or digits: a stray full stop, a separator, a page number
+    if not any(ch.islower() for ch in line) and len(line.split()) <= 4 and not any(ch.isdigit() for ch in line):
+        return True  # a short line in capitals: an agency credit ("AFP/REUTERS"), a section label
     line = line[0].lower() + line[1:]
     return any(p.match(line) for p in _boilerplate(language))
