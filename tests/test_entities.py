@@ -329,3 +329,20 @@ def test_odd_text_in_fallback_languages_never_raises(lang: str) -> None:
     for text in odd:
         ann = _docs((lang, text), (lang, text[::-1]))
         assert all(e.mentions for e in ann.entities)
+
+
+def test_parser_loads_from_two_threads_share_one_pipeline() -> None:
+    import threading
+
+    from factdiff import entities
+
+    got: list[object] = []
+    threads = [threading.Thread(target=lambda: got.append(entities.load_model("en"))) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == 3 and all(g is got[0] for g in got)  # one pipeline, loaded once
+    assert entities.load_model("en") is got[0]
+    doc = got[0]("The mayor opened the bridge on Monday.")  # type: ignore[operator]
+    assert [t.dep_ for t in doc if t.text == "mayor"] == ["nsubj"]

