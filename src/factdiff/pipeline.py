@@ -54,13 +54,13 @@ def _prefetch_parsers(docs: list[Document]) -> None:
     a fresh process overlaps the two loads. ``entities.load_model`` waits for a load in progress."""
     import threading
 
-    from .entities import _MODELS, load_model, model_language
+    from .entities import _MODELS, PREFETCH_THREAD, load_model, model_language
 
     langs = {lang for d in docs if (lang := model_language(d)) in _MODELS}
     if not langs:
         return
     threading.Thread(target=lambda: [load_model(lang) for lang in sorted(langs)], daemon=True,
-                     name="factdiff-parser-load").start()
+                     name=PREFETCH_THREAD).start()
 
 
 def compare(
