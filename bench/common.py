@@ -24,6 +24,26 @@ CACHE_DIR = ROOT / "out" / "bench-cache"
 SEED = 20240607  # every subsample in the suite uses this seed
 
 
+def archived_src(ref: str) -> Path:
+    """The package source at git ``ref``, exported once into out/baseline-src/REF (for baselines run in a
+    subprocess with ``PYTHONPATH=<that>/src`` in the same bench run)."""
+    import subprocess
+    import tarfile
+    import tempfile
+
+    src = ROOT / "out" / "baseline-src" / ref
+    if not (src / "src" / "factdiff").is_dir():
+        src.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile() as tmp:
+            done = subprocess.run(["git", "archive", ref, "src"], cwd=ROOT, stdout=tmp, stderr=subprocess.PIPE)
+            if done.returncode != 0:
+                raise Skip(f"baseline {ref} not in this clone: {done.stderr.decode().strip()}")
+            tmp.seek(0)
+            with tarfile.open(fileobj=tmp) as tar:
+                tar.extractall(src, filter="data")
+    return src
+
+
 class Skip(Exception):
     """A benchmark's data or dependency is missing: reported as a line, not a crash."""
 

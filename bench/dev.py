@@ -17,19 +17,17 @@ import json
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, SHARED, Skip, Table
+from bench.common import ROOT, SHARED, Skip, Table, archived_src
 from bench.floors import DEV_FLOORS, DEV_GOALS, check, describe
 from bench.gold import Case, cases_under, scorer
 
 DEV = SHARED / "gold" / "dev"
 BASELINE_REF = "49a8851"  # main before issue 8 (real-news verdicts)
-BASELINE_DIR = ROOT / "out" / "baseline-src"
 MEASURES = ["conflicts", "tensions", "contradiction_precision", "agreements", "no_agree_on_disagreement",
             "unique", "duplicates", "entities_same", "entities_different"]
 PAIRED = {"conflicts", "tensions", "agreements", "no_agree_on_disagreement"}
@@ -81,17 +79,7 @@ json.dump(out, open(sys.argv[2], "w"))
 
 def baseline_reports(cases: list[Case]) -> dict[str, dict[str, Any]]:
     """The pre-issue-8 pipeline's reports, run from its own source tree in a subprocess."""
-    src = BASELINE_DIR / BASELINE_REF
-    if not (src / "src" / "factdiff").is_dir():
-        src.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile() as tmp:
-            done = subprocess.run(["git", "archive", BASELINE_REF, "src"], cwd=ROOT, stdout=tmp,
-                                  stderr=subprocess.PIPE)
-            if done.returncode != 0:
-                raise Skip(f"baseline {BASELINE_REF} not in this clone: {done.stderr.decode().strip()}")
-            tmp.seek(0)
-            with tarfile.open(fileobj=tmp) as tar:
-                tar.extractall(src, filter="data")
+    src = archived_src(BASELINE_REF)
     with tempfile.TemporaryDirectory() as tmp:
         spec, out = Path(tmp) / "cases.json", Path(tmp) / "reports.json"
         spec.write_text(json.dumps({c.name: [str(p) for p in c.paths] for c in cases}), encoding="utf-8")

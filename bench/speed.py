@@ -23,6 +23,7 @@ from typing import Any
 
 from bench.common import ROOT, SEED, Skip, Table
 
+COLD_BASELINE_REF = "1b8f801"  # main before the start-up work of session 5: the cold run's baseline
 TARGETS = {"warm_s": 0.5, "cold_s": 5.0, "peak_mb": 1024.0, "judge_share": 0.10, "big_s": 60.0, "big_mb": 1536.0}
 BIG_BYTES = 1_000_000  # issue 8: "a 1 MB article compared with a short one"
 BIG_BASELINE_BYTES = 100_000
@@ -70,13 +71,13 @@ def vm_hwm_mb(pid: int | str = "self") -> float:
     return float("nan")
 
 
-def _timed_child(argv: list[str]) -> tuple[float, float, str]:
+def _timed_child(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """(wall seconds, peak RSS in MB, stdout) of one child; VmHWM polled until it exits."""
     import tempfile
 
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
         peak = float("nan")
         while proc.poll() is None:
             now = vm_hwm_mb(proc.pid)
@@ -127,12 +128,20 @@ def seed_table(quick: bool) -> Table:
     """Cold, warm, memory and judge calls on the seed pair (quick: ours only, one run each)."""
     compare = _compare()
     paths = seed_paths()
-    cold_runs = 1 if quick else 2
-    colds, peaks = [], []
+    cold_runs = 1 if quick else 3
+    colds, peaks, before = [], [], []
+    old_env = None
+    if not quick:  # the same cold run with the code at COLD_BASELINE_REF, interleaved: the machine's speed varies
+        from bench.common import archived_src
+
+        old_env = dict(os.environ, PYTHONPATH=str(archived_src(COLD_BASELINE_REF) / "src"))
     for _ in range(cold_runs):
         wall, peak, _ = _timed_child([*_cli(), "compare", *paths, "--format", "json"])
         colds.append(wall)
         peaks.append(peak)
+        if old_env is not None:
+            before.append(_timed_child([sys.executable, "-m", "factdiff.cli", "compare", *paths, "--format", "json"],
+                                       env=old_env)[0])
     compare(paths)  # load models
     runs = 1 if quick else WARM_RUNS
     warm_new, report = _median_time(lambda: compare(paths), runs, clear=True)
@@ -151,6 +160,8 @@ def seed_table(quick: bool) -> Table:
         _, base_peak, _ = _timed_child([sys.executable, "-m", "bench.speed", "worker-seed", "--exhaustive", *paths])
     rows: list[list[Any]] = [
         ["cold CLI, start to report (s)", cold, "n/a", "", f"<= {TARGETS['cold_s']}", cold <= TARGETS["cold_s"]],
+        *([[f"cold CLI, the code at {COLD_BASELINE_REF} (s)", statistics.median(before), "n/a",
+            _ratio(statistics.median(before), cold), "", ""]] if before else []),
         [
             "warm compare(), new text (s)",
             warm_new,
@@ -188,7 +199,10 @@ def seed_table(quick: bool) -> Table:
         f"Seed pair ({', '.join(Path(p).name for p in paths)}). Cold: {cold_runs} fresh `factdiff compare "
         "--format json` process(es), median (OS file cache warm after the first; the first alone: "
         f"{colds[0]:.2f} s). Peak memory of ours: the CLI process; of the baseline: a fresh process "
-        "running compare(exhaustive=True).",
+        "running compare(exhaustive=True)." + (
+            f" The row 'the code at {COLD_BASELINE_REF}' runs the same command with that commit's source (git "
+            "archive, same virtual environment), each run right after one of ours; its ratio = that time / ours "
+            "(the machine's speed varies between hours, the ratio much less)." if before else ""),
         f"Warm: compare() in this process after one loading run, median of {runs} (baseline: 2). 'New text' "
         "clears the embedder's per-process vector cache before each run (what a new article costs); 'same "
         "text again' keeps it. ratio = baseline / ours (higher = ours cheaper)."

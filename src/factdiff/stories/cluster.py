@@ -299,18 +299,8 @@ class OnlineClusterer:
         outside (a restart)."""
         if self._df_docs == self.n_docs:
             return
-        for w in self.df_words:
-            if w not in self._vocab:
-                self._vocab[w] = len(self._vocab)
-        self._df_arr = np.zeros(max(1024, 2 * len(self._vocab)), dtype=np.float64)
-        for w, n in self.df_words.items():
-            self._df_arr[self._vocab[w]] = n
-        for name in self.df_names:
-            if name not in self._name_vocab:
-                self._name_vocab[name] = len(self._name_vocab)
-        self._df_names_arr = np.zeros(max(1024, 2 * len(self._name_vocab)), dtype=np.float64)
-        for name, n in self.df_names.items():
-            self._df_names_arr[self._name_vocab[name]] = n
+        self._df_arr = _frequencies(self.df_words, self._vocab)
+        self._df_names_arr = _frequencies(self.df_names, self._name_vocab)
         self._df_docs = self.n_docs
 
     def _story_name_ids(self, st: StoryState) -> np.ndarray:
@@ -645,6 +635,17 @@ class OnlineClusterer:
                 st = self.stories[key]
             else:
                 self._join(key, f)
+
+
+def _frequencies(counts: Counter[str], vocab: dict[str, int]) -> np.ndarray:
+    """``counts`` as an array indexed by ``vocab`` ids (terms new to ``vocab`` are given ids), with room to grow."""
+    for term in counts:
+        if term not in vocab:
+            vocab[term] = len(vocab)
+    arr = np.zeros(max(1024, 2 * len(vocab)), dtype=np.float64)
+    for term, n in counts.items():
+        arr[vocab[term]] = n
+    return arr
 
 
 def _concat(packs: list[Packed]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
