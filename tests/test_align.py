@@ -48,11 +48,11 @@ def test_the_same_figure_for_the_same_thing_pairs_claims_whatever_the_probabilit
         ["Los liberales lograron unos 31 escaños.", "El parlamento cuenta con 150 escaños.", "Llovió."])]
     cues = {c.id: read_cues(c.text, c.language) for c in a + b}
     probs = {("a", "b"): np.array([[0.02, 0.03, 0.01], [0.04, 0.02, 0.01], [0.01, 0.01, 0.30]])}
-    pairs = {(x.id, y.id) for x, y, _, kind in value_pairs({"a": a, "b": b}, probs, cues, set())}
+    pairs = {(x.id, y.id) for x, y, _, kind in value_pairs({"a": a, "b": b}, probs, cues)}
     assert pairs == {("a:0", "b:1"), ("a:1", "b:0")}  # "unos 31" states the figure "31" states
     # different figures, or figures of different holders, pair nothing
     holders = {"a:1": frozenset({"liberal"}), "b:0": frozenset({"conservative"})}
-    pairs = {(x.id, y.id) for x, y, _, _ in value_pairs({"a": a, "b": b}, probs, cues, set(), holders)}
+    pairs = {(x.id, y.id) for x, y, _, _ in value_pairs({"a": a, "b": b}, probs, cues, holders)}
     assert pairs == {("a:0", "b:1")}
 
 
@@ -62,4 +62,4 @@ def test_value_pairs_need_the_same_measured_thing_and_compatible_hedges():
     cues = {c.id: read_cues(c.text, "en") for c in a + b}
     probs = {("a", "b"): np.array([[0.05, 0.01], [0.01, 0.05]])}
     # "at least 12" and "more than 12" are not the plain figure 12: nothing pairs on equal figures here
-    assert value_pairs({"a": a, "b": b}, probs, cues, set()) == []
+    assert value_pairs({"a": a, "b": b}, probs, cues) == []

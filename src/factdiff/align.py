@@ -197,21 +197,22 @@ def frame_pairs(claims: dict[str, list[Claim]], probs: dict[tuple[str, str], np.
 
 
 def value_pairs(claims: dict[str, list[Claim]], probs: dict[tuple[str, str], np.ndarray],
-                cues: dict[str, ClaimCues], recurring: set[tuple[str, str, str, float]],
+                cues: dict[str, ClaimCues],
                 holders: dict[str, frozenset[str]] | None = None) -> list[tuple[Claim, Claim, float, str]]:
     """(a, b, probability, "value") of claims in two articles that state the same figure for the same
     measured thing (:func:`quantities.same_stated_figure`), or the same clock time, whatever their wording:
     "the chamber has 150 seats in all" meets "35 of the 150 seats". The mutual best pairs by same-fact
     probability among the claims that share one; claims naming different holders (people,
-    organisations) are kept apart. ``recurring`` (unused: a figure that says what it measures is no
-    background however often it is repeated) is accepted for symmetry with the judge."""
+    organisations) are kept apart. A figure that says what it measures is no background however often an
+    article repeats it, so recurring figures pair too."""
     from .quantities import compare_clock, same_stated_figure
 
     holders = holders or {}
     out: list[tuple[Claim, Claim, float, str]] = []
     for (da, db), p in probs.items():
         ca, cb = claims[da], claims[db]
-        shared: dict[tuple[int, int], None] = {}
+        rows: dict[int, list[int]] = {}  # claim of a -> claims of b sharing a value with it
+        cols: dict[int, list[int]] = {}
         for i, x in enumerate(ca):
             qa = cues[x.id].quantities
             ta = cues[x.id].dates.times
@@ -224,12 +225,11 @@ def value_pairs(claims: dict[str, list[Claim]], probs: dict[tuple[str, str], np.
                         for t in ta for u in cues[y.id].dates.times):
                     ha, hb = holders.get(x.id, frozenset()), holders.get(y.id, frozenset())
                     if not (ha and hb and not ha & hb):
-                        shared[(i, j)] = None
-        for i, j in shared:
-            # mutual best among this pair's rows and columns that share a figure
-            row = [jj for ii, jj in shared if ii == i]
-            col = [ii for ii, jj in shared if jj == j]
-            if max(row, key=lambda jj: p[i, jj]) == j and max(col, key=lambda ii: p[ii, j]) == i:
+                        rows.setdefault(i, []).append(j)
+                        cols.setdefault(j, []).append(i)
+        for i, js in rows.items():  # mutual best among the claims that share a value
+            j = max(js, key=lambda jj: p[i, jj])
+            if max(cols[j], key=lambda ii: p[ii, j]) == i:
                 out.append((ca[i], cb[j], float(p[i, j]), "value"))
     return out
 

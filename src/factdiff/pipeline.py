@@ -151,7 +151,7 @@ def compare_annotated(
     holders = _holders(claims, annotation)
     frames = frame_pairs(claims, probs, cues, holders) if cfg.frame_pairs else []
     recurring = recurring_figures(claims, cues)
-    values = value_pairs(claims, probs, cues, recurring, holders) if cfg.value_pairs else []
+    values = value_pairs(claims, probs, cues, holders) if cfg.value_pairs else []
     lap("align")
 
     step(f"judging {len(cands)} candidate pairs")
