@@ -1544,13 +1544,8 @@ def build_entities(
 
 
 def model_language(document: Document) -> str:
-    """The pipeline language :func:`parse` will use for ``document`` once annotate has detected its language."""
-    language = document.language
-    if language in ("", "und"):
-        from .text import detect_language
-
-        language = detect_language(document.text)
-    return _model_lang(language, document.text)
+    """The pipeline language :func:`parse` uses for ``document`` (its language as annotate detected it)."""
+    return _model_lang(document.language, document.text)
 
 
 def parse(document: Document) -> tuple[str, Any]:

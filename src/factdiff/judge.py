@@ -187,9 +187,7 @@ def matching_values(a: Claim, b: Claim, ctx: JudgeContext,
             for y in cb.quantities:
                 if same_stated_figure(x, y):
                     return "quantity", f"figures ({found[1]})"
-                if (x.dimension, x.unit) != (y.dimension, y.unit) or x.hedge != y.hedge:
-                    continue
-                if abs(x.value - y.value) > max(x.precision, y.precision, 1e-9):
+                if x.hedge != y.hedge or not same_value(x, y):
                     continue
                 if x.measured and y.measured and not concept_match(x.measured, y.measured):
                     continue

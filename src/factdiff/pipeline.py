@@ -48,19 +48,23 @@ log = logging.getLogger("factdiff")
 Progress = Callable[[str], None]
 
 
-def _prefetch_parsers(docs: list[Document]) -> None:
-    """Load the spaCy pipelines the articles will need in a background thread, while the main thread
-    reads sentences and loads and runs the sentence encoder (numpy, which releases the interpreter):
-    a fresh process overlaps the two loads. ``entities.load_model`` waits for a load in progress."""
+def _prefetch_parsers(docs: list[Document]) -> list[Document]:
+    """The documents with their language detected (annotate then detects nothing again), after starting
+    to load the spaCy pipelines they need in a background thread, while the main thread reads sentences
+    and loads and runs the sentence encoder (numpy, which releases the interpreter): a fresh process
+    overlaps the two loads. ``entities.load_model`` waits for a load in progress."""
     import threading
 
     from .entities import _MODELS, PREFETCH_THREAD, load_model, model_language
 
+    docs = [d if d.language not in ("", "und") else dataclasses.replace(d, language=text_mod.detect_language(d.text))
+            for d in docs]
     langs = {lang for d in docs if (lang := model_language(d)) in _MODELS}
     if not langs:
-        return
+        return docs
     threading.Thread(target=lambda: [load_model(lang) for lang in sorted(langs)], daemon=True,
                      name=PREFETCH_THREAD).start()
+    return docs
 
 
 def compare(
@@ -91,8 +95,7 @@ def compare(
     read_s = time.perf_counter() - clock
     step("annotating articles")
     cfg = config or DEFAULT
-    _prefetch_parsers(docs)
-    arts = [annotate(d, backend=backend, config=cfg) for d in docs]
+    arts = [annotate(d, backend=backend, config=cfg) for d in _prefetch_parsers(docs)]
     annotate_s = time.perf_counter() - clock - read_s
     report = compare_annotated(arts, nli=nli, entities=entities, exhaustive=exhaustive, progress=progress,
                                config=cfg, samefact_model=samefact_model)
@@ -165,7 +168,7 @@ def compare_annotated(
     for a, b, p, kind in frames + values:  # claims that fill one fact slot are judged whatever their wording
         if (a.id, b.id) not in judged_pairs:
             judged_pairs.add((a.id, b.id))
-            cands.append(Candidate(a, b, p, "frame" if kind != "value" else "value"))
+            cands.append(Candidate(a, b, p, "value" if kind == "value" else "frame"))
     nli_used = False
     if nli:
         model = _load_nli(cfg.nli_model)
