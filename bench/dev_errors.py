@@ -68,8 +68,9 @@ def _code_hash() -> str:
     return h.hexdigest()[:16]
 
 
-def annotated(case: Case) -> list[Any]:
+def annotated(case: Case, encoders: str = "use") -> list[Any]:
     from factdiff.annotated import AnnotatedArticle, annotate
+    from factdiff.config import Config
     from factdiff.ingest import read_inputs
 
     docs = read_inputs([str(p) for p in case.paths])
@@ -77,12 +78,13 @@ def annotated(case: Case) -> list[Any]:
     out = []
     CACHE.mkdir(parents=True, exist_ok=True)
     for d in docs:
-        key = hashlib.sha256((code + d.id + d.source + d.text).encode()).hexdigest()[:24]
+        key = hashlib.sha256((code + d.id + d.source + d.text + ("" if encoders == "use" else encoders)).encode()
+                             ).hexdigest()[:24]
         path = CACHE / f"{key}.json"
         if path.exists():
             out.append(AnnotatedArticle.from_dict(json.loads(path.read_text(encoding="utf-8"))))
             continue
-        art = annotate(d)
+        art = annotate(d, config=Config(encoders=encoders))
         path.write_text(json.dumps(art.to_dict()), encoding="utf-8")
         out.append(art)
     return out
@@ -389,6 +391,9 @@ def sweep(spec: str, cases: list[Case], arts: dict[str, list[Any]], models: dict
 
     key, _, values = spec.partition("=")
     kind = type(getattr(base, key))
+    if kind is bool:
+        def kind(v: str) -> bool:  # bool("False") is True
+            return v.strip().lower() in ("1", "true", "yes")
     runs = {}
     for v in values.split(","):
         per_case, _, _ = run_cases(cases, arts, models, dataclasses.replace(base, **{key: kind(v)}), None, False)
@@ -430,7 +435,7 @@ def main() -> None:
         changes[key] = value.lower() in ("1", "true", "yes") if kind is bool else kind(value)
     config = dataclasses.replace(DEFAULT, **changes)
     cases = dev_cases()
-    arts = {c.name: annotated(c) for c in cases}
+    arts = {c.name: annotated(c, config.encoders) for c in cases}
     models: dict[str, Any] = {}
     if not args.in_sample:
         rows = {c.name: rows_of(c, arts[c.name]) for c in cases}

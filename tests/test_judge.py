@@ -195,3 +195,43 @@ def test_figures_of_one_kind_none_shared_block_an_agreement_by_wording() -> None
     assert unmatched_figures(a, b) == "eight hours vs seven hours"
     assert unmatched_figures(a, extract_quantities("Eight hours later he was arrested.", "en")) is None
     assert unmatched_figures(a, extract_quantities("Two officers made the arrest.", "en")) is None
+
+
+def _verdict_with(a: str, b: str, p: float, partners: set[str], holders: dict[str, frozenset[str]] | None = None):
+    """The judge's verdict on two English claims paired on ``partners`` (kinds) at same-fact probability ``p``."""
+    from factdiff.align import Candidate, Thresholds
+    from factdiff.config import DEFAULT
+    from factdiff.cues import read_cues
+    from factdiff.doc import Claim
+    from factdiff.judge import JudgeContext, judge_pair
+
+    ca, cb = Claim("a:0", "a", 0, 0, len(a), a, "en"), Claim("b:0", "b", 0, 0, len(b), b, "en")
+    limits = Thresholds(candidate=DEFAULT.candidate_p, structured=DEFAULT.candidate_p / 2, related=DEFAULT.related_p,
+                        agree=DEFAULT.agree_p, context=0.0, agree_values=DEFAULT.agree_values_p)
+    ctx = JudgeContext(cues={"a:0": read_cues(a, "en"), "b:0": read_cues(b, "en")}, thresholds=limits,
+                       partners={("a:0", "b:0", kind) for kind in partners}, holders=holders or {})
+    return judge_pair(Candidate(ca, cb, p, "similar"), ctx)
+
+
+def test_ages_are_compared_for_one_person_only() -> None:
+    a, b = "The 61-year-old senator Ana Ruiz spoke first.", "Ana Ruiz, aged 64, spoke first at the hearing."
+    ruiz = frozenset({"Ana Ruiz"})
+    clash = _verdict_with(a, b, 0.6, {"quantity"}, {"a:0": ruiz, "b:0": ruiz})
+    assert (clash.label, clash.kind) == ("contradict", "quantity") and "age" in clash.explanation
+    # the same figures where one claim names a person and the other does not: two people's ages
+    other = "Students aged 16 asked the first question at the hearing."
+    verdict = _verdict_with(a, other, 0.6, {"quantity"}, {"a:0": ruiz})
+    assert verdict.label != "contradict" and verdict.source != "quantity", verdict
+    # neither claim names anyone: the ages are compared (a pair a user puts side by side)
+    unnamed = _verdict_with("The driver was 45 years old.", "The driver was 52 years old.", 0.6, {"quantity"})
+    assert (unnamed.label, unnamed.kind) == ("contradict", "quantity")
+
+
+def test_a_negation_flip_under_the_same_fact_floor_is_two_events() -> None:
+    from factdiff.config import DEFAULT
+
+    a, b = "The mayor did not return calls on Monday.", "The mayor returned to the flooded district on Monday."
+    low = _verdict_with(a, b, DEFAULT.related_p / 2, {"polarity"})
+    assert low.source != "negation" and low.label == "unrelated", low
+    high = _verdict_with(a, b, DEFAULT.related_p + 0.05, {"polarity"})
+    assert (high.label, high.kind) == ("tension", "negation"), high

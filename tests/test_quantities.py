@@ -239,3 +239,14 @@ def test_a_year_inside_another_claims_span_of_years_is_no_tension():
     outside = extract_dates("In 2011 the agency moved to a new building.", "en")
     assert compare_dates(span, inside) is None and compare_dates(inside, span) is None
     assert compare_dates(span, outside) == ("tension", "date", "1991/2004 vs 2011")
+
+
+def test_counts_of_one_thing_an_order_of_magnitude_apart_are_a_tension():
+    whole = q("The airline's collapse left 300,000 travellers stranded.")
+    part = q("In Spain, 25,000 travellers were stranded after the airline's collapse.")
+    found = compare_quantities(part, whole)
+    assert found is not None and found[0] == "tension" and "25000 vs 300000: traveller" in found[1], found
+    # nearer counts of the same thing still contradict
+    found = compare_quantities(q("In Spain, 25,000 travellers were stranded."),
+                               q("In Spain, 40,000 travellers were stranded."))
+    assert found is not None and found[0] == "contradict", found

@@ -51,12 +51,19 @@ class JudgeContext:
     place_names: dict[str, str] = field(default_factory=dict)
     # (document, dimension, unit, value) of figures that recur in two or more claims of their article
     recurring: set[tuple[str, str, str, float]] = field(default_factory=set)
+    holders: dict[str, frozenset[str]] = field(default_factory=dict)  # claim -> people and organisations it names
 
 
 def quantity_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
     if (a.id, b.id, "quantity") not in ctx.partners:
         return None
-    found = compare_quantities(list(ctx.cues[a.id].quantities), list(ctx.cues[b.id].quantities))
+    qa, qb = list(ctx.cues[a.id].quantities), list(ctx.cues[b.id].quantities)
+    ha, hb = ctx.holders.get(a.id, frozenset()), ctx.holders.get(b.id, frozenset())
+    if (ha or hb) and not ha & hb:
+        # an age belongs to one person: where a claim names someone the other does not, its age is theirs
+        # ("the 59-year-old governor" / "fifteen-year-old girls I counselled")
+        qa, qb = [q for q in qa if q.dimension != "age"], [q for q in qb if q.dimension != "age"]
+    found = compare_quantities(qa, qb)
     if found and found[0] == "contradict":
         return Verdict("contradict", "quantity", 0.9, found[1], source="quantity")
     if found and found[0] == "tension":
@@ -106,7 +113,9 @@ def role_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | N
 def negation_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
     ca, cb = ctx.cues[a.id], ctx.cues[b.id]
     flipped = (ca.negated & cb.affirmed) | (cb.negated & ca.affirmed)
-    if not flipped or (a.id, b.id, "polarity") not in ctx.partners:
+    if not flipped or (a.id, b.id, "polarity") not in ctx.partners or sim < ctx.thresholds.related:
+        # a flip between claims under the same-fact floor is two events ("did not return calls" / "returned
+        # to the scene"), whatever the sentences around them share
         return None
     word = sorted(flipped)[0]
     negated = ca if word in ca.negated else cb

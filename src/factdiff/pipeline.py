@@ -163,7 +163,7 @@ def compare_annotated(
                        partners=_other_holders(_partners(cands, cues, prep, thresholds, cosine, places)
                                                | {(a.id, b.id, kind) for a, b, _, kind in frames}, holders),
                        closest=mutual_best(cands), places=places, place_names=place_names,
-                       recurring=recurring)
+                       recurring=recurring, holders=holders)
     judged_pairs = {(c.a.id, c.b.id) for c in cands}
     for a, b, p, kind in frames + values:  # claims that fill one fact slot are judged whatever their wording
         if (a.id, b.id) not in judged_pairs:

@@ -1,8 +1,9 @@
 """Online story clustering: each article, in publication order, joins its best story or opens one.
 
 Candidates come from an index, never from a scan of every story: only *active* stories (last
-article within ``window`` of the stream clock) are indexed, their centroids in one matrix, and
-the ``top_k`` nearest by cosine are scored. Older stories stop attracting and leave the index
+article within ``window`` of the stream clock) are indexed (``stories/index.py``: their centroids
+in one matrix scanned in one pass while there are few, a graph index beyond ``index.EXACT_MAX``),
+and the ``top_k`` nearest by cosine are scored. Older stories stop attracting and leave the index
 (a heap on last activity), so the cost per article depends on the stories active in the window,
 not on the size of the store.
 
@@ -51,6 +52,7 @@ from typing import Any
 import numpy as np
 
 from .features import ArticleFeatures
+from .index import EXACT_MAX, CentroidIndex
 
 FEATURES = ("cos_centroid", "cos_max", "margin", "names", "words", "words_margin", "gap_days")
 WORDS = FEATURES.index("words")
@@ -191,7 +193,7 @@ class OnlineClusterer:
     """The clustering state: active stories, their index, document frequencies, the stream clock."""
 
     def __init__(self, model: Model | None = None, window_days: float = WINDOW_DAYS, top_k: int = TOP_K,
-                 merge: bool = True, members: int = MEMBERS) -> None:
+                 merge: bool = True, members: int = MEMBERS, exact_max: int | None = None) -> None:
         self.model = model or load_model()
         self.window = timedelta(days=window_days)
         self.top_k = top_k
@@ -204,10 +206,7 @@ class OnlineClusterer:
         self.clock: datetime | None = None
         self.next_key = 1
         self._heap: list[tuple[datetime, int]] = []  # (last seen, story) with stale entries skipped
-        self._dim = 0
-        self._matrix = np.zeros((0, 0), dtype=np.float32)
-        self._rows: dict[int, int] = {}
-        self._row_keys: list[int] = []
+        self.index = CentroidIndex(EXACT_MAX if exact_max is None else exact_max)
         # word document frequencies as an array (mirrors df_words; rebuilt when df_words was filled from outside)
         self._vocab: dict[str, int] = {}
         self._df_arr = np.zeros(1024, dtype=np.float64)
@@ -219,31 +218,10 @@ class OnlineClusterer:
     # --- index ------------------------------------------------------------------------------
 
     def _index_put(self, st: StoryState) -> None:
-        if self._dim == 0:
-            self._dim = len(st.vec_sum)
-            self._matrix = np.zeros((64, self._dim), dtype=np.float32)
-        row = self._rows.get(st.key)
-        if row is None:
-            row = len(self._row_keys)
-            if row >= len(self._matrix):
-                grown = np.zeros((len(self._matrix) * 2, self._dim), dtype=np.float32)
-                grown[:row] = self._matrix[:row]
-                self._matrix = grown
-            self._rows[st.key] = row
-            self._row_keys.append(st.key)
-        self._matrix[row] = st.centroid
+        self.index.put(st.key, st.centroid)
 
     def _index_drop(self, key: int) -> None:
-        row = self._rows.pop(key, None)
-        if row is None:
-            return
-        last = len(self._row_keys) - 1
-        if row != last:  # move the last row into the hole
-            moved = self._row_keys[last]
-            self._matrix[row] = self._matrix[last]
-            self._row_keys[row] = moved
-            self._rows[moved] = row
-        self._row_keys.pop()
+        self.index.drop(key)
 
     def _expire(self) -> None:
         if self.clock is None:
@@ -257,17 +235,7 @@ class OnlineClusterer:
                 self._index_drop(key)
 
     def candidates(self, vec: np.ndarray, exclude: int | None = None) -> list[int]:
-        n = len(self._row_keys)
-        if n == 0:
-            return []
-        # einsum, not BLAS: on a machine busy with other work, a threaded BLAS matrix-vector product waits on its
-        # threads (4x to 30x slower at 2,000 stories here than on one thread); the scan is one pass over the
-        # active centroids either way
-        sims = np.einsum("ij,j->i", self._matrix[:n], vec)
-        k = min(self.top_k + (exclude is not None), n)
-        top = np.argpartition(-sims, k - 1)[:k] if k < n else np.arange(n)
-        ordered = top[np.argsort(-sims[top], kind="stable")]
-        return [self._row_keys[i] for i in ordered if self._row_keys[i] != exclude][: self.top_k]
+        return self.index.nearest(vec, self.top_k, exclude)
 
     # --- document frequencies ---------------------------------------------------------------
 
