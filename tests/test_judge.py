@@ -195,6 +195,12 @@ def test_figures_of_one_kind_none_shared_block_an_agreement_by_wording() -> None
     assert unmatched_figures(a, b) == "eight hours vs seven hours"
     assert unmatched_figures(a, extract_quantities("Eight hours later he was arrested.", "en")) is None
     assert unmatched_figures(a, extract_quantities("Two officers made the arrest.", "en")) is None
+    # a count of people meets any other count: a capacity of 1,000 vs 2,000 people inside share no figure
+    capacity = extract_quantities("The hall had a capacity of 1,000.", "en")
+    inside = extract_quantities("About 2,000 people were inside the hall.", "en")
+    assert [q.unit for q in capacity] == ["capacity"] and [q.unit for q in inside] == ["people"]
+    assert unmatched_figures(capacity, inside) == "1,000 vs 2,000"
+    assert unmatched_figures(capacity, extract_quantities("1,000 people were inside.", "en")) is None
 
 
 def _verdict_with(a: str, b: str, p: float, partners: set[str], holders: dict[str, frozenset[str]] | None = None):

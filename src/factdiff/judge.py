@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .align import Candidate, Thresholds
+from .align import WEAK_MEASURED, Candidate, Thresholds
 from .cues import ClaimCues, stem
 from .doc import Claim, Kind, Verdict
 from .places import relation as place_relation
@@ -156,16 +156,23 @@ def recurring_figures(claims: dict[str, list[Claim]], cues: dict[str, ClaimCues]
 
 def unmatched_figures(qa: Any, qb: Any) -> str | None:
     """"x vs y" when two claims give figures of one dimension and unit and no figure of one is a figure
-    of the other; None otherwise (no such figures, or one value shared)."""
-    kinds = {(x.dimension, x.unit) for x in qa} & {(y.dimension, y.unit) for y in qb}
-    if not kinds:
+    of the other; None otherwise (no such figures, or one value shared). A count of "people" (a classifier
+    more than a thing counted) is of the unit of any other count: "a capacity of 1,000" and "2,000 people
+    inside" share no figure."""
+    def kind(q: Any) -> tuple[str, str]:
+        # a count of "people" (a classifier) may count what the other claim's count counts
+        return (q.dimension, "*") if q.dimension == "count" and q.unit in WEAK_MEASURED else (q.dimension, q.unit)
+
+    def meets(x: Any, y: Any) -> bool:
+        kx, ky = kind(x), kind(y)
+        return kx[0] == ky[0] and (kx[1] == ky[1] or "*" in (kx[1], ky[1]))
+
+    pairs = [(x, y) for x in qa for y in qb if meets(x, y)]
+    if not pairs:
         return None
-    for x in qa:
-        for y in qb:
-            if (x.dimension, x.unit) in kinds and same_value(x, y):
-                return None
-    x = next(q for q in qa if (q.dimension, q.unit) in kinds)
-    y = next(q for q in qb if (q.dimension, q.unit) == (x.dimension, x.unit))
+    if any(same_value(x, y) or (x.dimension == "count" and x.value == y.value) for x, y in pairs):
+        return None
+    x, y = pairs[0]
     return f"{x.text} vs {y.text}"
 
 
