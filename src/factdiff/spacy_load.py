@@ -23,6 +23,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
+
 _FR_MODULE = "spacy.lang.fr.tokenizer_exceptions"
 _HUGE = 200_000  # characters: only the token pattern of the French exceptions is this long
 _LOCK = threading.Lock()
@@ -102,11 +104,129 @@ def _french_patterns() -> Iterator[None]:
 
 
 def load(name: str, language: str) -> Any:
-    """``spacy.load(name)``, with the French token pattern factored for a pipeline of ``language`` fr."""
+    """``spacy.load(name)``, with the French token pattern factored for a pipeline of ``language`` fr, and
+    the attribute ruler's matches found without spaCy's Matcher (:func:`speed_up_attribute_ruler`)."""
     import spacy
 
     if language != "fr":
-        return spacy.load(name)
-    with _french_patterns():
-        __import__(_FR_MODULE)
-        return spacy.load(name)
+        nlp = spacy.load(name)
+    else:
+        with _french_patterns():
+            __import__(_FR_MODULE)
+            nlp = spacy.load(name)
+    speed_up_attribute_ruler(nlp)
+    return nlp
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The attribute ruler without spaCy's Matcher
+
+_COLUMNS = ("TAG", "POS", "LOWER", "DEP", "IS_SPACE")
+
+
+class FastAttributeRules:
+    """The rules of a pipeline's ``attribute_ruler``, applied as spaCy applies them (every pattern tested on
+    the tags, parse and words as the earlier components left them; then the attributes of each match in
+    rule order, later rules overriding earlier ones) but without spaCy's ``Matcher``, which spent most of
+    the component's time trying its 180 English patterns token by token: each pattern is tested on all
+    tokens at once, as arrays of the tokens' attribute ids (``Doc.to_array``).
+    tests/test_spacy_load.py checks that both give the same tags, parts of speech, features and lemmas."""
+
+    def __init__(self, ruler: Any) -> None:
+        from spacy.parts_of_speech import IDS as POS_IDS
+        from spacy.strings import get_string_id
+        from spacy.tokens._retokenize import set_token_attrs
+
+        self._set = set_token_attrs
+        self._attrs = list(ruler.attrs)
+        self._strings = ruler.vocab.strings
+        self._regex_cache: dict[tuple[int, int], bool] = {}
+
+        def value_id(key: str, v: Any) -> int:
+            if key == "IS_SPACE":
+                return int(bool(v))
+            if key == "POS":
+                return int(POS_IDS[v])
+            return int(get_string_id(v))
+
+        # (rule, target index, length, [[(column, kind, operand), ...] per token of the pattern])
+        self._rules: list[tuple[int, int, int, list[list[tuple[int, str, Any]]]]] = []
+        for i, p in enumerate(ruler.patterns):
+            for tokens in p["patterns"]:
+                tests = []
+                for tok in tokens:
+                    row: list[tuple[int, str, Any]] = []
+                    for key, v in tok.items():
+                        c = _COLUMNS.index(key)  # ValueError for an attribute not read here
+                        if not isinstance(v, dict):
+                            row.append((c, "eq", value_id(key, v)))
+                            continue
+                        (op, arg), = v.items()
+                        if op in ("IN", "NOT_IN"):
+                            row.append((c, op, np.array([value_id(key, x) for x in arg], dtype=np.uint64)))
+                        elif op == "REGEX" and key == "LOWER":
+                            row.append((c, op, re.compile(arg)))
+                        else:
+                            raise ValueError(f"attribute ruler condition {op} on {key} is not handled")
+                    tests.append(row)
+                index = int(p["index"])
+                self._rules.append((i, index if index >= 0 else len(tokens) + index, len(tokens), tests))
+
+    def _regex(self, pattern: re.Pattern[str], lowers: np.ndarray) -> np.ndarray:
+        """Which tokens' lowercase forms ``pattern`` finds (each distinct form tested once)."""
+        uniq, inverse = np.unique(lowers, return_inverse=True)
+        key = id(pattern)
+        hits = np.zeros(len(uniq), dtype=bool)
+        for k, h in enumerate(uniq.tolist()):
+            found = self._regex_cache.get((key, h))
+            if found is None:
+                found = self._regex_cache[(key, h)] = bool(pattern.search(self._strings[h]))
+            hits[k] = found
+        return hits[inverse.reshape(-1)]
+
+    def __call__(self, doc: Any) -> list[tuple[int, int, int, int]]:
+        """What ``AttributeRuler.match`` returns: (rule, rule, start, end) per match, by rule."""
+        from spacy.attrs import DEP, IS_SPACE, LOWER, POS, TAG
+
+        n = len(doc)
+        if n == 0:
+            return []
+        arr = doc.to_array([TAG, POS, LOWER, DEP, IS_SPACE]).astype(np.uint64).reshape(n, len(_COLUMNS))
+        found: list[tuple[int, int, int, int]] = []
+        for rule, _index, length, tests in self._rules:
+            if length > n:
+                continue
+            ok = np.ones(n - length + 1, dtype=bool)
+            for k, row in enumerate(tests):
+                for c, op, operand in row:
+                    col = arr[k:n - length + 1 + k, c]
+                    if op == "eq":
+                        ok &= col == operand
+                    elif op == "IN":
+                        ok &= np.isin(col, operand)
+                    elif op == "NOT_IN":
+                        ok &= ~np.isin(col, operand)
+                    else:
+                        ok &= self._regex(operand, col)
+            found.extend((rule, rule, int(s), int(s) + length) for s in np.flatnonzero(ok))
+        found.sort()
+        return found
+
+    def apply(self, doc: Any, matches: list[tuple[int, int, int, int]]) -> None:
+        """``AttributeRuler.set_annotations``: each match's attributes on its target token, in rule order."""
+        index = {rule: idx for rule, idx, _, _ in self._rules}
+        for rule, _, start, _end in matches:
+            self._set(doc[start + index[rule]], self._attrs[rule])
+
+
+def speed_up_attribute_ruler(nlp: Any) -> None:
+    """Let ``nlp``'s attribute ruler find its matches with :class:`FastAttributeRules` (same results)."""
+    if "attribute_ruler" not in nlp.pipe_names:
+        return
+    ruler = nlp.get_pipe("attribute_ruler")
+    try:
+        rules = FastAttributeRules(ruler)
+    except (ValueError, KeyError, TypeError):  # a pattern this reader does not know: spaCy's matcher
+        return
+    ruler.match = rules
+    ruler.set_annotations = rules.apply
