@@ -231,3 +231,20 @@ def tfidf_cosines(pairs: list[tuple[str, str]]) -> list[float]:
             continue
         out.append(float((m[0] @ m[1].T).toarray()[0, 0]))
     return out
+
+
+def vm_hwm_mb(pid: int | str = "self") -> float:
+    """Peak resident memory (VmHWM) of a process, in MB; NaN where /proc cannot tell.
+
+    Not ru_maxrss: on Linux a child's ru_maxrss starts from its parent's peak (the memory
+    descriptor's high-water mark survives fork and exec), so every child of this large bench
+    process would report at least the bench's own peak. VmHWM belongs to the exec'd image.
+    """
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError):
+        pass
+    return float("nan")

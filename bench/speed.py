@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, SEED, Skip, Table
+from bench.common import ROOT, SEED, Skip, Table, vm_hwm_mb
 
 COLD_BASELINE_REF = "1b8f801"  # main before the start-up work of session 5: the cold run's baseline
 TARGETS = {"warm_s": 0.5, "cold_s": 5.0, "peak_mb": 1024.0, "judge_share": 0.10, "big_s": 60.0, "big_mb": 1536.0}
@@ -52,23 +52,6 @@ def _clear_vector_cache() -> None:
             continue
         if isinstance(cache, dict):
             cache.clear()
-
-
-def vm_hwm_mb(pid: int | str = "self") -> float:
-    """Peak resident memory (VmHWM) of a process, in MB; NaN where /proc cannot tell.
-
-    Not ru_maxrss: on Linux a child's ru_maxrss starts from its parent's peak (the memory
-    descriptor's high-water mark survives fork and exec), so every child of this large bench
-    process would report at least the bench's own peak. VmHWM belongs to the exec'd image.
-    """
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-    except (OSError, ValueError):
-        pass
-    return float("nan")
 
 
 def _timed_child(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:

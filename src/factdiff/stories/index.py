@@ -91,7 +91,8 @@ class CentroidIndex:
         want = min(k + (exclude is not None), n)
         if self._graph is not None:
             found = self._graph.search(np.asarray(vec, dtype=np.float32), min(n, CANDIDATES_PER_K * want))
-            rows = np.array(sorted(self._rows[int(key)] for key in np.asarray(found.keys)), dtype=np.int64)
+            rows = np.array(sorted(r for key in np.asarray(found.keys) if (r := self._rows.get(int(key))) is not None),
+                            dtype=np.int64)
             sims = self._matrix[rows] @ np.asarray(vec, dtype=np.float32)
             ordered = rows[np.argsort(-sims, kind="stable")]
         else:
