@@ -52,6 +52,8 @@ _GLUED = re.compile(r"(?<=[a-zà-ÿ]{2}[.!?])(?=[A-ZÀ-ÖØ-Þ][a-zà-ÿ])")
 
 def strip_accents(text: str) -> str:
     """Drop combining marks (é -> e), so that Zélensky and Zelensky compare equal."""
+    if text.isascii():  # nothing to decompose (NFKD leaves ASCII as it is): most words of most texts
+        return text
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
