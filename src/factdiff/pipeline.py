@@ -16,6 +16,7 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -48,23 +49,38 @@ log = logging.getLogger("factdiff")
 Progress = Callable[[str], None]
 
 
-def _prefetch_parsers(docs: list[Document]) -> list[Document]:
-    """The documents with their language detected (annotate then detects nothing again), after starting
-    to load the spaCy pipelines they need in a background thread, while the main thread reads sentences
-    and loads and runs the sentence encoder (numpy, which releases the interpreter): a fresh process
-    overlaps the two loads. ``entities.load_model`` waits for a load in progress."""
+def _prefetch_parsers(docs: list[Document]) -> tuple[list[Document], dict[int, Future[tuple[str, Any]]]]:
+    """The documents with their language detected (annotate then detects nothing again), and the parses
+    (``entities.parse``) of those under ``entities.PARSE_CHUNK_FROM`` characters, by document index, being
+    made in a background thread that first loads the spaCy pipelines they need; meanwhile the main thread
+    reads sentences and claims and runs the sentence encoder (numpy, which releases the interpreter), so
+    the two overlap. A longer text is parsed by ``annotate`` in the main thread (only the main thread forks
+    the processes that parse its pieces). ``entities.load_model`` waits for a load in progress."""
     import threading
 
-    from .entities import _MODELS, PREFETCH_THREAD, load_model, model_language
+    from .entities import _MODELS, PARSE_CHUNK_FROM, PREFETCH_THREAD, load_model, model_language
+    from .entities import parse as parse_document
 
     docs = [d if d.language not in ("", "und") else dataclasses.replace(d, language=text_mod.detect_language(d.text))
             for d in docs]
     langs = {lang for d in docs if (lang := model_language(d)) in _MODELS}
-    if not langs:
-        return docs
-    threading.Thread(target=lambda: [load_model(lang) for lang in sorted(langs)], daemon=True,
-                     name=PREFETCH_THREAD).start()
-    return docs
+    parsed: dict[int, Future[tuple[str, Any]]] = {k: Future() for k, d in enumerate(docs)
+                                                   if len(d.text) < PARSE_CHUNK_FROM}
+
+    def work() -> None:
+        for lang in sorted(langs):
+            try:
+                load_model(lang)
+            except Exception:  # noqa: BLE001 - the parse below (or annotate) reports it
+                pass
+        for k, fut in parsed.items():
+            try:
+                fut.set_result(parse_document(docs[k]))
+            except BaseException as exc:  # noqa: BLE001 - raised again where the parse is used
+                fut.set_exception(exc)
+
+    threading.Thread(target=work, daemon=True, name=PREFETCH_THREAD).start()
+    return docs, parsed
 
 
 def compare(
@@ -95,7 +111,13 @@ def compare(
     read_s = time.perf_counter() - clock
     step("annotating articles")
     cfg = config or DEFAULT
-    arts = [annotate(d, backend=backend, config=cfg) for d in _prefetch_parsers(docs)]
+    docs, parsed = _prefetch_parsers(docs)
+    arts = []
+    for k, d in enumerate(docs):
+        art = annotate(d, backend=backend, config=cfg, parse=k not in parsed)
+        if k in parsed:
+            art.parse_lang, art.parse = parsed[k].result()
+        arts.append(art)
     annotate_s = time.perf_counter() - clock - read_s
     report = compare_annotated(arts, nli=nli, entities=entities, exhaustive=exhaustive, progress=progress,
                                config=cfg, samefact_model=samefact_model)
