@@ -98,7 +98,7 @@ def child(mode: str, n: int, db: str) -> dict[str, Any]:
     """One configuration, in this (fresh) process."""
     from factdiff.store import open_store
     from factdiff.stories import ingest
-    from factdiff.stories.cluster import OnlineClusterer, load_model
+    from factdiff.stories.cluster import OnlineClusterer, load_model, story_root
     from factdiff.stories.features import article_features
 
     docs, copies = build_stream(n)
@@ -120,7 +120,7 @@ def child(mode: str, n: int, db: str) -> dict[str, Any]:
                     label.append(d.story)
                     parent.update((gone, kept) for kept, gone in d.merged)
                 per.append((time.perf_counter() - t0) / len(feats[at:at + CHUNK]))
-            labels[exact_max] = [_root(parent, k) for k in label]
+            labels[exact_max] = [story_root(parent, k) for k in label]
             row = dict(seconds=sum(p * len(feats[k * CHUNK:(k + 1) * CHUNK]) for k, p in enumerate(per)),
                        first_ms=1000 * per[0], last_ms=1000 * per[-1], stories=len(c.stories),
                        chunks_ms=[round(1000 * p, 2) for p in per])
@@ -147,12 +147,6 @@ def child(mode: str, n: int, db: str) -> dict[str, Any]:
     peak = vm_hwm_mb()
     out["peak_mb"] = peak if peak == peak else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
-
-
-def _root(parent: dict[int, int], k: int) -> int:
-    while k in parent:
-        k = parent[k]
-    return k
 
 
 def _same_story(a: list[int], b: list[int]) -> int:

@@ -1119,8 +1119,8 @@ def same_stated_figure(x: Quantity, y: Quantity) -> bool:
 
 MAX_RATIO = 30.0  # without a measured thing, values this far apart measure different things
 # counts of one thing an order of magnitude apart are a tension, not a contradiction (_part_and_whole): set a
-# priori, not fitted; on the dev cases 10 turns one false contradiction into a tension and no true one
-# (5 or 3 also turn two true contradictions into tensions: python bench/dev_errors.py, see docs/EVALUATION.md)
+# priori, not fitted; on the dev cases (python bench/dev_errors.py) 10 turns one false contradiction into a
+# tension and no true one, 5 or 3 also two true contradictions
 SCOPE_RATIO = 10.0
 
 
@@ -1152,8 +1152,7 @@ def compare_quantity(x: Quantity, y: Quantity) -> tuple[str, str] | None:
     # years" near "meetings" is not the meeting's "two and a half hours"
     if (not (x.measured and y.measured) or x.dimension != "count") \
             and x.dimension not in ("percent", "magnitude", "age"):
-        lo = max(min(x.value, y.value), 1e-9)
-        if max(x.value, y.value) / lo > MAX_RATIO:
+        if _ratio(x, y) > MAX_RATIO:
             return None
     why = f"{x.describe()} vs {y.describe()}: {_what(x)}"
     strict = x.hedge in ("more", "less") or y.hedge in ("more", "less")
@@ -1175,8 +1174,12 @@ def _part_and_whole(x: Quantity, y: Quantity) -> bool:
     its whole (the stranded travellers in one country, and in all) than a misreport."""
     if x.dimension != "count" or not (x.measured and y.measured):
         return False
-    lo = max(min(x.value, y.value), 1e-9)
-    return max(x.value, y.value) / lo >= SCOPE_RATIO
+    return _ratio(x, y) >= SCOPE_RATIO
+
+
+def _ratio(x: Quantity, y: Quantity) -> float:
+    """The larger value over the smaller (1 for equal values)."""
+    return max(x.value, y.value) / max(min(x.value, y.value), 1e-9)
 
 
 def _provisional(x: Quantity, y: Quantity) -> bool:

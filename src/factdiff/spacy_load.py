@@ -133,6 +133,7 @@ class FastAttributeRules:
     tests/test_spacy_load.py checks that both give the same tags, parts of speech, features and lemmas."""
 
     def __init__(self, ruler: Any) -> None:
+        from spacy.attrs import DEP, IS_SPACE, LOWER, POS, TAG
         from spacy.parts_of_speech import IDS as POS_IDS
         from spacy.strings import get_string_id
         from spacy.tokens._retokenize import set_token_attrs
@@ -141,6 +142,7 @@ class FastAttributeRules:
         self._attrs = list(ruler.attrs)
         self._strings = ruler.vocab.strings
         self._regex_cache: dict[tuple[int, int], bool] = {}
+        self._columns = [TAG, POS, LOWER, DEP, IS_SPACE]  # the ids of _COLUMNS, in that order
 
         def value_id(key: str, v: Any) -> int:
             if key == "IS_SPACE":
@@ -171,6 +173,7 @@ class FastAttributeRules:
                     tests.append(row)
                 index = int(p["index"])
                 self._rules.append((i, index if index >= 0 else len(tokens) + index, len(tokens), tests))
+        self._target = {rule: idx for rule, idx, _, _ in self._rules}  # rule -> the matched token it sets
 
     def _regex(self, pattern: re.Pattern[str], lowers: np.ndarray) -> np.ndarray:
         """Which tokens' lowercase forms ``pattern`` finds (each distinct form tested once)."""
@@ -186,12 +189,10 @@ class FastAttributeRules:
 
     def __call__(self, doc: Any) -> list[tuple[int, int, int, int]]:
         """What ``AttributeRuler.match`` returns: (rule, rule, start, end) per match, by rule."""
-        from spacy.attrs import DEP, IS_SPACE, LOWER, POS, TAG
-
         n = len(doc)
         if n == 0:
             return []
-        arr = doc.to_array([TAG, POS, LOWER, DEP, IS_SPACE]).astype(np.uint64).reshape(n, len(_COLUMNS))
+        arr = doc.to_array(self._columns).astype(np.uint64).reshape(n, len(_COLUMNS))
         found: list[tuple[int, int, int, int]] = []
         for rule, _index, length, tests in self._rules:
             if length > n:
@@ -214,9 +215,8 @@ class FastAttributeRules:
 
     def apply(self, doc: Any, matches: list[tuple[int, int, int, int]]) -> None:
         """``AttributeRuler.set_annotations``: each match's attributes on its target token, in rule order."""
-        index = {rule: idx for rule, idx, _, _ in self._rules}
         for rule, _, start, _end in matches:
-            self._set(doc[start + index[rule]], self._attrs[rule])
+            self._set(doc[start + self._target[rule]], self._attrs[rule])
 
 
 def speed_up_attribute_ruler(nlp: Any) -> None:

@@ -667,9 +667,11 @@ def cluster_stream(features: list[ArticleFeatures], model: Model | None = None, 
         for kept, gone in d.merged:
             parent[gone] = kept
 
-    def root(k: int) -> int:
-        while k in parent:
-            k = parent[k]
-        return k
+    return [story_root(parent, k) for k in label]
 
-    return [root(k) for k in label]
+
+def story_root(parent: dict[int, int], key: int) -> int:
+    """The story ``key`` ended in, following merges (``parent``: merged story -> the story that kept it)."""
+    while key in parent:
+        key = parent[key]
+    return key
