@@ -16,7 +16,8 @@ running sums over every member. A story-to-story merge check scores the smaller 
 A candidate is scored by a logistic model over a few features (``FEATURES``): cosine to the
 story's centroid and to its closest member (multilingual title+lead vectors); the margin of the
 latter over the mean of the article's other candidates; the share of the article's rare names
-the story has (IDF-weighted, document frequencies counted online); the IDF-weighted cosine of
+and figures the story has (IDF-weighted, document frequencies counted online: a topic-mate shares
+the names, seldom the figures); the IDF-weighted cosine of
 the article's words with its closest member *in the same language*, and its margin over the
 other candidates; the time gap. The margins make the decision carry over between streams whose
 absolute cosines do not compare: where many active stories share a topic, closeness alone means

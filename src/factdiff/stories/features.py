@@ -17,7 +17,9 @@ from ..doc import Document
 from ..similarity import content_words, extract_names, extract_numbers, name_keys
 from ..text import split_sentences
 
-FEATURES_VERSION = 2  # 2: vector over a 5-sentence lead with a lighter title, words and names over 10 sentences
+# 2: vector over a 5-sentence lead with a lighter title, words and names over 10 sentences; 3: the opening's
+# figures count among the names (version 2 features gain them on loading: they are among the stored words)
+FEATURES_VERSION = 3
 LEAD_SENTENCES = 5  # the lead: where a news report says what it is about (the sentences encoded)
 WORD_SENTENCES = 10  # names and words come from a longer opening (cheap: nothing to encode)
 LEAD_MAX_CHARS = 1500  # the encoded lead stops after this many characters
@@ -32,7 +34,10 @@ Encoder = Callable[[list[str]], np.ndarray]
 @dataclass
 class ArticleFeatures:
     vector: np.ndarray  # (d,) float32, L2-normalised
-    names: frozenset[str]  # name stems (accent-folded), language-independent for most names
+    # name stems (accent-folded), language-independent for most names, and the figures of the opening (numbers
+    # of two or more digits, as written without separators): both single out one event in any language, where
+    # a topic-mate (another quake, another quarter's results) shares the names but not the figures
+    names: frozenset[str]
     words: frozenset[str]  # folded content words (and numbers) of title + lead
     language: str
     time: datetime | None  # naive UTC; None when the article has no usable date
@@ -46,8 +51,17 @@ class ArticleFeatures:
         """Stored features; version 1 (3-sentence lead, heavier title, words of the lead only) loads as it is."""
         vec = np.frombuffer(vector, dtype=np.float32).copy() if isinstance(vector, bytes) else vector
         t = data.get("time")
-        return cls(vec, frozenset(data.get("names", [])), frozenset(data.get("words", [])),
+        words = frozenset(data.get("words", []))
+        names = frozenset(data.get("names", []))
+        if int(data.get("version", 1)) < 3:
+            names |= figure_keys(words)
+        return cls(vec, names, words,
                    str(data.get("language", "und")), datetime.fromisoformat(t) if t else None)
+
+
+def figure_keys(words: frozenset[str] | set[str]) -> frozenset[str]:
+    """The figures among an article's words (``similarity.extract_numbers`` puts them there)."""
+    return frozenset(w for w in words if w.isdigit())
 
 
 def lead_sentences(doc: Document, count: int = LEAD_SENTENCES, max_chars: int = LEAD_MAX_CHARS) -> list[str]:
@@ -129,7 +143,9 @@ def article_features(docs: Sequence[Document], encode: Encoder | None = None) ->
         else:
             vec = rows.mean(axis=0)
         head = " ".join(([doc.title] if doc.title else []) + opening)
-        words = {w for w in content_words(head)} | extract_numbers(head)
-        out.append(ArticleFeatures(_unit(vec), frozenset(name_keys(extract_names(head))), frozenset(words),
+        figures = extract_numbers(head)
+        words = {w for w in content_words(head)} | figures
+        out.append(ArticleFeatures(_unit(vec), frozenset(name_keys(extract_names(head))) | figure_keys(figures),
+                                   frozenset(words),
                                    doc.language or "und", parse_time(doc.published)))
     return out
