@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from factdiff.align import frame_pairs, value_pairs
+from factdiff.align import frame_pairs, near_pairs, value_pairs
 from factdiff.cues import read_cues
 from factdiff.doc import Claim
 
@@ -63,3 +63,33 @@ def test_value_pairs_need_the_same_measured_thing_and_compatible_hedges():
     probs = {("a", "b"): np.array([[0.05, 0.01], [0.01, 0.05]])}
     # "at least 12" and "more than 12" are not the plain figure 12: nothing pairs on equal figures here
     assert value_pairs({"a": a, "b": b}, probs, cues) == []
+
+
+def test_close_but_different_figures_for_one_thing_pair_claims_whatever_the_probability():
+    """align.near_pairs: two outlets' figures for one thing, a few per cent apart, in sentences that share
+    little; not figures of other things, not figures far apart, not the same figure."""
+    a = claims("a", ["She had been in office for 44 days when she quit.", "The league paid 120 million euros.",
+                     "The strike lasted three days."])
+    b = [Claim(f"b:{k}", "b", k, 0, len(t), t, "fr") for k, t in enumerate(
+        ["Après seulement 45 jours, la première ministre est partie.", "Le club a versé 150 millions d'euros.",
+         "Il pleuvait sur la capitale."])]
+    cues = {c.id: read_cues(c.text, c.language) for c in a + b}
+    probs = {("a", "b"): np.array([[0.03, 0.01, 0.01], [0.01, 0.02, 0.01], [0.02, 0.01, 0.01]])}
+    pairs = {(x.id, y.id, kind) for x, y, _, kind in near_pairs({"a": a, "b": b}, probs, cues, 1.1)}
+    assert pairs == {("a:0", "b:0", "quantity")}  # 44 vs 45 days; 120 vs 150 million is 1.25 apart
+    pairs = {(x.id, y.id) for x, y, _, _ in near_pairs({"a": a, "b": b}, probs, cues, 1.3)}
+    assert pairs == {("a:0", "b:0"), ("a:1", "b:1")}
+    assert near_pairs({"a": a, "b": b}, probs, cues, 0.0) == []  # off
+    # the same figure, or figures of different holders, pair nothing here
+    same = claims("c", ["The minister resigned after 44 days."])
+    cues |= {c.id: read_cues(c.text, "en") for c in same}
+    assert near_pairs({"a": a, "c": same}, {("a", "c"): np.full((3, 1), 0.05)}, cues, 1.1) == []
+    holders = {"a:0": frozenset({"truss"}), "b:0": frozenset({"johnson"})}
+    assert near_pairs({"a": a, "b": b}, probs, cues, 1.1, holders) == []
+
+
+def test_close_percentages_that_do_not_say_what_they_measure_do_not_pair():
+    a = claims("a", ["The governing party polled 23 percent."])
+    b = claims("b", ["Turnout in the capital was 24 percent."])
+    cues = {c.id: read_cues(c.text, "en") for c in a + b}
+    assert near_pairs({"a": a, "b": b}, {("a", "b"): np.array([[0.05]])}, cues, 1.1) == []

@@ -7,6 +7,7 @@ two durations or the same verb with opposite polarity) go on to the judge.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -207,29 +208,52 @@ def value_pairs(claims: dict[str, list[Claim]], probs: dict[tuple[str, str], np.
     article repeats it, so recurring figures pair too."""
     from .quantities import compare_clock, same_stated_figure
 
-    holders = holders or {}
+    def shared(x: ClaimCues, y: ClaimCues) -> bool:
+        return any(same_stated_figure(u, v) for u in x.quantities for v in y.quantities) or any(
+            (c := compare_clock(t, u)) is not None and c[0] == "agree" for t in x.dates.times for u in y.dates.times)
+
+    return _sharing_pairs(claims, probs, cues, holders or {}, shared, "value")
+
+
+def near_pairs(claims: dict[str, list[Claim]], probs: dict[tuple[str, str], np.ndarray],
+               cues: dict[str, ClaimCues], ratio: float,
+               holders: dict[str, frozenset[str]] | None = None) -> list[tuple[Claim, Claim, float, str]]:
+    """(a, b, probability, "quantity") of claims in two articles that give close but different figures for
+    the same thing (:func:`quantities.near_figure`: at most ``ratio`` apart), whatever their wording: two
+    outlets' estimates of one figure ("some 107,000" / "100,000", "44 days" / "45 days") are seldom
+    worded alike, and two different facts seldom come with nearly the same figure. Mutual best pairs by
+    same-fact probability, holders kept apart, as :func:`value_pairs`."""
+    from .quantities import near_figure
+
+    def near(x: ClaimCues, y: ClaimCues) -> bool:
+        return any(near_figure(u, v, ratio) for u in x.quantities for v in y.quantities)
+
+    return _sharing_pairs(claims, probs, cues, holders or {}, near, "quantity") if ratio > 1 else []
+
+
+def _sharing_pairs(claims: dict[str, list[Claim]], probs: dict[tuple[str, str], np.ndarray],
+                   cues: dict[str, ClaimCues], holders: dict[str, frozenset[str]],
+                   match: Callable[[ClaimCues, ClaimCues], bool], kind: str) -> list[tuple[Claim, Claim, float, str]]:
+    """The mutual best pairs by same-fact probability among the claim pairs ``match`` accepts, per pair of
+    articles; claims that name holders and none in common are kept apart."""
     out: list[tuple[Claim, Claim, float, str]] = []
     for (da, db), p in probs.items():
         ca, cb = claims[da], claims[db]
-        rows: dict[int, list[int]] = {}  # claim of a -> claims of b sharing a value with it
+        rows: dict[int, list[int]] = {}  # claim of a -> claims of b it matches
         cols: dict[int, list[int]] = {}
         for i, x in enumerate(ca):
-            qa = cues[x.id].quantities
-            ta = cues[x.id].dates.times
-            if not qa and not ta:
+            cx = cues[x.id]
+            if not cx.quantities and not cx.dates.times:
                 continue
             for j, y in enumerate(cb):
-                qb = cues[y.id].quantities
-                if any(same_stated_figure(u, v) for u in qa for v in qb) or any(
-                        (c := compare_clock(t, u)) is not None and c[0] == "agree"
-                        for t in ta for u in cues[y.id].dates.times):
+                if match(cx, cues[y.id]):
                     ha, hb = holders.get(x.id, frozenset()), holders.get(y.id, frozenset())
                     if not (ha and hb and not ha & hb):
                         rows.setdefault(i, []).append(j)
                         cols.setdefault(j, []).append(i)
-        for i, js in rows.items():  # mutual best among the claims that share a value
+        for i, js in rows.items():  # mutual best among the matching claims
             j = max(js, key=lambda jj: p[i, jj])
             if max(cols[j], key=lambda ii: p[ii, j]) == i:
-                out.append((ca[i], cb[j], float(p[i, j]), "value"))
+                out.append((ca[i], cb[j], float(p[i, j]), kind))
     return out
 

@@ -32,6 +32,7 @@ from .align import (
     candidates_by_probability,
     frame_pairs,
     mutual_best,
+    near_pairs,
     structured_partners,
     value_pairs,
 )
@@ -177,6 +178,7 @@ def compare_annotated(
     frames = frame_pairs(claims, probs, cues, holders) if cfg.frame_pairs else []
     recurring = recurring_figures(claims, cues)
     values = value_pairs(claims, probs, cues, holders) if cfg.value_pairs else []
+    frames += near_pairs(claims, probs, cues, cfg.near_ratio, holders)
     lap("align")
 
     step(f"judging {len(cands)} candidate pairs")

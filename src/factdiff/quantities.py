@@ -1117,6 +1117,18 @@ def same_stated_figure(x: Quantity, y: Quantity) -> bool:
             and bool(x.measured) and x.measured not in _WEAK_CONCEPTS and concept_match(x.measured, y.measured))
 
 
+def near_figure(x: Quantity, y: Quantity, ratio: float) -> bool:
+    """Close but different figures for the same thing: :func:`compare_quantity` weighs them and finds
+    them apart, at most ``ratio`` times each other. Percentages that do not say what they measure are
+    left out (the shares of a vote, of a market: many, all close)."""
+    if x.dimension == "percent" and not (x.measured and y.measured):
+        return False
+    if _ratio(x, y) > ratio or same_value(x, y):
+        return False
+    found = compare_quantity(x, y)
+    return found is not None and found[0] != "agree"
+
+
 MAX_RATIO = 30.0  # without a measured thing, values this far apart measure different things
 # counts of one thing an order of magnitude apart are a tension, not a contradiction (_part_and_whole): set a
 # priori, not fitted; on the dev cases (python bench/dev_errors.py) 10 turns one false contradiction into a
