@@ -360,3 +360,32 @@ def test_word_cosines_of_many_queries_in_one_pass() -> None:
     members = [m.words for m in c.stories[key].members]
     assert got.shape == (6, 71)
     assert got == pytest.approx(np.array([[_idf_cosine(c, q, m) for q in queries] for m in members]))
+
+
+def test_the_word_floor_keeps_topic_mates_apart_only_among_several_candidates() -> None:
+    """A story alone near the article is weighed on every feature; among several candidate stories, one
+    that shares too few words with the article (under ``words_floor``) is not joined, however close."""
+    model = replace(load_model(), merge_threshold=None, words_floor=0.5)
+
+    def art(vec: list[float], words: set[str]) -> ArticleFeatures:
+        return replace(_f(vec, None, {"orrin"}), words=frozenset(words))
+
+    t_words = {"harbour", "crane", "collapse", "dockers", "inquiry"}
+    alone = OnlineClusterer(model)
+    first = alone.add(art([1, 0, 0], t_words))
+    # close vector, the same name, a few of the words: under the floor, yet joined where it is the only story
+    near = art([1, 0.05, 0], {"harbour", "crane", "storm", "ferry", "delayed"})
+    probe = OnlineClusterer(model)
+    key = probe.add(art([1, 0, 0], t_words)).story
+    probe.observe(near)
+    assert float(probe.features_many(near, [key])[0][FEATURES.index("words")]) < 0.5
+    joined = alone.add(near)
+    assert not joined.new and joined.story == first.story
+
+    crowded = OnlineClusterer(model)
+    first = crowded.add(art([1, 0, 0], t_words))
+    crowded.add(art([0, 1, 0], {"budget", "council", "vote"}))  # an unrelated story: now two candidates
+    under = crowded.add(art([1, 0.05, 0], {"harbour", "crane", "storm", "ferry", "delayed"}))
+    assert under.new  # the same features, kept apart by the floor
+    over = crowded.add(art([1, 0.02, 0], t_words | {"night"}))
+    assert not over.new and over.story == first.story  # enough words shared: joined

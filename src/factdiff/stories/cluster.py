@@ -27,7 +27,9 @@ Words mean nothing across languages: where the story has no article in the artic
 a second model fitted without the word features (``cross_coef``) scores it, so a missing feature
 is neither evidence for nor against. Where words can be compared, a story that shares fewer of
 them than the weakest same-language joins of the training data (``words_floor``) is not joined,
-however close the vectors: a topic-mate, not the same event. Story size is deliberately not a
+however close the vectors: a topic-mate, not the same event (the floor applies where the article
+has two candidate stories or more: a story alone near the article has no topic-mate to be told
+from, and the model weighs it on every feature). Story size is deliberately not a
 feature: every public data set caps its stories at a few articles, and a model would learn that
 cap.
 
@@ -81,8 +83,9 @@ class Model:
     cross_intercept: float = 0.0
     words_floor: float = 0.0  # a story with articles in the language but fewer shared words than this: P = 0
 
-    def prob(self, x: np.ndarray, same_language: np.ndarray | None = None) -> np.ndarray:
-        """P(same story) per row; rows with ``same_language`` False use the model without words."""
+    def prob(self, x: np.ndarray, same_language: np.ndarray | None = None, floor: bool = True) -> np.ndarray:
+        """P(same story) per row; rows with ``same_language`` False use the model without words; ``floor``
+        False: the word floor is not applied."""
         x = np.asarray(x, dtype=np.float64)
         z = x @ np.asarray(self.coef) + self.intercept
         if self.cross_coef is not None and same_language is not None and not np.all(same_language):
@@ -91,7 +94,7 @@ class Model:
             z = np.where(cross, 0.0, z)
             z[cross] = zc
         p = 1.0 / (1.0 + np.exp(-z))
-        if self.words_floor > 0:
+        if self.words_floor > 0 and floor:
             comparable = np.ones(len(x), dtype=bool) if same_language is None else np.asarray(same_language, bool)
             p = np.where(comparable & (x[:, WORDS] < self.words_floor), 0.0, p)
         return np.asarray(p)
@@ -510,7 +513,9 @@ class OnlineClusterer:
         if not keys:
             return []
         x, same = self._features_and_language(f, keys)
-        p = self.model.prob(x, same)
+        # the word floor keeps topic-mates apart where the window holds several related stories; a story
+        # alone near the article is weighed by the model on every feature (the margins say it stands alone)
+        p = self.model.prob(x, same, floor=len(keys) > 1)
         order = np.argsort(-p, kind="stable")
         return [(keys[i], float(p[i])) for i in order]
 
