@@ -207,7 +207,6 @@ def test_features_are_multilingual_and_stable() -> None:
     assert again.names == a.names and again.words == a.words and np.array_equal(again.vector, a.vector)
 
 
-
 def test_figures_count_among_the_names_in_any_language() -> None:
     """Two reports of one quake give the same figures in two languages; a topic-mate (another quake) shares
     the topic words but not the figures."""
