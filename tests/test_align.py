@@ -93,3 +93,25 @@ def test_close_percentages_that_do_not_say_what_they_measure_do_not_pair():
     b = claims("b", ["Turnout in the capital was 24 percent."])
     cues = {c.id: read_cues(c.text, "en") for c in a + b}
     assert near_pairs({"a": a, "b": b}, {("a", "b"): np.array([[0.05]])}, cues, 1.1) == []
+
+
+def test_unlabelled_sums_and_shares_are_not_matched_by_sentence_closeness():
+    """align.structured_partners on sentence vectors (measured False): two claims whose sentences are close
+    compare their durations, not sums of money or percentages that do not say what they measure (a story gives
+    many of those for different things); a labelled one still pairs."""
+    from factdiff.align import THRESHOLDS, Candidate, structured_partners
+
+    a = claims("a", ["The talks lasted three hours.", "Lawmakers talked about $3.5 billion on Friday.",
+                     "Support stood at 21 percent.", "Officials counted 3.5 million voters."])
+    b = claims("b", ["The meeting went on for two hours.", "Lawmakers discussed $3.6 billion that day.",
+                     "Support reached 20 percent.", "Officials counted 3.6 million voters."])
+    cues = {c.id: read_cues(c.text, "en") for c in a + b}
+    context = {c.id: np.array([1.0, 0.0]) for c in a + b}  # every sentence as close as can be to every other
+    cands = [Candidate(x, y, 0.9, "similar") for x, y in zip(a, b, strict=True)]
+    found = structured_partners(cands, cues, context, THRESHOLDS["use"])
+    pairs = {(x, y) for x, y, kind in found if kind == "quantity"}
+    assert ("a:0", "b:0") in pairs and ("a:3", "b:3") in pairs
+    assert ("a:1", "b:1") not in pairs and ("a:2", "b:2") not in pairs
+    # by same-fact probability (measured True) the same sums are still compared
+    by_probability = structured_partners(cands, cues, None, THRESHOLDS["use"], measured=True)
+    assert {("a:1", "b:1", "quantity"), ("a:2", "b:2", "quantity")} <= by_probability

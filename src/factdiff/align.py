@@ -35,6 +35,11 @@ THRESHOLDS = {
 }
 
 
+# figures that one story gives many of, for different things: matched by sentence closeness only when they say
+# what they measure (structured_partners with measured False)
+CROWDED_DIMENSIONS = frozenset({"money", "percent"})
+
+
 @dataclass
 class Candidate:
     a: Claim
@@ -54,10 +59,14 @@ def structured_partners(cands: list[Candidate], cues: dict[str, ClaimCues], cont
     before, and must clear ``thresholds.context``: "The two leaders spoke for an hour" (after
     a dinner in Berlin) is then not weighed against "the meeting lasted two and a half hours"
     (in the Kremlin) when the Moscow meeting's own duration is there to compare, and a tenure
-    ("lasted six months") is not weighed against a delay ("a day after")."""
+    ("lasted six months") is not weighed against a delay ("a day after"). Sums of money and
+    percentages that do not say what they measure are not matched this way (``measured`` False): a
+    story gives many of them for different things (demanded, granted, diverted; shares of a vote),
+    and sentences about one topic are close whichever they give."""
     def keys(c: Claim) -> set[tuple[str, str]]:  # (kind, dimension) a claim can be compared on
         cc = cues[c.id]
-        out = {("quantity", ":".join(q.key() if measured else q.key()[:2])) for q in cc.quantities}
+        out = {("quantity", ":".join(q.key() if measured else q.key()[:2])) for q in cc.quantities
+               if measured or q.measured or q.dimension not in CROWDED_DIMENSIONS}
         if not cc.dates.empty():
             out.add(("date", ""))
         if places and places.get(c.id):
