@@ -162,6 +162,21 @@ def test_candidates_come_from_the_index_not_all_stories() -> None:
     assert cands[0] == best
 
 
+def test_an_article_that_bridges_two_stories_merges_them_only_if_it_was_scored_against_both() -> None:
+    # P(same story) rises with the cosine to the centroid alone: joins above 0.5, merges above about 0.54
+    coef = tuple(10.0 if f == "cos_centroid" else 0.0 for f in FEATURES)
+    model = Model(coef, -5.0, 0.5, 0.6)
+    for top_k, merged in ((2, True), (1, False)):
+        c = OnlineClusterer(model, top_k=top_k)
+        a = c.add(_f([1, 0, 0], None))
+        b = c.add(_f([0.4, 0.917, 0], None))  # cosine 0.4 with the first: a story of its own
+        assert b.new and b.story != a.story
+        bridge = c.add(_f([0.75, 0.66, 0], None))  # closer to the second story, and close to the first
+        assert not bridge.new
+        assert bool(bridge.merged) == merged, top_k
+        assert len(c.stories) == (1 if merged else 2)
+
+
 def test_the_graph_index_takes_over_from_the_scan_beyond_its_size() -> None:
     from factdiff.stories.index import CentroidIndex
 

@@ -34,8 +34,9 @@ feature: every public data set caps its stories at a few articles, and a model w
 cap.
 
 The article joins the best candidate when P(same story) passes the fitted threshold; after a
-join, the grown story merges with another active story when the same model, applied story to
-story (the mean of the smaller story's members scored against the larger), passes the
+join, the grown story merges with another of the stories the article was scored against (the
+article is what brought them together; no second index search) when the same model, applied
+story to story (the mean of the smaller story's members scored against the larger), passes the
 (stricter) merge threshold. The weights and both thresholds are fitted by ``python -m
 bench.stories --fit`` on public data only and shipped in ``model.json``; ``python -m bench
 stories`` reports the fit out-of-sample (leave one data set out).
@@ -164,7 +165,7 @@ class StoryState:
     _centroid: np.ndarray | None = None
     _matrix: np.ndarray | None = None
     _packed: dict[str, Packed] = field(default_factory=dict)  # per language, built on first use
-    _name_ids: np.ndarray | None = None  # the names as sorted vocabulary ids, built on first use
+    _name_ids: np.ndarray | None = None  # the names as vocabulary ids, built on first use
 
     @property
     def centroid(self) -> np.ndarray:
@@ -276,25 +277,32 @@ class OnlineClusterer:
         self._df_docs = self.n_docs
 
     def _story_name_ids(self, st: StoryState) -> np.ndarray:
-        """The story's names as sorted vocabulary ids (cached until the story changes)."""
+        """The story's names as vocabulary ids (cached until the story changes)."""
         if st._name_ids is None:
             vocab = self._name_vocab
-            st._name_ids = np.sort(np.fromiter((i for n in st.names if (i := vocab.get(n)) is not None),
-                                               dtype=np.int64))
+            st._name_ids = np.fromiter((i for n in st.names if (i := vocab.get(n)) is not None), dtype=np.int64)
         return st._name_ids
 
     def _name_idf(self, ids: np.ndarray) -> np.ndarray:
         """IDF of the names ``ids`` (as :meth:`_idf`, for those only)."""
         return np.asarray(np.log((self.n_docs + 1) / (self._df_names_arr[ids] + 1)) + 1.0)
 
-    def _names_shared(self, mine: np.ndarray, theirs: list[np.ndarray]) -> list[float]:
-        """IDF-weighted share of the names ``mine`` that each of ``theirs`` also has (sorted id arrays):
-        a story's names are compared in a few array operations however many it has gathered."""
-        w = self._name_idf(mine)
-        total = float(w.sum())
+    def _names_shared(self, small: StoryState, theirs: list[StoryState]) -> list[float]:
+        """IDF-weighted share of the names of the story ``small`` that each of the stories ``theirs`` also has.
+
+        The names two stories share are found by a set intersection, which walks the smaller of the two
+        name sets: the cost never grows with how many names a large story has gathered."""
+        ids = self._story_name_ids(small)
+        total = float(self._name_idf(ids).sum())
         if not total:
             return [0.0] * len(theirs)
-        return [float(w[np.isin(mine, t, assume_unique=True)].sum()) / total for t in theirs]
+        vocab = self._name_vocab
+        out = []
+        for t in theirs:
+            common = small.names.keys() & t.names.keys()
+            shared = np.fromiter((vocab[n] for n in common), dtype=np.int64, count=len(common))
+            out.append(float(self._name_idf(shared).sum()) / total)
+        return out
 
     def _idf2(self, ids: np.ndarray) -> np.ndarray:
         """Squared IDF of the words ``ids`` (vocabulary ids): computed for those only, never the vocabulary."""
@@ -439,8 +447,7 @@ class OnlineClusterer:
         x = np.zeros((len(bigs), len(FEATURES)))
         x[:, FEATURES.index("cos_centroid")] = cos_centroid.sum(axis=0) / r
         x[:, FEATURES.index("cos_max")] = cos_max.sum(axis=0) / r
-        x[:, FEATURES.index("names")] = self._names_shared(self._story_name_ids(small),
-                                                           [self._story_name_ids(b) for b in bigs])
+        x[:, FEATURES.index("names")] = self._names_shared(small, bigs)
         return _mean_words(x, words.sum(axis=0), (words * peers).sum(axis=0), peers.sum(axis=0), np.full(len(bigs), r))
 
     def _rows_as_larger(self, big: StoryState, smalls: list[StoryState]) -> tuple[np.ndarray, np.ndarray]:
@@ -465,8 +472,7 @@ class OnlineClusterer:
         x = np.zeros((len(smalls), len(FEATURES)))
         x[:, FEATURES.index("cos_centroid")] = np.add.reduceat(cos_centroid, begins) / counts
         x[:, FEATURES.index("cos_max")] = np.add.reduceat(cos_max, begins) / counts
-        theirs = [self._story_name_ids(big)]
-        x[:, FEATURES.index("names")] = [self._names_shared(self._story_name_ids(o), theirs)[0] for o in smalls]
+        x[:, FEATURES.index("names")] = [self._names_shared(o, [big])[0] for o in smalls]
         return _mean_words(x, np.add.reduceat(words, begins), np.add.reduceat(words * peers, begins),
                            np.add.reduceat(peers.astype(np.int64), begins), counts)
 
@@ -527,7 +533,7 @@ class OnlineClusterer:
             self._join(key, f)
             decision = Decision(key, p, False)
             if self.merge:
-                decision.merged = self._merge_from(key)
+                decision.merged = self._merge_from(key, [k for k, _ in scored[1:]])
                 if decision.merged:
                     decision.story = decision.merged[-1][0]
             return decision
@@ -565,12 +571,15 @@ class OnlineClusterer:
         heapq.heappush(self._heap, (st.last, st.key))
         self._index_put(st)
 
-    def _merge_from(self, key: int) -> list[tuple[int, int]]:
+    def _merge_from(self, key: int, near: list[int]) -> list[tuple[int, int]]:
+        """Merge the story ``key``, which an article just joined, with the article's other candidate stories
+        (``near``) while the story-to-story model says they are one story: the article that joined is what
+        brought them together, so the stories it was scored against are those that may now converge."""
         merged: list[tuple[int, int]] = []
         assert self.model.merge_threshold is not None
         while True:
             st = self.stories[key]
-            others = self.candidates(st.centroid, exclude=key)
+            others = [k for k in near if k != key and k in self.stories]
             if not others:
                 return merged
             x, same = self._story_rows(st, [self.stories[k] for k in others])
