@@ -95,6 +95,19 @@ def test_close_percentages_that_do_not_say_what_they_measure_do_not_pair():
     assert near_pairs({"a": a, "b": b}, {("a", "b"): np.array([[0.05]])}, cues, 1.1) == []
 
 
+def test_an_open_bound_is_no_close_figure_and_leaves_the_estimate_to_pair():
+    """A floor ("hundreds of thousands", "more than") is no estimate: the claim with a figure close to the
+    other outlet's estimate pairs, even where the floor's sentence is the likelier same fact."""
+    a = claims("a", ["Hundreds of thousands of people marched through the capital.",
+                     "The police counted some 104,000 demonstrators."])
+    b = [Claim("b:0", "b", 0, 0, 60, "Según la policía, hubo 98.000 personas en la marcha.", "es")]
+    cues = {c.id: read_cues(c.text, c.language) for c in a + b}
+    assert cues["a:0"].quantities[0].value == 100_000  # read as a floor ...
+    probs = {("a", "b"): np.array([[0.20], [0.03]])}  # ... in the sentence closer to the other one
+    pairs = {(x.id, y.id) for x, y, _, _ in near_pairs({"a": a, "b": b}, probs, cues, 1.1)}
+    assert pairs == {("a:1", "b:0")}  # 104,000 vs 98,000; "hundreds of thousands" is within 1.1 of 98,000
+
+
 def test_unlabelled_sums_and_shares_are_not_matched_by_sentence_closeness():
     """align.structured_partners on sentence vectors (measured False): two claims whose sentences are close
     compare their durations, not sums of money or percentages that do not say what they measure (a story gives

@@ -82,3 +82,13 @@ def test_a_lasting_verb_at_the_end_of_the_clause_names_what_a_duration_measures(
     assert (q.dimension, q.measured, q.hedge) == ("duration", "meeting", "almost")
     other = extract_quantities("Das Treffen dauerte 150 Minuten.", LANG)
     assert compare_quantities([q], other) == ("contradict", "almost 3 h vs 2.5 h: duration (meeting)")
+
+
+@pytest.mark.parametrize("text, floor", [
+    ("Tausende Menschen säumten die Straße.", 1_000),
+    ("Zehntausende Menschen säumten die Straße.", 10_000),
+    ("Hunderttausende Menschen säumten die Straße.", 100_000),
+])
+def test_plural_scale_words_are_floors_not_figures(text, floor):
+    q = one(text, "count")
+    assert (q.value, q.high, q.hedge, q.measured) == (floor, float("inf"), "more", "people")

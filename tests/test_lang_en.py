@@ -139,3 +139,15 @@ def test_a_subject_before_an_aside_between_dashes_is_what_a_duration_measures():
     # without the lasting verb, the words before the aside say nothing about the figure
     (q,) = extract_quantities("The second session of the talks - nearly four hours after the blast - began.", LANG)
     assert q.measured != "meeting"
+
+
+@pytest.mark.parametrize("text, floor", [
+    ("Thousands of people lined the route.", 1_000),
+    ("Tens of thousands of people lined the route.", 10_000),
+    ("Hundreds of thousands of people lined the route.", 100_000),
+])
+def test_plural_scale_words_are_floors_not_figures(text, floor):
+    """ "thousands of people" is at least a thousand, never the figure 1000 (number-word conversion reads
+    "thousands" as 1000 and "hundreds of thousands" as 100 and 1000)."""
+    q = one(text, "count")
+    assert (q.value, q.high, q.hedge, q.measured) == (floor, float("inf"), "more", "people")

@@ -76,3 +76,12 @@ def test_clock_in_words_is_not_a_count():
 def test_a_toll_that_rose_is_an_update():
     assert one("El número de muertos ascendió a 14 el domingo.").update
     assert not one("En el accidente murieron 9 personas.").update
+
+
+@pytest.mark.parametrize("text, floor", [
+    ("Miles de personas llenaron la plaza.", 1_000),
+    ("Cientos de miles de personas llenaron la plaza.", 100_000),
+])
+def test_plural_scale_words_are_floors_not_figures(text, floor):
+    q = one(text, "count")
+    assert (q.value, q.high, q.hedge, q.measured) == (floor, float("inf"), "more", "people")

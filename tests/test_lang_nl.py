@@ -62,3 +62,12 @@ def test_comparison():
 def test_language_data():
     lang = get(LANG)
     assert {'geen', 'niet'} <= lang.negators and 'zei' in lang.speech_verbs
+
+
+@pytest.mark.parametrize("text, floor", [
+    ("Duizenden mensen stonden langs de route.", 1_000),
+    ("Tienduizenden mensen stonden langs de route.", 10_000),
+])
+def test_plural_scale_words_are_floors_not_figures(text, floor):
+    q = one(text, "count")
+    assert (q.value, q.high, q.hedge, q.measured) == (floor, float("inf"), "more", "people")

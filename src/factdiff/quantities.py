@@ -100,7 +100,8 @@ def _tokens(text: str, lang: Lang) -> list[_Tok]:
             # text2num also reads "unos" (es: about), "quinta" (pt: Thursday, as "5ª"), "cent" in "pour cent"
             bare = orig[i1][0].lower().strip(".,;:!?()\"'")
             cardinal = conv[j1][0].strip(".,;:!?()\"'").isdigit()
-            if bare in lang.hedges or (bare in names and not cardinal) or (
+            # and plural scale words ("thousands", "cientos", "miles"): "thousands of people" is no 1000
+            if bare in lang.hedges or (bare in names and not cardinal) or bare in lang.approx_numbers or (
                     i1 > 0 and orig[i1 - 1][0].lower() in heads):
                 op = "equal"
         if op == "equal":
@@ -406,11 +407,20 @@ def _resolve_lang(text: str, language: str | None) -> Lang:
     return get_lang(code)
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def _has_digit(text: str) -> bool:
+    """Whether ``text`` has a digit (one regular-expression scan, not a Python step per character)."""
+    return _DIGIT.search(text) is not None
+
+
 def _extract(text: str, language: str) -> list[Quantity]:
-    if not text or not any(ch.isdigit() for ch in text) and len(text) > 20000:
+    digits = bool(text) and _has_digit(text)
+    if not text or not digits and len(text) > 20000:
         return []
     lang = _resolve_lang(text, language)
-    if not any(ch.isdigit() for ch in text) and not _triggers(lang.code).search(_lower(text)) \
+    if not digits and not _triggers(lang.code).search(_lower(text)) \
             and _alpha2digit(text, _t2n_code(lang)) == text:
         return []  # no digit, no number word, no unit: nothing to read (most sentences)
     blocked = _blocked_spans(text, lang)
@@ -1107,6 +1117,7 @@ def concept_match(a: str, b: str) -> bool:
 
 
 _PLAIN_HEDGES = frozenset({"exact", "about"})  # "around 35 seats" states the figure "35 seats" states
+_OPEN_HEDGES = frozenset({"more", "atleast", "less", "atmost"})  # bounds, not estimates
 
 
 def same_stated_figure(x: Quantity, y: Quantity) -> bool:
@@ -1120,8 +1131,12 @@ def same_stated_figure(x: Quantity, y: Quantity) -> bool:
 def near_figure(x: Quantity, y: Quantity, ratio: float) -> bool:
     """Close but different figures for the same thing: :func:`compare_quantity` weighs them and finds
     them apart, at most ``ratio`` times each other. Percentages that do not say what they measure are
-    left out (the shares of a vote, of a market: many, all close)."""
+    left out (the shares of a vote, of a market: many, all close), and so are open bounds ("more than
+    100,000", "hundreds of thousands", "at least 130"): a floor or a ceiling is no estimate of the
+    figure, and its value says nothing of how close the other figure is."""
     if x.dimension == "percent" and not (x.measured and y.measured):
+        return False
+    if math.isinf(x.high) or math.isinf(y.high) or x.hedge in _OPEN_HEDGES or y.hedge in _OPEN_HEDGES:
         return False
     if _ratio(x, y) > ratio or same_value(x, y):
         return False
@@ -1598,7 +1613,7 @@ def extract_dates(text: str, language: str = "und") -> DateFacts:
     When the report itself is dated ("officials said Thursday"), that weekday is left out."""
     try:
         lang = get_lang(language)
-        if not any(ch.isdigit() for ch in text) and not _date_words(lang.code).search(_lower(text)) \
+        if not _has_digit(text) and not _date_words(lang.code).search(_lower(text)) \
                 and _alpha2digit(text, _t2n_code(lang)) == text:
             return DateFacts(frozenset(), frozenset(), frozenset(), frozenset())
         spoken = text

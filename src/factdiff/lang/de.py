@@ -91,6 +91,8 @@ LANG = make(
         "dutzende": (12.0, "more"),
         "hunderte": (100.0, "more"),
         "tausende": (1000.0, "more"),
+        "zehntausende": (1e4, "more"),  # one word in German: "tens of thousands"
+        "hunderttausende": (1e5, "more"),
     },
     named_times={"mitternacht": 0, "mittag": 720},
     update_words={"stieg auf", "steigt auf", "gestiegen auf", "erhöhte sich auf", "erhöht sich auf"},

@@ -79,6 +79,7 @@ LANG = make(
         "a couple of": (2.0, "few"),
         "dozen": (12.0, "about"),
         "dozens": (12.0, "more"),
+        "tens": (10.0, "more"),  # "tens of thousands"
         "hundreds": (100.0, "more"),
         "thousands": (1000.0, "more"),
         "millions": (1e6, "more"),

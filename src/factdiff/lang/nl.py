@@ -64,6 +64,8 @@ LANG = make(
         "tientallen": (10.0, "more"),
         "honderden": (100.0, "more"),
         "duizenden": (1000.0, "more"),
+        "tienduizenden": (1e4, "more"),  # one word in Dutch: "tens of thousands"
+        "honderdduizenden": (1e5, "more"),
     },
     named_times={"middernacht": 0},
     update_words={"gestegen tot", "gestegen naar", "opgelopen tot", "loopt op tot", "steeg naar", "steeg tot"},
