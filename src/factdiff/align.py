@@ -145,11 +145,13 @@ def candidates_by_probability(claims: dict[str, list[Claim]], probs: dict[tuple[
             for i in best_a[:, j]:
                 if p[i, j] >= candidate_p:
                     chosen[(int(i), j)] = "similar"
-        for i, a in enumerate(ca):
-            for j, b in enumerate(cb):
-                close = p[i, j] >= candidate_p / 2 or (cos is not None and cos[(da, db)][i, j] >= structured_cos)
-                if (i, j) not in chosen and close and cues[a.id].comparable(cues[b.id]):
-                    chosen[(i, j)] = "structured"
+        close = p >= candidate_p / 2
+        if cos is not None:
+            close |= cos[(da, db)] >= structured_cos
+        for i, j in zip(*np.nonzero(close), strict=True):
+            i, j = int(i), int(j)
+            if (i, j) not in chosen and cues[ca[i].id].comparable(cues[cb[j].id]):
+                chosen[(i, j)] = "structured"
         out.extend(Candidate(ca[i], cb[j], float(p[i, j]), why) for (i, j), why in sorted(chosen.items()))
     return out, total
 

@@ -144,26 +144,52 @@ def features(ca: list[Claim], cb: list[Claim], sa: list[ClaimSketch], sb: list[C
         out[..., col[f"cos_{name}"]] = cs
         out[..., col[f"margin_{name}"]] = _margin(cs, BACKGROUND["use"])
     same_lang = float(bool(ca and cb and ca[0].language == cb[0].language))
-    # each side's idf total once per claim (the same sums _overlap makes for every pair)
     wi, ni = idf["words"], idf["names"]
-    words_a, words_b = ([sum(wi.get(w, 1.0) for w in x.words) for x in side] for side in (sa, sb))
-    names_a, names_b = ([sum(ni.get(w, 1.0) for w in x.names) for x in side] for side in (sa, sb))
-    for i, x in enumerate(sa):
-        for j, y in enumerate(sb):
-            f = out[i, j]
-            shared = x.words & y.words
-            f[col["lexical"]] = 2 * sum(wi.get(w, 1.0) for w in shared) / (words_a[i] + words_b[j]) \
-                if shared else 0.0
-            shared = x.names & y.names
-            f[col["names"]] = 2 * sum(ni.get(w, 1.0) for w in shared) / (names_a[i] + names_b[j]) \
-                if shared else 0.0
-            f[col["names_only_one"]] = float(bool(x.names) != bool(y.names))
-            f[col["numbers"]] = float(len(x.numbers & y.numbers) > 0)
-            f[col["numbers_clash"]] = float(bool(x.numbers) and bool(y.numbers) and not x.numbers & y.numbers)
-            f[col["position"]] = abs(x.position - y.position)
-            f[col["length"]] = abs(math.log((x.length + 20) / (y.length + 20)))
+    # IDF-weighted overlap (Dice) of each pair's words and names: the weight the two claims share over the
+    # mean of their weights, every pair at once
+    for name, attr, weights in (("lexical", "words", wi), ("names", "names", ni)):
+        terms_a, terms_b = [getattr(x, attr) for x in sa], [getattr(y, attr) for y in sb]
+        shared = _shared_weight(terms_a, terms_b, weights)
+        totals = _totals(terms_a, weights)[:, None] + _totals(terms_b, weights)[None, :]
+        out[..., col[name]] = np.divide(2 * shared, totals, out=np.zeros_like(shared), where=shared > 0)
+    has_a = np.array([bool(x.names) for x in sa])
+    has_b = np.array([bool(y.names) for y in sb])
+    out[..., col["names_only_one"]] = has_a[:, None] != has_b[None, :]
+    num_a, num_b = [x.numbers for x in sa], [y.numbers for y in sb]
+    common = _shared_weight(num_a, num_b, {}) > 0
+    out[..., col["numbers"]] = common
+    out[..., col["numbers_clash"]] = np.array([bool(x) for x in num_a])[:, None] & \
+        np.array([bool(y) for y in num_b])[None, :] & ~common
+    pos_a, pos_b = np.array([x.position for x in sa]), np.array([y.position for y in sb])
+    out[..., col["position"]] = np.abs(pos_a[:, None] - pos_b[None, :])
+    len_a, len_b = np.array([x.length for x in sa], float), np.array([y.length for y in sb], float)
+    out[..., col["length"]] = np.abs(np.log((len_a[:, None] + 20) / (len_b[None, :] + 20)))
     out[..., col["same_language"]] = same_lang
     out[..., col["bias"]] = 1.0
+    return out
+
+
+def _totals(sets: list[frozenset[str]], weights: dict[str, float]) -> np.ndarray:
+    """Each set's summed weight (a term without one weighs 1)."""
+    return np.array([sum(weights.get(t, 1.0) for t in x) for x in sets], dtype=np.float64)
+
+
+def _shared_weight(xa: list[frozenset[str]], xb: list[frozenset[str]], weights: dict[str, float]) -> np.ndarray:
+    """(len(xa), len(xb)): the summed weight of the terms each pair of sets shares (a term without a weight
+    weighs 1). One block update per term the two sides share, not one Python step per pair: a long article
+    has thousands of claims."""
+    out = np.zeros((len(xa), len(xb)), dtype=np.float64)
+    where_b: dict[str, list[int]] = {}
+    for j, y in enumerate(xb):
+        for t in y:
+            where_b.setdefault(t, []).append(j)
+    where_a: dict[str, list[int]] = {}
+    for i, x in enumerate(xa):
+        for t in x:
+            if t in where_b:
+                where_a.setdefault(t, []).append(i)
+    for t, rows in where_a.items():
+        out[np.ix_(rows, where_b[t])] += weights.get(t, 1.0)
     return out
 
 
