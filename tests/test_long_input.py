@@ -139,6 +139,24 @@ def test_resolve_indexed_pairs_cluster_as_all_pairs(seed: int) -> None:
     assert len(set(every)) < len(ms) // 5  # names were joined
 
 
+def test_a_description_joins_the_latest_compatible_person_of_its_document_within_two_sentences() -> None:
+    """resolve: "the minister" with two ministers named goes to the one named last before it in its own
+    document, not to one named after it, in another document, or more than two sentences back."""
+    def m(doc: str, start: int, text: str, label: str, sent: int, role: str = "") -> NameMention:
+        return NameMention(doc, start, start + len(text), text, label, sent, role)
+
+    ms = [m("a", 0, "Anna Novak", "PERSON", 0, "minister"),
+          m("a", 40, "Boris Petrov", "PERSON", 1, "minister"),
+          m("b", 50, "Anna Novak", "PERSON", 1, "minister"),  # later in its text, but another document
+          m("a", 80, "the minister", "DESC", 2, "minister"),
+          m("a", 120, "Boris Petrov", "PERSON", 3),  # after the description
+          m("a", 300, "the minister", "DESC", 9, "minister")]  # no minister named in the two sentences before
+    labels = entities.resolve(ms)
+    assert labels[0] == labels[2] != labels[1]
+    assert labels[3] == labels[1] == labels[4]
+    assert labels[5] == -1
+
+
 def test_spans_answer_as_a_scan() -> None:
     rng = random.Random(3)
     spans = entities._Spans()
@@ -246,3 +264,25 @@ def test_long_article_compares_and_its_prefix_is_unchanged() -> None:
         entities.PARSE_CHUNK_FROM, entities.RESOLVE_BLOCKING_FROM, text.DUP_FILTER_FROM = old
     assert _without_timings(after) == _without_timings(before)
     assert big.stats["claims"] > after.stats["claims"]
+
+
+def _pid_and_square(x: int) -> tuple[int, int]:
+    import os
+
+    return os.getpid(), x * x
+
+
+def test_per_claim_work_on_a_long_article_is_shared_with_a_child_and_comes_back_in_order(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from factdiff.beside import map_in_two
+
+    monkeypatch.setenv("FACTDIFF_PARSE_PROCESSES", "2")
+    out = map_in_two(_pid_and_square, list(range(10)), split_from=4)
+    assert [sq for _, sq in out] == [x * x for x in range(10)]
+    assert {pid for pid, _ in out[:5]} == {os.getpid()} and os.getpid() not in {pid for pid, _ in out[5:]}
+    short = map_in_two(_pid_and_square, [1, 2, 3], split_from=4)  # below the split: all here
+    assert short == [(os.getpid(), 1), (os.getpid(), 4), (os.getpid(), 9)]
+    monkeypatch.setenv("FACTDIFF_PARSE_PROCESSES", "1")  # one process allowed: all here
+    assert {pid for pid, _ in map_in_two(_pid_and_square, list(range(10)), split_from=4)} == {os.getpid()}

@@ -589,6 +589,11 @@ def resolve(mentions: Sequence[NameMention]) -> list[int]:
             titles[uf.find(i)].add((mentions[i].role, mentions[i].nat))
             if mentions[i].nat:
                 nats[uf.find(i)].add(mentions[i].nat)
+    in_doc: dict[str, list[tuple[int, int]]] = defaultdict(list)  # per document: (start, -index) of its names
+    for j in names:
+        in_doc[mentions[j].doc].append((mentions[j].start, -j))
+    for order in in_doc.values():
+        order.sort()
     for i in range(n):
         if mentions[i].label != "DESC":
             continue
@@ -603,11 +608,16 @@ def resolve(mentions: Sequence[NameMention]) -> list[int]:
             target = next(iter(cands))
         elif cands:  # most recent compatible person in the same document, within two sentences
             best = None
-            for j in names:
-                mj = mentions[j]
-                if mj.doc == d.doc and mj.end <= d.start and d.sent - mj.sent <= 2 and uf.find(j) in cands:
-                    if best is None or mj.start > mentions[best].start:
-                        best = j
+            order = in_doc.get(d.doc, [])
+            # the names of the document that start before the description, latest first (on a tie, the
+            # first in ``names``), until they lie more than two sentences back
+            for k in range(bisect.bisect_left(order, (d.start, -n)) - 1, -1, -1):
+                mj = mentions[j := -order[k][1]]
+                if d.sent - mj.sent > 2:
+                    break
+                if mj.end <= d.start and uf.find(j) in cands:
+                    best = j
+                    break
             target = uf.find(best) if best is not None else None
         if target is not None:
             uf.union(target, i)
@@ -785,7 +795,9 @@ def _cue(words: list[str], cues: frozenset[str], compound: bool) -> bool:
             return True
         if compound:
             last = w.rsplit("-", 1)[-1]
-            if last in cues or any(len(c) >= 4 and last.endswith(c) and len(last) > len(c) + 2 for c in cues):
+            # a cue of four letters or more ending the word, with three letters or more before it: each such
+            # ending of the word looked up, not each cue tried
+            if last in cues or any(last[-k:] in cues for k in range(4, len(last) - 2)):
                 return True
     return False
 

@@ -37,6 +37,7 @@ from .align import (
     value_pairs,
 )
 from .annotated import AnnotatedArticle, annotate
+from .beside import map_in_two
 from .config import DEFAULT, Config
 from .cues import ClaimCues, polarity_from_parse, read_cues
 from .doc import Claim, Document, Relation, Sentence
@@ -279,7 +280,8 @@ def prepared_from(arts: list[AnnotatedArticle], *, step: Progress | None = None,
     if not any(claims.values()):
         raise InputError("no sentences found in the articles")
     step("reading figures, dates and polarity")
-    cues: dict[str, ClaimCues] = {c.id: read_cues(c.text, c.language) for cs in claims.values() for c in cs}
+    every = [c for cs in claims.values() for c in cs]
+    cues: dict[str, ClaimCues] = dict(zip((c.id for c in every), map_in_two(_cues_of, every), strict=True))
     raw: dict[str, np.ndarray] = {}
     vectors: dict[str, np.ndarray] = {}
     sentence_vectors: dict[str, dict[int, np.ndarray]] = {}
@@ -300,6 +302,10 @@ def prepared_from(arts: list[AnnotatedArticle], *, step: Progress | None = None,
         annotation = entities_mod.annotate(docs, parsed={a.id: a.parse for a in arts if a.parse is not None})
         _polarity_from_parse(claims, cues, annotation)
     return Prepared(docs, sentences, claims, cues, embedder, raw, vectors, sentence_vectors, e5, annotation, noise)
+
+
+def _cues_of(claim: Claim) -> ClaimCues:
+    return read_cues(claim.text, claim.language)
 
 
 CONTEXT_WEIGHT = 0.5  # how much of its sentence a split-off claim carries into its vector
