@@ -157,6 +157,22 @@ def test_ray_gives_the_local_stories_annotations_and_reports(ray_session: None, 
     assert (again.added, again.duplicates) == (0, len(ARTICLES))
 
 
+def test_ray_workers_parse_and_read_in_one_process_each(ray_session: None) -> None:
+    """The actors are the parallelism: in a worker started like the pipeline's actors, a long article's parse
+    and per-claim work are not split into forked processes (a fork would copy the worker's own threads)."""
+    import ray
+
+    from factdiff.scale.pipeline import ONE_PROCESS
+
+    @ray.remote(runtime_env=ONE_PROCESS)
+    def processes() -> int:
+        from factdiff.entities import parse_processes
+
+        return parse_processes()
+
+    assert ray.get(processes.remote()) == 1
+
+
 def test_parquet_and_a_killed_worker_give_the_same_store(ray_session: None, local: dict[str, Any],
                                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The stream as Parquet (the JSONL fields as columns), and an embedding worker that dies once mid-run."""

@@ -272,13 +272,20 @@ def _pool_size(workers: int | None) -> int:
     return max(1, int(ray.available_resources().get("CPU", 1)))
 
 
+# one process per actor: the actors are the parallelism, and a Ray worker runs threads of its own that a fork
+# (a long article's parse or encoding split in two, entities.parse_processes) must not copy
+ONE_PROCESS = {"env_vars": {"FACTDIFF_PARSE_PROCESSES": "1"}}
+
+
 def _actor_pool(size: int) -> dict[str, Any]:
     """map_batches arguments for an actor pool of ``size``. Ray Data restarts a dead actor and retries its
     call (max_restarts and max_task_retries default to -1 for actor pools)."""
     args: dict[str, Any] = {"compute": ray.data.ActorPoolStrategy(size=size), "batch_format": "numpy"}
+    env = dict(ONE_PROCESS["env_vars"])
     marker = os.environ.get(FAULT_ENV)
     if marker:
-        args["runtime_env"] = {"env_vars": {FAULT_ENV: marker}}
+        env[FAULT_ENV] = marker
+    args["runtime_env"] = {"env_vars": env}
     return args
 
 
@@ -482,7 +489,7 @@ class _RolledBack:
                 s.rollback()
 
 
-@ray.remote(max_restarts=3, max_task_retries=3)
+@ray.remote(max_restarts=3, max_task_retries=3, runtime_env=ONE_PROCESS)
 class CrossChecker:
     """Cross-checks stories; the compare models load once per actor (on first use).
 
