@@ -9,6 +9,7 @@ x86_64 Linux only). The default was picked by measurement on the seeds (bench/em
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -165,37 +166,18 @@ def _cached_encode(cache: dict[str, np.ndarray], texts: list[str], dim: int, fn)
 CACHE_TEXTS = 200_000  # texts kept per encoder; past that the cache starts again (a long ingest)
 SPLIT_FROM = 2_000  # texts from which one call is encoded by two processes (a very long article)
 
-_SPLIT_FN: Any = None  # the encoding function a forked child calls (set just before the fork)
-
-
-def _encode_in_child(texts: list[str]) -> np.ndarray:
-    return np.asarray(_SPLIT_FN(texts), dtype=np.float32)
-
-
 def _encode_split(fn: Any, texts: list[str], dim: int) -> np.ndarray:
     """``fn(texts)`` as an (n, dim) array; from ``SPLIT_FROM`` texts, with ``entities.parse_processes()``
     above one, the second half is encoded by a forked child (the model is already loaded, so it costs
-    a fork) while this process encodes the first. Each half in the same order every time: the same
-    vectors on every run."""
-    global _SPLIT_FN
-    from .entities import parse_processes
+    a fork) while this process encodes the first (:func:`beside.in_two`). Each half in the same order every
+    time: the same vectors on every run."""
+    from .beside import in_two
 
-    if len(texts) < SPLIT_FROM or parse_processes() < 2:
-        return np.asarray(fn(texts), dtype=np.float32).reshape(len(texts), dim)
-    import multiprocessing
+    def encode(part: Sequence[str]) -> np.ndarray:
+        return np.asarray(fn(list(part)), dtype=np.float32).reshape(len(part), dim)
 
-    half = len(texts) // 2
-    _SPLIT_FN = fn
-    try:
-        with multiprocessing.get_context("fork").Pool(1) as pool:
-            later = pool.apply_async(_encode_in_child, (texts[half:],))
-            first = np.asarray(fn(texts[:half]), dtype=np.float32)
-            second = later.get()
-    except (OSError, ValueError, RuntimeError, AssertionError):  # no child here: encode in turn
-        return np.asarray(fn(texts), dtype=np.float32).reshape(len(texts), dim)
-    finally:
-        _SPLIT_FN = None
-    return np.concatenate([first.reshape(half, dim), second.reshape(len(texts) - half, dim)])
+    halves = in_two(encode, texts, SPLIT_FROM)
+    return encode(texts) if halves is None else np.concatenate(halves)
 
 
 @functools.cache
