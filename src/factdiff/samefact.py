@@ -110,14 +110,6 @@ def _top(cos: np.ndarray) -> np.ndarray:
     return np.where(best == 0, 1.0, np.where(best == 1, 0.5, 0.0))
 
 
-def _overlap(a: frozenset[str], b: frozenset[str], idf: dict[str, float]) -> float:
-    shared = a & b
-    if not shared:
-        return 0.0
-    return 2 * sum(idf.get(x, 1.0) for x in shared) / (sum(idf.get(x, 1.0) for x in a) +
-                                                        sum(idf.get(x, 1.0) for x in b))
-
-
 def features(ca: list[Claim], cb: list[Claim], sa: list[ClaimSketch], sb: list[ClaimSketch],
              use: tuple[np.ndarray, np.ndarray], e5: tuple[np.ndarray, np.ndarray] | None,
              idf: dict[str, dict[str, float]], sentence: tuple[np.ndarray, np.ndarray],
