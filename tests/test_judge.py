@@ -241,3 +241,39 @@ def test_a_negation_flip_under_the_same_fact_floor_is_two_events() -> None:
     assert low.source != "negation" and low.label == "unrelated", low
     high = _verdict_with(a, b, DEFAULT.related_p + 0.05, {"polarity"})
     assert (high.label, high.kind) == ("tension", "negation"), high
+
+
+def test_a_disputed_figure_is_shown_where_the_article_states_it_again() -> None:
+    a = ("More than 130 people were injured when the ferry hit the pier in Valletta.\n"
+         "The harbour master said the ferry was sailing too fast.\n"
+         "Hospital officials said at least 130 people were injured, twenty of them seriously.")
+    b = "The ferry crash at the pier in Valletta left 150 people injured, the harbour authority said."
+    _, report = judged(a, b)
+    disputes = [r for r in report.relations if r.verdict.label in ("contradict", "tension")
+                and r.verdict.kind == "quantity"]
+    a_sides = sorted({(r.a if r.a.doc == "a" else r.b).start for r in disputes})
+    assert len(a_sides) == 2, [(r.a.text, r.b.text, r.verdict) for r in report.relations]
+    assert {r.verdict.source for r in disputes} == {"quantity", "quantity:restated"}
+    summary = report.to_json()["summary"]
+    # one dispute, shown at two places, counted once
+    assert summary["contradictions"] + summary["tensions"] == 1 and summary["restated"] == 1
+
+
+def test_a_figure_stated_once_is_not_restated() -> None:
+    a = ("More than 130 people were injured when the ferry hit the pier in Valletta.\n"
+         "Forty passengers were taken to hospital in Valletta.")
+    b = "The ferry crash at the pier in Valletta left 150 people injured, the harbour authority said."
+    _, report = judged(a, b)
+    disputes = [r for r in report.relations if r.verdict.label in ("contradict", "tension")]
+    assert disputes and report.to_json()["summary"]["restated"] == 0
+
+
+def test_a_clause_split_off_without_its_subject_keeps_who_the_figure_belongs_to() -> None:
+    a = ("Polls closed at nine in the evening. The Liberal Union, led by Ana Ruiz, is expected to lose ground, "
+         "securing 24 seats, ten fewer than before.")
+    b = "The Green Party of Tomas Berg is expected to win, securing 35 seats, ten more than before."
+    labels, report = judged(a, b, exhaustive=True)
+    fragments = [c for cs in report.claims.values() for c in cs if c.text.startswith("securing")]
+    assert len(fragments) == 2 and report.stats["judge_calls"] == len(report.claims["a"]) * len(report.claims["b"])
+    # 24 seats are the Liberal Union's, 35 the Green Party's: two facts, not a clash
+    assert ("contradict", "quantity") not in labels, report.relations

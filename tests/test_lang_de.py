@@ -92,3 +92,9 @@ def test_a_lasting_verb_at_the_end_of_the_clause_names_what_a_duration_measures(
 def test_plural_scale_words_are_floors_not_figures(text, floor):
     q = one(text, "count")
     assert (q.value, q.high, q.hedge, q.measured) == (floor, float("inf"), "more", "people")
+
+
+def test_a_duration_after_nach_is_time_elapsed():
+    found = [q for q in extract_quantities("Nach vier Stunden Suche wurde der Fahrer gefunden.", "de")
+             if q.dimension == "duration"]
+    assert [(q.value, q.measured) for q in found] == [(4.0, "delay")]

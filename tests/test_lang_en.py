@@ -151,3 +151,15 @@ def test_plural_scale_words_are_floors_not_figures(text, floor):
     "thousands" as 1000 and "hundreds of thousands" as 100 and 1000)."""
     q = one(text, "count")
     assert (q.value, q.high, q.hedge, q.measured) == (floor, float("inf"), "more", "people")
+
+
+def test_a_duration_after_after_is_time_elapsed_unless_it_measures_a_noun():
+    q = extract_quantities("After about five hours of searching, divers found the boat.", "en")
+    assert [(x.value, x.hedge, x.measured) for x in q] == [(5.0, "about", "delay")]
+    q = extract_quantities("The vote came after a week long debate in the chamber.", "en")
+    assert len(q) == 1 and q[0].dimension == "duration" and q[0].measured != "delay"
+    # an elapsed time and a delay compare: five hours of searching vs the arrest six hours later
+    later = extract_quantities("Police found the driver six hours later.", "en")
+    elapsed = extract_quantities("After five hours of searching, police found the driver.", "en")
+    found = compare_quantities(elapsed, later)
+    assert found is not None and found[0] == "contradict"

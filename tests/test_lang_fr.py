@@ -65,3 +65,9 @@ def test_comparison():
 def test_language_data():
     lang = get(LANG)
     assert {'ne', 'jamais', 'pas'} <= lang.negators and 'déclaré' in lang.speech_verbs
+
+
+def test_a_duration_after_apres_is_time_elapsed():
+    q = one("Après six heures de recherches, le suspect a été retrouvé dans une grange.", "duration")
+    assert (q.value, q.measured) == (6.0, "delay")
+    assert one("La réunion a duré six heures.", "duration").measured != "delay"

@@ -250,3 +250,32 @@ def test_counts_of_one_thing_an_order_of_magnitude_apart_are_a_tension():
     found = compare_quantities(q("In Spain, 25,000 travellers were stranded."),
                                q("In Spain, 40,000 travellers were stranded."))
     assert found is not None and found[0] == "contradict", found
+
+
+def test_restates_is_the_same_figure_or_bound_for_the_same_thing() -> None:
+    from factdiff.quantities import restates
+
+    def one(text: str, lang: str = "en"):
+        qs = extract_quantities(text, lang)
+        assert len(qs) == 1, qs
+        return qs[0]
+
+    more = one("More than 130 people were injured.")
+    assert restates(more, one("At least 130 people were injured in the crash."))
+    assert restates(one("Twelve people died."), one("12 people died in the fire."))
+    assert restates(more, one("Mindestens 130 Menschen wurden verletzt.", "de"))
+    assert not restates(more, one("At most 130 people were injured."))
+    assert not restates(more, one("More than 130 people died."))
+    assert not restates(more, one("More than 140 people were injured."))
+
+
+@pytest.mark.parametrize("a, b, label", [
+    ("The probe was 40,000 km from Earth.", "The probe was 37,600 km from Earth.", "tension"),
+    ("La sonde était à 40.000 km de la Terre.", "La sonde était à 31.000 km de la Terre.", "contradict"),
+    ("The club paid 100 million euros.", "The club paid 105 million euros.", "contradict"),
+    ("The hall holds 2,000 people.", "The hall holds 1,700 people.", "contradict"),
+])
+def test_a_round_measurement_is_vaguer_not_a_clash_within_its_rounding(a, b, label):
+    lang = "fr" if "sonde" in a else "en"
+    found = compare_quantities(extract_quantities(a, lang), extract_quantities(b, lang))
+    assert found is not None and found[0] == label, found

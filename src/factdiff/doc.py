@@ -115,6 +115,11 @@ class Verdict:
     source: str = ""  # which check decided: "quantity", "negation", "nli", "embedding", ...
 
 
+# Verdict.source of a figure disagreement carried to another place where an article states the same
+# figure (judge.restatements): shown where it stands, counted once in a report's summary
+RESTATED = "quantity:restated"
+
+
 @dataclass
 class Relation:
     a: Claim

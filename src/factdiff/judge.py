@@ -16,9 +16,17 @@ import numpy as np
 
 from .align import WEAK_MEASURED, Candidate, Thresholds
 from .cues import ClaimCues, stem
-from .doc import Claim, Kind, Verdict
+from .doc import RESTATED, Claim, Kind, Relation, Verdict
 from .places import relation as place_relation
-from .quantities import compare_clock, compare_dates, compare_quantities, concept_match, same_stated_figure, same_value
+from .quantities import (
+    compare_clock,
+    compare_dates,
+    compare_quantities,
+    concept_match,
+    restates,
+    same_stated_figure,
+    same_value,
+)
 
 RoleCheck = Callable[[Claim, Claim], "Verdict | None"]
 
@@ -69,6 +77,41 @@ def quantity_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict
     if found and found[0] == "tension":
         return Verdict("tension", "quantity", 0.6, found[1], source="quantity")
     return None
+
+
+def restatements(relations: list[Relation], claims: dict[str, list[Claim]], ctx: JudgeContext) -> list[Relation]:
+    """A figure disagreement carried to the other places where an article states the same figure for the
+    same thing (a headline's "more than 130 injured" and the body's "at least 130 injured" against another
+    outlet's "150 injured"): which of an article's mentions the pair model matches depends on wording, and
+    the reader should find the dispute where the article first states the figure too. At most one more
+    place per side (the earliest other statement), so a figure repeated five times is not five disputes.
+    The added relation has the disagreement of the one it restates, read from the restated figure alone
+    (same label), and source ``doc.RESTATED``."""
+    related = {(r.a.id, r.b.id) for r in relations} | {(r.b.id, r.a.id) for r in relations}
+    out: list[Relation] = []
+    for r in relations:
+        if r.verdict.source != "quantity" or r.verdict.label not in ("contradict", "tension"):
+            continue
+        for mine, other in ((r.a, r.b), (r.b, r.a)):
+            stated = ctx.cues[mine.id].quantities
+            theirs = list(ctx.cues[other.id].quantities)
+            hb = ctx.holders.get(other.id, frozenset())
+            for c in claims.get(mine.doc, []):
+                if c.id == mine.id or (c.id, other.id) in related:
+                    continue
+                again = [y for y in ctx.cues[c.id].quantities if any(restates(x, y) for x in stated)]
+                hc = ctx.holders.get(c.id, frozenset())
+                if not again or (hc and hb and not hc & hb):
+                    continue
+                found = compare_quantities(again, theirs)
+                if found is None or found[0] != r.verdict.label:
+                    continue
+                v = Verdict(r.verdict.label, r.verdict.kind, r.verdict.confidence, f"{found[1]} (restated)",
+                            source=RESTATED)
+                out.append(Relation(c, other, v, r.similarity) if mine is r.a else Relation(other, c, v, r.similarity))
+                related |= {(c.id, other.id), (other.id, c.id)}
+                break  # one more place per side: the article's earliest other statement of the figure
+    return out
 
 
 def date_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:

@@ -43,7 +43,7 @@ from .cues import ClaimCues, polarity_from_parse, read_cues
 from .doc import Claim, Document, Relation, Sentence
 from .embed import DEFAULT_BACKEND, get_embedder
 from .ingest import MAX_BYTES, InputError, read_inputs
-from .judge import JudgeContext, judge_pair, nli_window, recurring_figures, run_nli
+from .judge import JudgeContext, judge_pair, nli_window, recurring_figures, restatements, run_nli
 from .report import Report, group_facts, select_relations, unique_claims
 from .samefact import SameFactModel
 
@@ -203,6 +203,7 @@ def compare_annotated(
             nli_used = True
     judged = [Relation(c.a, c.b, judge_pair(c, ctx), c.similarity) for c in cands]
     relations = select_relations([r for r in judged if r.verdict.label != "unrelated"])
+    relations += restatements(relations, claims, ctx)
     relations.sort(key=lambda r: ({"contradict": 0, "tension": 1, "agree": 2}[r.verdict.label], r.a.doc, r.a.start))
     lap("judge")
 
@@ -467,10 +468,14 @@ def _holders(claims: dict[str, list[Claim]], annotation: Any) -> dict[str, froze
     kinds = {e.id for e in annotation.entities if e.type in HOLDER_TYPES}
     out: dict[str, frozenset[str]] = {}
     for cs in claims.values():
-        for c in cs:
+        for prev, c in zip([None, *cs[:-1]], cs, strict=True):
             found = {annotation.actor_of(e) for e in annotation.entities_in(c.span) if e in kinds}
             if found:
                 out[c.id] = frozenset(found)
+            elif prev is not None and prev.sentence == c.sentence and prev.id in out and c.text[:1].islower():
+                # a clause split off its sentence without a subject ("..., securing 24 seats") is about
+                # what the clause before it names
+                out[c.id] = out[prev.id]
     return out
 
 

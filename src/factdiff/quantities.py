@@ -392,6 +392,14 @@ def _as_offset(q: Quantity, text: str, language: str) -> Quantity:
     after = re.findall(r"[^\W\d_]+", text[q.end:q.end + 30].lower())
     if after and (after[0] in words or " ".join(after[:2]) in words):
         return dataclasses.replace(q, measured="delay")
+    lang = _resolve_lang(text, language)
+    if after and after[0] in lang.length_words:
+        return q  # "a month long period"
+    before = re.findall(r"[^\W\d_]+", text[max(0, q.start - 30):q.start].lower())
+    if before and before[-1] in lang.hedges:
+        before.pop()  # "after about seven hours"
+    if any(" ".join(before[-n:]) in lang.offset_before for n in (1, 2, 3) if len(before) >= n):
+        return dataclasses.replace(q, measured="delay")
     return q
 
 
@@ -1128,6 +1136,21 @@ def same_stated_figure(x: Quantity, y: Quantity) -> bool:
             and bool(x.measured) and x.measured not in _WEAK_CONCEPTS and concept_match(x.measured, y.measured))
 
 
+def restates(x: Quantity, y: Quantity) -> bool:
+    """Two figures of one article that state the same thing: :func:`same_stated_figure`, or the same
+    bound in the same direction ("more than 130 injured" in a headline, "at least 130 injured" below)."""
+    if same_stated_figure(x, y):
+        return True
+    bound = ({x.hedge, y.hedge} <= _LOWER_BOUNDS) or ({x.hedge, y.hedge} <= _UPPER_BOUNDS)
+    return (bound and (x.dimension, x.unit) == (y.dimension, y.unit)
+            and abs(x.value - y.value) <= max(x.precision, y.precision, 1e-9)
+            and bool(x.measured) and x.measured not in _WEAK_CONCEPTS and concept_match(x.measured, y.measured))
+
+
+_LOWER_BOUNDS = frozenset({"more", "atleast"})
+_UPPER_BOUNDS = frozenset({"less", "atmost"})
+
+
 def near_figure(x: Quantity, y: Quantity, ratio: float) -> bool:
     """Close but different figures for the same thing: :func:`compare_quantity` weighs them and finds
     them apart, at most ``ratio`` times each other. Percentages that do not say what they measure are
@@ -1184,7 +1207,7 @@ def compare_quantity(x: Quantity, y: Quantity) -> tuple[str, str] | None:
     why = f"{x.describe()} vs {y.describe()}: {_what(x)}"
     strict = x.hedge in ("more", "less") or y.hedge in ("more", "less")
     if not _overlap(x, y):
-        if _loose(x.measured, y.measured) or _provisional(x, y) or _part_and_whole(x, y):
+        if _loose(x.measured, y.measured) or _provisional(x, y) or _part_and_whole(x, y) or _within_round(x, y):
             return "tension", why
         return "contradict", why
     if _same(x.value, y.value) and not (strict and x.hedge != y.hedge):
@@ -1194,6 +1217,31 @@ def compare_quantity(x: Quantity, y: Quantity) -> tuple[str, str] | None:
     if x.hedge == y.hedge == "exact" and not _loose(x.measured, y.measured):
         return "contradict", why
     return "tension", why
+
+
+def _within_round(x: Quantity, y: Quantity) -> bool:
+    """A round measurement ("40,000 km": three zeros or more written) and a figure inside its rounding
+    ("37,600 km"): a vaguer figure, not a clash. Counts are taken as written ("2,000 people")."""
+    return any(band and abs(x.value - y.value) <= band for band in (_round_band(x), _round_band(y)))
+
+
+_WRITTEN_INTEGER = re.compile(r"\d{1,3}(?:([.,\u00a0\u202f ])\d{3})(?:\1\d{3})*(?!\d)|\d+(?![.,]\d)")
+
+
+def _round_band(q: Quantity) -> float:
+    """Half the place of a measurement's last non-zero digit when it is written with three zeros or more
+    after it ("40.000 km": 5,000 km), else 0."""
+    if q.dimension not in _ROUNDED or q.hedge != "exact":
+        return 0.0
+    m = _WRITTEN_INTEGER.match(q.text)
+    if m is None:
+        return 0.0
+    digits = re.sub(r"\D", "", m.group())
+    zeros = len(digits) - len(digits.rstrip("0"))
+    if zeros < 3 or not digits.strip("0"):
+        return 0.0
+    written = float(digits)
+    return 0.5 * 10 ** zeros * (q.value / written)
 
 
 def _part_and_whole(x: Quantity, y: Quantity) -> bool:

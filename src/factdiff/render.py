@@ -67,7 +67,8 @@ def to_terminal(report: Report, color: bool = True, width: int | None = None) ->
         con.print(f"[bold yellow]warning:[/] {escape(w)}")
     s = report.to_json()["summary"]
     con.print(f"[bold red]{s['contradictions']} contradictions[/]  [yellow]{s['tensions']} tensions[/]  "
-              f"[green]{s['agreements']} agreements[/]  {s['unique']} unique claims  {s['duplicates']} repeats")
+              f"[green]{s['agreements']} agreements[/]  {s['unique']} unique claims  {s['duplicates']} repeats"
+              + (f"  ({s['restated']} disputed figures also shown where restated)" if s.get("restated") else ""))
     for label, title in (("contradict", "Contradictions"), ("tension", "Tensions"), ("agree", "Agreements")):
         rels = report.by_label(label)
         if not rels:

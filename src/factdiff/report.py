@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import __version__
-from .doc import Claim, Document, Entity, Mention, Relation, Sentence, Verdict
+from .doc import RESTATED, Claim, Document, Entity, Mention, Relation, Sentence, Verdict
 
 SCHEMA_VERSION = 1  # of the report JSON; Report.from_json reads this version and the unversioned first one
 
@@ -99,8 +99,10 @@ class Report:
             "summary": {
                 "documents": len(self.documents),
                 "agreements": len(self.agreements),
-                "contradictions": len(self.contradictions),
-                "tensions": len(self.tensions),
+                # disputes, each counted once: a restatement of a disputed figure is not another dispute
+                "contradictions": sum(r.verdict.source != RESTATED for r in self.contradictions),
+                "tensions": sum(r.verdict.source != RESTATED for r in self.tensions),
+                "restated": sum(r.verdict.source == RESTATED for r in self.relations),
                 "unique": len(self.unique),
                 "duplicates": len(self.duplicates),
                 "noise": len(self.noise),

@@ -98,6 +98,12 @@ class Lang:
     # words right after a duration that make it a time offset, not how long something lasted:
     # "three days after the closure", "two hours later", "a week ago"
     offset_words: frozenset[str] = frozenset()
+    # words right before a duration that make it time elapsed since something: "after seven hours of
+    # searching", "nach 93 Minuten", "tras dos horas"
+    offset_before: frozenset[str] = frozenset()
+    # words right after a duration that make it the length of a noun, not an offset: "after a month long
+    # period of turmoil", "eine wochenlange Suche" is one word
+    length_words: frozenset[str] = frozenset()
     months: Mapping[str, int] = field(default_factory=dict)
     weekdays: Mapping[str, int] = field(default_factory=dict)  # Monday = 0
     capitalised_only: frozenset[str] = frozenset()  # month/weekday names that are also common words

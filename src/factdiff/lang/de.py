@@ -43,7 +43,10 @@ _HALVES = {
 }
 
 LANG = make(
-    "de", offset_words=frozenset({'nach', 'später', 'vor', 'früher', 'zuvor', 'danach'}), boilerplate=(
+    "de", offset_words=frozenset({'nach', 'später', 'vor', 'früher', 'zuvor', 'danach'}),
+    offset_before=frozenset({'nach'}),
+    length_words=frozenset({'lang', 'lange', 'langen'}),
+    boilerplate=(
         'anzeige$', 'lesen sie (auch|mehr)\\b', 'mehr zum thema\\b', 'auch interessant\\b', 'foto:', 'bild:',
         'von [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
     ),

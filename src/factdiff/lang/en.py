@@ -22,7 +22,10 @@ _DUR = {
 }
 
 LANG = make(
-    "en", offset_words=frozenset({'after', 'later', 'before', 'earlier', 'ago', 'into'}), boilerplate=(
+    "en", offset_words=frozenset({'after', 'later', 'before', 'earlier', 'ago', 'into'}),
+    offset_before=frozenset({'after'}),
+    length_words=frozenset({'long'}),
+    boilerplate=(
         'advertisement$', 'read (also|more)\\b', 'related( articles?| stories)?:', 'sign up\\b',
         'click here\\b', '(photo|image|picture)( credit)?:', 'copyright\\b', '©',
         'by [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',

@@ -24,7 +24,9 @@ _DUR = {
 }
 
 LANG = make(
-    "es", offset_words=frozenset({'después', 'más tarde', 'antes', 'atrás'}), boilerplate=(
+    "es", offset_words=frozenset({'después', 'más tarde', 'antes', 'atrás'}),
+    offset_before=frozenset({'tras', 'después de'}),
+    boilerplate=(
         'publicidad$', 'le(e|a) (también|más)\\b', 'te puede interesar\\b', 'más información\\b', 'foto:',
         'por [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
     ),

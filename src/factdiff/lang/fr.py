@@ -25,7 +25,9 @@ _DUR = {
 }
 
 LANG = make(
-    "fr", offset_words=frozenset({'après', 'plus tard', 'avant', 'plus tôt', 'auparavant'}), boilerplate=(
+    "fr", offset_words=frozenset({'après', 'plus tard', 'avant', 'plus tôt', 'auparavant'}),
+    offset_before=frozenset({'après', 'au bout de'}),
+    boilerplate=(
         'publicité$', '(à )?lire aussi\\b', 'voir aussi\\b', '(photo|crédit photo)\\s*:',
         'par [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
     ),

@@ -30,7 +30,9 @@ _DUR = {
 }
 
 LANG = make(
-    "id", offset_words=frozenset({'setelah', 'kemudian', 'sebelum', 'lalu', 'sesudah'}), boilerplate=(
+    "id", offset_words=frozenset({'setelah', 'kemudian', 'sebelum', 'lalu', 'sesudah'}),
+    offset_before=frozenset({'setelah', 'sesudah'}),
+    boilerplate=(
         'iklan$', 'baca (juga|selengkapnya)\\b', 'simak (juga|video)\\b', 'foto:',
     ),
     number_words={k: float(v) for k, v in _UNITS.items()},

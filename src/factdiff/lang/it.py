@@ -22,7 +22,9 @@ _DUR = {
 }
 
 LANG = make(
-    "it", offset_words=frozenset({'dopo', 'più tardi', 'prima', 'fa'}), boilerplate=(
+    "it", offset_words=frozenset({'dopo', 'più tardi', 'prima', 'fa'}),
+    offset_before=frozenset({'dopo'}),
+    boilerplate=(
         'pubblicità$', 'leggi anche\\b', 'potrebbe interessarti\\b', 'foto:',
         'di [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
     ),

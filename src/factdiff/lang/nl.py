@@ -21,7 +21,10 @@ _DUR = {
 }
 
 LANG = make(
-    "nl", offset_words=frozenset({'na', 'later', 'eerder', 'geleden', 'daarna'}), boilerplate=(
+    "nl", offset_words=frozenset({'na', 'later', 'eerder', 'geleden', 'daarna'}),
+    offset_before=frozenset({'na'}),
+    length_words=frozenset({'lang', 'lange'}),
+    boilerplate=(
         'advertentie$', 'lees (ook|meer)\\b', 'foto:', 'door [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
     ),
     text2num=True,

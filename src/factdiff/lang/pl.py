@@ -106,7 +106,9 @@ _DUR = {
 }
 
 LANG = make(
-    "pl", offset_words=frozenset({'po', 'później', 'wcześniej', 'temu'}), boilerplate=(
+    "pl", offset_words=frozenset({'po', 'później', 'wcześniej', 'temu'}),
+    offset_before=frozenset({'po'}),
+    boilerplate=(
         'reklama$', 'czytaj (też|także|więcej)\\b', 'zobacz (też|także)\\b', 'fot\\.',
     ),
     number_words=_UNITS,

@@ -22,7 +22,9 @@ _DUR = {
 }
 
 LANG = make(
-    "pt", offset_words=frozenset({'depois', 'mais tarde', 'antes', 'atrás'}), boilerplate=(
+    "pt", offset_words=frozenset({'depois', 'mais tarde', 'antes', 'atrás'}),
+    offset_before=frozenset({'após', 'depois de'}),
+    boilerplate=(
         'publicidade$', 'leia (também|mais)\\b', 'veja também\\b', 'saiba mais\\b', 'foto:',
         'por [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
     ),
