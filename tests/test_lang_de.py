@@ -98,3 +98,8 @@ def test_a_duration_after_nach_is_time_elapsed():
     found = [q for q in extract_quantities("Nach vier Stunden Suche wurde der Fahrer gefunden.", "de")
              if q.dimension == "duration"]
     assert [(q.value, q.measured) for q in found] == [(4.0, "delay")]
+
+
+def test_tempo_before_a_bare_figure_is_a_speed():
+    found = extract_quantities("Der Zug sei mit Tempo 160 in die Kurve gefahren, sagte der Fahrer.", "de")
+    assert [(q.dimension, q.unit, q.value) for q in found] == [("speed", "km/h", 160.0)]

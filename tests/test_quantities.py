@@ -279,3 +279,13 @@ def test_a_round_measurement_is_vaguer_not_a_clash_within_its_rounding(a, b, lab
     lang = "fr" if "sonde" in a else "en"
     found = compare_quantities(extract_quantities(a, lang), extract_quantities(b, lang))
     assert found is not None and found[0] == label, found
+
+
+def test_a_vague_range_is_weighed_from_its_nearest_end():
+    # "a few kilometres" is 2-9 km: about 13 times 150 m from its lower end, close enough to be one measure
+    found = compare_quantities(extract_quantities("The engine failed a few kilometres above the ground.", "en"),
+                               extract_quantities("El motor falló a 150 metros del suelo.", "es"))
+    assert found is not None and found[0] == "contradict", found
+    # exact figures 40 times apart still measure different things
+    assert compare_quantities(extract_quantities("The probe flew 4 km above the ground.", "en"),
+                              extract_quantities("The probe flew 100 metres above the ground.", "en")) is None

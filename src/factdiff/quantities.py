@@ -615,8 +615,10 @@ def _read_figure(toks: list[_Tok], words: list[str], i: int, lang: Lang, blocked
     if _phrase_at(words, j, lang.day_periods, 4) and _phrase_before(words, start, lang.clock_before, 3):
         return None  # "a las cinco de la madrugada": a clock time written in words
     j = _read_unit(fig, toks, words, j, lang, currency)
-    if fig.dimension == "count" and fig.high is None and not fig.fixed_measured:
-        pass
+    if fig.dimension == "count" and not fig.unit and start > 0 and words[start - 1] in lang.units_before:
+        fig.dimension, fig.unit, factor = lang.units_before[words[start - 1]]  # "mit Tempo 190"
+        fig.value *= factor
+        fig.high = fig.high * factor if fig.high is not None else None
     # post hedge after the unit: "100 people or more"
     ph = _phrase_at(words, j, lang.post_hedges)
     if ph and fig.hedge == "exact" and fig.high is None and ph[0] not in ("+",):
@@ -1202,7 +1204,7 @@ def compare_quantity(x: Quantity, y: Quantity) -> tuple[str, str] | None:
     # years" near "meetings" is not the meeting's "two and a half hours"
     if (not (x.measured and y.measured) or x.dimension != "count") \
             and x.dimension not in ("percent", "magnitude", "age"):
-        if _ratio(x, y) > MAX_RATIO:
+        if _gap_ratio(x, y) > MAX_RATIO:
             return None
     why = f"{x.describe()} vs {y.describe()}: {_what(x)}"
     strict = x.hedge in ("more", "less") or y.hedge in ("more", "less")
@@ -1250,6 +1252,15 @@ def _part_and_whole(x: Quantity, y: Quantity) -> bool:
     if x.dimension != "count" or not (x.measured and y.measured):
         return False
     return _ratio(x, y) >= SCOPE_RATIO
+
+
+def _gap_ratio(x: Quantity, y: Quantity) -> float:
+    """How far apart two figures are, from the nearest ends of their ranges ("a few kilometres", 2-9 km, is
+    13 times 150 m, not 37 times); 1 where they overlap."""
+    if x.low <= y.high and y.low <= x.high:
+        return 1.0
+    lo, hi = (x, y) if x.high < y.low else (y, x)
+    return hi.low / max(lo.high, 1e-9)
 
 
 def _ratio(x: Quantity, y: Quantity) -> float:

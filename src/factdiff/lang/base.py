@@ -60,6 +60,8 @@ class Lang:
     units: Mapping[str, Unit] = field(default_factory=dict)
     percent_words: frozenset[str] = frozenset()  # after the figure
     percent_prefix: frozenset[str] = frozenset()  # before the figure ("yüzde 5")
+    # a word before a bare figure that gives its unit: (dimension, unit, factor); "mit Tempo 190"
+    units_before: Mapping[str, tuple[str, str, float]] = field(default_factory=dict)
     currency_words: Mapping[str, str] = field(default_factory=dict)  # word after the figure -> ISO code
     connectors: frozenset[str] = frozenset()  # "de", "di", "of": between a scale word and a currency or noun
     measured: Mapping[str, str] = field(default_factory=dict)  # word, lemma or phrase -> concept key

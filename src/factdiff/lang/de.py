@@ -104,6 +104,7 @@ LANG = make(
     change_words={"verliert", "verlor", "verloren", "gewinnt", "gewann", "weniger", "mehr als zuvor", "plus", "minus"},
     between_words={"zwischen"},
     range_words={"bis"},
+    units_before={"tempo": ("speed", "km/h", 1.0)},
     out_of={"von"},
     hedges={
         "mehrere": "more",
