@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from factdiff.align import frame_pairs, near_pairs, value_pairs
+from factdiff.align import frame_pairs, near_pairs, sole_pairs, value_pairs
 from factdiff.cues import read_cues
 from factdiff.doc import Claim
 
@@ -128,3 +128,21 @@ def test_unlabelled_sums_and_shares_are_not_matched_by_sentence_closeness():
     # by same-fact probability (measured True) the same sums are still compared
     by_probability = structured_partners(cands, cues, None, THRESHOLDS["use"], measured=True)
     assert {("a:1", "b:1", "quantity"), ("a:2", "b:2", "quantity")} <= by_probability
+
+
+def test_the_one_duration_of_each_article_pairs_whatever_the_probability():
+    a = claims("a", ["The quake struck off the coast at noon.", "The shaking lasted 20 seconds, residents said."])
+    b = claims("b", ["Buildings swayed in the capital.", "The ground moved for about 45 seconds."])
+    cues = {c.id: read_cues(c.text, "en") for c in a + b}
+    probs = {("a", "b"): np.array([[0.30, 0.02], [0.05, 0.01]])}
+    pairs = {(x.id, y.id, kind) for x, y, _, kind in sole_pairs({"a": a, "b": b}, probs, cues)}
+    assert pairs == {("a:1", "b:1", "quantity")}
+    # two durations in one article: which one the other's belongs to is not known, nothing pairs
+    b2 = claims("b", ["The talks lasted two hours.", "The ground moved for about 45 seconds."])
+    cues.update({c.id: read_cues(c.text, "en") for c in b2})
+    assert sole_pairs({"a": a, "b": b2}, probs, cues) == []
+    # lengths and heights are many things in one story: a depth and a wave height do not pair
+    a3 = claims("a", ["The water was 15 metres deep there.", "Divers searched all night."])
+    b3 = claims("b", ["A two-metre wave hit the boat.", "Divers searched all night."])
+    cues.update({c.id: read_cues(c.text, "en") for c in a3 + b3})
+    assert sole_pairs({"a": a3, "b": b3}, probs, cues) == []

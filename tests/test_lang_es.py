@@ -85,3 +85,9 @@ def test_a_toll_that_rose_is_an_update():
 def test_plural_scale_words_are_floors_not_figures(text, floor):
     q = one(text, "count")
     assert (q.value, q.high, q.hedge, q.measured) == (floor, float("inf"), "more", "people")
+
+
+def test_de_las_before_hours_is_a_clock_time():
+    text = "El ministro habló con la prensa alrededor de las 22 horas, tras la reunión."
+    assert [(t.point, t.hedge) for t in extract_dates(text, LANG).times] == [(22 * 60, "about")]
+    assert not [q for q in extract_quantities(text, LANG) if q.dimension == "duration"]

@@ -62,3 +62,9 @@ def test_comparison():
 def test_language_data():
     lang = get(LANG)
     assert {'nunca', 'não'} <= lang.negators and 'disse' in lang.speech_verbs
+
+
+def test_das_before_hours_is_a_clock_time():
+    text = "O ministro falou aos jornalistas cerca das 22 horas, depois da reunião."
+    assert [(t.point, t.hedge) for t in extract_dates(text, LANG).times] == [(22 * 60, "about")]
+    assert not [q for q in extract_quantities(text, LANG) if q.dimension == "duration"]

@@ -242,6 +242,43 @@ def near_pairs(claims: dict[str, list[Claim]], probs: dict[tuple[str, str], np.n
     return _sharing_pairs(claims, probs, cues, holders or {}, near, "quantity") if ratio > 1 else []
 
 
+def sole_pairs(claims: dict[str, list[Claim]], probs: dict[tuple[str, str], np.ndarray],
+               cues: dict[str, ClaimCues],
+               holders: dict[str, frozenset[str]] | None = None) -> list[tuple[Claim, Claim, float, str]]:
+    """(a, b, probability, "quantity") of the one claim in each of two articles that gives a measurement of a
+    kind (a speed, a duration, a magnitude: ``SOLE_DIMENSIONS``), whatever their wording: a story
+    seldom measures two things of these kinds, so when each article gives one ("the quake lasted 15 seconds" /
+    "the ground shook for about 30 seconds") they are one fact. Counts, money and percentages are many in a
+    story, ages belong to people; claims naming holders and none in common are kept apart."""
+    holders = holders or {}
+
+    def kinds(c: Claim) -> set[tuple[str, str, bool]]:
+        return {(q.dimension, q.unit, q.measured == "delay") for q in cues[c.id].quantities
+                if q.dimension in SOLE_DIMENSIONS}
+
+    out: list[tuple[Claim, Claim, float, str]] = []
+    for (da, db), p in probs.items():
+        by_a: dict[tuple[str, str, bool], list[int]] = {}
+        by_b: dict[tuple[str, str, bool], list[int]] = {}
+        for side, cs in ((by_a, claims[da]), (by_b, claims[db])):
+            for i, c in enumerate(cs):
+                for k in kinds(c):
+                    side.setdefault(k, []).append(i)
+        for k, rows in by_a.items():
+            cols = by_b.get(k, [])
+            if len(rows) != 1 or len(cols) != 1:
+                continue
+            x, y = claims[da][rows[0]], claims[db][cols[0]]
+            ha, hb = holders.get(x.id, frozenset()), holders.get(y.id, frozenset())
+            if not (ha and hb and not ha & hb):
+                out.append((x, y, float(p[rows[0], cols[0]]), "quantity"))
+    return out
+
+
+# kinds a story seldom measures twice: lengths, heights, depths and weights are many things in one story
+SOLE_DIMENSIONS = frozenset({"speed", "duration", "magnitude"})
+
+
 def _sharing_pairs(claims: dict[str, list[Claim]], probs: dict[tuple[str, str], np.ndarray],
                    cues: dict[str, ClaimCues], holders: dict[str, frozenset[str]],
                    match: Callable[[ClaimCues, ClaimCues], bool], kind: str) -> list[tuple[Claim, Claim, float, str]]:

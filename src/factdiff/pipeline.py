@@ -33,6 +33,7 @@ from .align import (
     frame_pairs,
     mutual_best,
     near_pairs,
+    sole_pairs,
     structured_partners,
     value_pairs,
 )
@@ -180,6 +181,8 @@ def compare_annotated(
     recurring = recurring_figures(claims, cues)
     values = value_pairs(claims, probs, cues, holders) if cfg.value_pairs else []
     frames += near_pairs(claims, probs, cues, cfg.near_ratio, holders)
+    if cfg.sole_pairs:
+        frames += sole_pairs(claims, probs, cues, holders)
     lap("align")
 
     step(f"judging {len(cands)} candidate pairs")

@@ -282,6 +282,7 @@ LANG = make(
         "después de las",
         "desde las",
         "hasta las",
+        "de las",  # "cerca de las 21 horas", "alrededor de las 18 horas"
     },
     clock_after={"hora local", "horas", "h", "hs", "gmt"},
     day_periods={"de la madrugada": "am", "de la mañana": "am", "de la tarde": "pm", "de la noche": "pm"},

@@ -276,6 +276,7 @@ LANG = make(
         "até as",
         "até às",
         "pelas",
+        "das",  # "cerca das 21 horas", "a partir das 18 horas"
     },
     clock_after={"hora local", "horário local", "horas", "h", "gmt"},
     day_periods={"da madrugada": "am", "da manhã": "am", "da tarde": "pm", "da noite": "pm"},
