@@ -146,3 +146,16 @@ def test_the_one_duration_of_each_article_pairs_whatever_the_probability():
     b3 = claims("b", ["A two-metre wave hit the boat.", "Divers searched all night."])
     cues.update({c.id: read_cues(c.text, "en") for c in a3 + b3})
     assert sole_pairs({"a": a3, "b": b3}, probs, cues) == []
+
+
+def test_an_article_repeating_its_one_speed_still_gives_one_measurement():
+    a = claims("a", ["At 190 km/h into the bend.", "The driver said the train ran at 190 km/h.", "It was raining."])
+    b = claims("b", ["The train was going faster than 180 km/h on that stretch.", "Rescuers arrived."])
+    cues = {c.id: read_cues(c.text, "en") for c in a + b}
+    probs = {("a", "b"): np.array([[0.02, 0.01], [0.04, 0.01], [0.01, 0.30]])}
+    pairs = {(x.id, y.id) for x, y, _, _ in sole_pairs({"a": a, "b": b}, probs, cues)}
+    assert pairs == {("a:1", "b:0")}  # the restatement with the higher same-fact probability
+    # two different speeds in one article: no pairing
+    a[2] = Claim("a:2", "a", 2, 0, 30, "The limit there is 80 km/h.", "en")
+    cues["a:2"] = read_cues(a[2].text, "en")
+    assert sole_pairs({"a": a, "b": b}, probs, cues) == []

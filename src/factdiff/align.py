@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .cues import ClaimCues
 from .doc import Claim
+
+if TYPE_CHECKING:
+    from .quantities import Quantity
 
 
 @dataclass(frozen=True)
@@ -245,34 +249,49 @@ def near_pairs(claims: dict[str, list[Claim]], probs: dict[tuple[str, str], np.n
 def sole_pairs(claims: dict[str, list[Claim]], probs: dict[tuple[str, str], np.ndarray],
                cues: dict[str, ClaimCues],
                holders: dict[str, frozenset[str]] | None = None) -> list[tuple[Claim, Claim, float, str]]:
-    """(a, b, probability, "quantity") of the one claim in each of two articles that gives a measurement of a
-    kind (a speed, a duration, a magnitude: ``SOLE_DIMENSIONS``), whatever their wording: a story
-    seldom measures two things of these kinds, so when each article gives one ("the quake lasted 15 seconds" /
-    "the ground shook for about 30 seconds") they are one fact. Counts, money and percentages are many in a
-    story, ages belong to people; claims naming holders and none in common are kept apart."""
-    holders = holders or {}
+    """(a, b, probability, "quantity") of two articles' claims that each give the article's one measurement of
+    a kind (a speed, a duration, a magnitude: ``SOLE_DIMENSIONS``), whatever their wording: a story seldom
+    measures two things of these kinds, so when each article gives one figure ("the quake lasted 15 seconds" /
+    "the ground shook for about 30 seconds") they are one fact. An article that repeats its figure (a headline
+    and the body) still gives one; of its claims, the pair with the highest same-fact probability is judged.
+    Counts, money and percentages are many in a story, ages belong to people; claims naming holders and none in
+    common are kept apart."""
+    from .quantities import same_value
 
-    def kinds(c: Claim) -> set[tuple[str, str, bool]]:
-        return {(q.dimension, q.unit, q.measured == "delay") for q in cues[c.id].quantities
-                if q.dimension in SOLE_DIMENSIONS}
+    holders = holders or {}
+    Kind = tuple[str, str, bool]
+
+    def figures(cs: list[Claim]) -> dict[Kind, list[tuple[int, Quantity]]]:
+        out: dict[Kind, list[tuple[int, Quantity]]] = {}
+        for i, c in enumerate(cs):
+            for q in cues[c.id].quantities:
+                if q.dimension in SOLE_DIMENSIONS:
+                    out.setdefault((q.dimension, q.unit, q.measured == "delay"), []).append((i, q))
+        return out
+
+    def one_figure(found: list[tuple[int, Quantity]]) -> bool:
+        return all(same_value(found[0][1], q) for _, q in found[1:])
 
     out: list[tuple[Claim, Claim, float, str]] = []
     for (da, db), p in probs.items():
-        by_a: dict[tuple[str, str, bool], list[int]] = {}
-        by_b: dict[tuple[str, str, bool], list[int]] = {}
-        for side, cs in ((by_a, claims[da]), (by_b, claims[db])):
-            for i, c in enumerate(cs):
-                for k in kinds(c):
-                    side.setdefault(k, []).append(i)
-        for k, rows in by_a.items():
-            cols = by_b.get(k, [])
-            if len(rows) != 1 or len(cols) != 1:
+        ca, cb = claims[da], claims[db]
+        fb = figures(cb)
+        for k, rows in figures(ca).items():
+            cols = fb.get(k, [])
+            if not cols or not one_figure(rows) or not one_figure(cols):
                 continue
-            x, y = claims[da][rows[0]], claims[db][cols[0]]
-            ha, hb = holders.get(x.id, frozenset()), holders.get(y.id, frozenset())
-            if not (ha and hb and not ha & hb):
-                out.append((x, y, float(p[rows[0], cols[0]]), "quantity"))
+            pairs = [(float(p[i, j]), i, j) for i in sorted({i for i, _ in rows}) for j in sorted({j for j, _ in cols})
+                     if not _apart(holders, ca[i], cb[j])]
+            if pairs:
+                pr, i, j = max(pairs)
+                out.append((ca[i], cb[j], pr, "quantity"))
     return out
+
+
+def _apart(holders: dict[str, frozenset[str]], x: Claim, y: Claim) -> bool:
+    """Both claims name holders (people, organisations), none in common."""
+    ha, hb = holders.get(x.id, frozenset()), holders.get(y.id, frozenset())
+    return bool(ha and hb and not ha & hb)
 
 
 # kinds a story seldom measures twice: lengths, heights, depths and weights are many things in one story

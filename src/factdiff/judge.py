@@ -88,6 +88,7 @@ def restatements(relations: list[Relation], claims: dict[str, list[Claim]], ctx:
     The added relation has the disagreement of the one it restates, read from the restated figure alone
     (same label), and source ``doc.RESTATED``."""
     related = {(r.a.id, r.b.id) for r in relations} | {(r.b.id, r.a.id) for r in relations}
+    with_figures = {doc: [c for c in cs if ctx.cues[c.id].quantities] for doc, cs in claims.items()}
     out: list[Relation] = []
     for r in relations:
         if r.verdict.source != "quantity" or r.verdict.label not in ("contradict", "tension"):
@@ -96,7 +97,7 @@ def restatements(relations: list[Relation], claims: dict[str, list[Claim]], ctx:
             stated = ctx.cues[mine.id].quantities
             theirs = list(ctx.cues[other.id].quantities)
             hb = ctx.holders.get(other.id, frozenset())
-            for c in claims.get(mine.doc, []):
+            for c in with_figures.get(mine.doc, []):
                 if c.id == mine.id or (c.id, other.id) in related:
                     continue
                 again = [y for y in ctx.cues[c.id].quantities if any(restates(x, y) for x in stated)]
