@@ -267,6 +267,9 @@ def test_restates_is_the_same_figure_or_bound_for_the_same_thing() -> None:
     assert not restates(more, one("At most 130 people were injured."))
     assert not restates(more, one("More than 130 people died."))
     assert not restates(more, one("More than 140 people were injured."))
+    # a measurement with its unit restates itself even where no sentence says what it measures
+    assert restates(one("The photo was taken 37,600 km from Earth."), one("It was then 37,600 km away."))
+    assert not restates(one("Three people were hurt."), one("Three days later it reopened."))
 
 
 @pytest.mark.parametrize("a, b, label", [

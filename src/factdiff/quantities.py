@@ -1139,10 +1139,13 @@ def same_stated_figure(x: Quantity, y: Quantity) -> bool:
 
 
 def restates(x: Quantity, y: Quantity) -> bool:
-    """Two figures of one article that state the same thing: :func:`same_stated_figure`, or the same
-    bound in the same direction ("more than 130 injured" in a headline, "at least 130 injured" below)."""
+    """Two figures of one article that state the same thing: :func:`same_stated_figure`, the same
+    measurement with its unit where neither says what it measures ("37,600 km" in two sentences), or the
+    same bound in the same direction ("more than 130 injured" in a headline, "at least 130 injured" below)."""
     if same_stated_figure(x, y):
         return True
+    if x.dimension not in ("count", "percent") and not x.measured and not y.measured and same_value(x, y):
+        return True  # the same measurement with its unit, "37,600 km" twice: one thing, even unnamed
     bound = ({x.hedge, y.hedge} <= _LOWER_BOUNDS) or ({x.hedge, y.hedge} <= _UPPER_BOUNDS)
     return (bound and (x.dimension, x.unit) == (y.dimension, y.unit)
             and abs(x.value - y.value) <= max(x.precision, y.precision, 1e-9)
