@@ -103,3 +103,9 @@ def test_a_duration_after_nach_is_time_elapsed():
 def test_tempo_before_a_bare_figure_is_a_speed():
     found = extract_quantities("Der Zug sei mit Tempo 160 in die Kurve gefahren, sagte der Fahrer.", "de")
     assert [(q.dimension, q.unit, q.value) for q in found] == [("speed", "km/h", 160.0)]
+
+
+def test_a_depth_says_what_a_length_measures():
+    found = [q for q in extract_quantities("Das Beben ereignete sich in zwölf Kilometern Tiefe.", "de")
+             if q.dimension == "distance"]
+    assert [(q.value, q.measured) for q in found] == [(12.0, "depth")]

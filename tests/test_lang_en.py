@@ -163,3 +163,18 @@ def test_a_duration_after_after_is_time_elapsed_unless_it_measures_a_noun():
     elapsed = extract_quantities("After five hours of searching, police found the driver.", "en")
     found = compare_quantities(elapsed, later)
     assert found is not None and found[0] == "contradict"
+
+
+@pytest.mark.parametrize("text, measured", [
+    ("The gondola plunged 30 metres into the valley.", "fall"),
+    ("The earthquake struck at a depth of 12 km.", "depth"),
+    ("The jet was flying at an altitude of 9,000 metres.", "altitude"),
+])
+def test_what_a_length_measures(text, measured):
+    found = extract_quantities(text, "en")
+    assert [(q.dimension, q.measured) for q in found] == [("distance", measured)]
+
+
+def test_a_count_of_high_things_is_no_height():
+    found = extract_quantities("Six high towers were evacuated.", "en")
+    assert len(found) == 1 and found[0].dimension == "count" and found[0].measured != "altitude"

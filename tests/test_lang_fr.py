@@ -71,3 +71,8 @@ def test_a_duration_after_apres_is_time_elapsed():
     q = one("Après six heures de recherches, le suspect a été retrouvé dans une grange.", "duration")
     assert (q.value, q.measured) == (6.0, "delay")
     assert one("La réunion a duré six heures.", "duration").measured != "delay"
+
+
+def test_a_fall_and_a_depth_say_what_a_length_measures():
+    assert one("La cabine a fait une chute de trente mètres.", "distance").measured == "fall"
+    assert one("Le séisme s'est produit à une profondeur de 12 km.", "distance").measured == "depth"

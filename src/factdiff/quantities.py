@@ -345,6 +345,7 @@ _DIM_CONCEPTS = {
     "duration": {"meeting", "flight", "sentence", "delay"},
     "percent": {"votes", "turnout", "seats"},
     "money": {"fee", "price", "cost", "salary", "fine", "debt", "damage"},
+    "distance": {"fall", "depth", "altitude"},
 }
 _ORDINAL_SUFFIXES = {"st", "nd", "rd", "th", "er", "re", "e", "ème", "eme", "è", "º", "ª", "o", "a", "ste", "de",
                      "te", "ncı", "nci", "ncü", "ncu", "inci", "ıncı", "üncü", "uncu", "°"}
@@ -968,6 +969,9 @@ def _assign_measured(figs: list[_Fig], toks: list[_Tok], words: list[str], lang:
         blocked_at = [t.blocked for t in toks]
         right = [c for c in _concepts(words, f.i1, r_end, lang, blocked_at)]
         left = _concepts(words, l_start, _hedge_start(words, f.i0, lang), lang, blocked_at)
+        if f.dimension == "count":  # "ten high schools" counts schools, not a height
+            right = [None if c and c[0] in _DIM_CONCEPTS["distance"] else c for c in right]
+            left = [None if c and c[0] in _DIM_CONCEPTS["distance"] else c for c in left]
         first = right[0] if right else None
         adjacent = left[-1] if left else None
 
