@@ -109,3 +109,9 @@ def test_a_depth_says_what_a_length_measures():
     found = [q for q in extract_quantities("Das Beben ereignete sich in zwölf Kilometern Tiefe.", "de")
              if q.dimension == "distance"]
     assert [(q.value, q.measured) for q in found] == [(12.0, "depth")]
+
+
+def test_a_delay_verb_says_a_duration_is_a_delay():
+    found = [q for q in extract_quantities("Der Abflug hatte sich um zwei Stunden verzögert.", "de")
+             if q.dimension == "duration"]
+    assert [(q.value, q.measured) for q in found] == [(2.0, "delay")]

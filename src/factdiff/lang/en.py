@@ -279,6 +279,7 @@ LANG = make(
         "conversation": "meeting",
         "flight": "flight",
         "delay": "delay",
+        "delayed": "delay",
         "jobs": "jobs",
         "employees": "jobs",
         "staff": "jobs",

@@ -226,6 +226,8 @@ LANG = make(
         "pourparlers": "meeting",
         "vol": "flight",
         "retard": "delay",
+        "retardé": "delay",
+        "retardée": "delay",
         "emplois": "jobs",
         "salariés": "jobs",
         "employés": "jobs",

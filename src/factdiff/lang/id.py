@@ -165,6 +165,8 @@ LANG = make(
         "pembicaraan": "meeting",
         "penerbangan": "flight",
         "keterlambatan": "delay",
+        "tertunda": "delay",
+        "terlambat": "delay",
         "karyawan": "jobs",
         "pekerja": "jobs",
         "pelanggan": "customers",

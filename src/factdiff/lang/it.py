@@ -218,6 +218,8 @@ LANG = make(
         "riunione": "meeting",
         "volo": "flight",
         "ritardo": "delay",
+        "ritardato": "delay",
+        "ritardata": "delay",
         "posti di lavoro": "jobs",
         "dipendenti": "jobs",
         "lavoratori": "jobs",

@@ -199,6 +199,7 @@ LANG = make(
         "top": "meeting",
         "vlucht": "flight",
         "vertraging": "delay",
+        "vertraagd": "delay",
         "banen": "jobs",
         "werknemers": "jobs",
         "medewerkers": "jobs",

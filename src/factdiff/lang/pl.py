@@ -271,6 +271,8 @@ LANG = make(
         "szczyt": "meeting",
         "lot": "flight",
         "opóźnienie": "delay",
+        "opóźniony": "delay",
+        "opóźnił": "delay",
         "miejsc pracy": "jobs",
         "pracowników": "jobs",
         "klientów": "customers",

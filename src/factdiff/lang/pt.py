@@ -214,6 +214,8 @@ LANG = make(
         "cimeira": "meeting",
         "voo": "flight",
         "atraso": "delay",
+        "atrasado": "delay",
+        "atrasou": "delay",
         "empregos": "jobs",
         "funcionários": "jobs",
         "trabalhadores": "jobs",

@@ -177,6 +177,8 @@ LANG = make(
         "zirve": "meeting",
         "uçuş": "flight",
         "gecikme": "delay",
+        "gecikti": "delay",
+        "rötar": "delay",
         "çalışan": "jobs",
         "müşteri": "customers",
         "turist": "tourists",
