@@ -204,8 +204,7 @@ def frame_pairs(claims: dict[str, list[Claim]], probs: dict[tuple[str, str], np.
                 if int(np.argmax(sub[:, c])) != r:
                     continue
                 j = cols[c]
-                ha, hb = holders.get(ca[i].id, frozenset()), holders.get(cb[j].id, frozenset())
-                if ha and hb and not ha & hb:
+                if holders_apart(holders, ca[i], cb[j]):
                     continue
                 found.add((i, j, slot[0]))
         out.extend((ca[i], cb[j], float(p[i, j]), kind) for i, j, kind in sorted(found))
@@ -281,14 +280,14 @@ def sole_pairs(claims: dict[str, list[Claim]], probs: dict[tuple[str, str], np.n
             if not cols or not one_figure(rows) or not one_figure(cols):
                 continue
             pairs = [(float(p[i, j]), i, j) for i in sorted({i for i, _ in rows}) for j in sorted({j for j, _ in cols})
-                     if not _apart(holders, ca[i], cb[j])]
+                     if not holders_apart(holders, ca[i], cb[j])]
             if pairs:
                 pr, i, j = max(pairs)
                 out.append((ca[i], cb[j], pr, "quantity"))
     return out
 
 
-def _apart(holders: dict[str, frozenset[str]], x: Claim, y: Claim) -> bool:
+def holders_apart(holders: dict[str, frozenset[str]], x: Claim, y: Claim) -> bool:
     """Both claims name holders (people, organisations), none in common."""
     ha, hb = holders.get(x.id, frozenset()), holders.get(y.id, frozenset())
     return bool(ha and hb and not ha & hb)
@@ -314,8 +313,7 @@ def _sharing_pairs(claims: dict[str, list[Claim]], probs: dict[tuple[str, str], 
                 continue
             for j, y in enumerate(cb):
                 if match(cx, cues[y.id]):
-                    ha, hb = holders.get(x.id, frozenset()), holders.get(y.id, frozenset())
-                    if not (ha and hb and not ha & hb):
+                    if not holders_apart(holders, x, y):
                         rows.setdefault(i, []).append(j)
                         cols.setdefault(j, []).append(i)
         for i, js in rows.items():  # mutual best among the matching claims

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .align import WEAK_MEASURED, Candidate, Thresholds
+from .align import WEAK_MEASURED, Candidate, Thresholds, holders_apart
 from .cues import ClaimCues, stem
 from .doc import RESTATED, Claim, Kind, Relation, Verdict
 from .places import relation as place_relation
@@ -96,13 +96,11 @@ def restatements(relations: list[Relation], claims: dict[str, list[Claim]], ctx:
         for mine, other in ((r.a, r.b), (r.b, r.a)):
             stated = ctx.cues[mine.id].quantities
             theirs = list(ctx.cues[other.id].quantities)
-            hb = ctx.holders.get(other.id, frozenset())
             for c in with_figures.get(mine.doc, []):
                 if c.id == mine.id or (c.id, other.id) in related:
                     continue
                 again = [y for y in ctx.cues[c.id].quantities if any(restates(x, y) for x in stated)]
-                hc = ctx.holders.get(c.id, frozenset())
-                if not again or (hc and hb and not hc & hb):
+                if not again or holders_apart(ctx.holders, c, other):
                     continue
                 found = compare_quantities(again, theirs)
                 if found is None or found[0] != r.verdict.label:
