@@ -292,3 +292,17 @@ def test_a_vague_range_is_weighed_from_its_nearest_end():
     # exact figures 40 times apart still measure different things
     assert compare_quantities(extract_quantities("The probe flew 4 km above the ground.", "en"),
                               extract_quantities("The probe flew 100 metres above the ground.", "en")) is None
+
+
+def test_the_seriously_injured_are_a_part_of_the_injured():
+    both = "Five people were injured, two of them seriously."
+    assert compare_quantities(extract_quantities(both, "en"),
+                              extract_quantities("Five people were injured, two seriously.", "en"))[0] == "agree"
+    # the parts themselves disagree: three seriously injured against two
+    found = compare_quantities(extract_quantities("Cinq blessés, dont deux grièvement.", "fr"),
+                               extract_quantities("Fünf wurden verletzt, davon drei schwer.", "de"))
+    assert found is not None and found[0] == "contradict" and "injured_serious" in found[1], found
+    # a part against a whole where neither claim counts the other's: a tension, not a clash
+    found = compare_quantities(extract_quantities("Two people were seriously injured.", "en"),
+                               extract_quantities("Five people were injured.", "en"))
+    assert found is not None and found[0] == "tension", found

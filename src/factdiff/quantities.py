@@ -1113,8 +1113,14 @@ _PEOPLE_LIKE = {"passengers", "protesters", "spectators", "tourists", "customers
 
 
 def _loose(a: str, b: str) -> bool:
-    """True when one figure counts "people" and the other a kind of people."""
+    """True when one figure counts "people" and the other a kind of people, or one counts a part of what the
+    other counts (the seriously injured among the injured)."""
+    if {a, b} in _PART_OF:
+        return True
     return {a, b} & {"people"} != set() and ({a, b} - {"people"}) <= _PEOPLE_LIKE and a != b
+
+
+_PART_OF = [{"injured_serious", "injured"}]
 
 
 def concept_match(a: str, b: str) -> bool:
@@ -1326,6 +1332,9 @@ def compare_quantities(a: list[Quantity], b: list[Quantity]) -> tuple[str, str] 
                 # value written in both claims still meets ("5.3% of the vote" and, beside an earlier
                 # forecast of 4.8%, "the final count put it at 5.3%")
                 continue
+            part = {x.measured, y.measured} in _PART_OF
+            if part and (any(v.measured == x.measured for v in b) or any(u.measured == y.measured for u in a)):
+                continue  # a part meets its whole only where the other claim does not count that part itself
             found = compare_quantity(x, y)
             if found is not None:
                 pairs.append((_RANK[found[0]], i, j, found, (x.dimension, x.unit, x.measured or y.measured)))

@@ -29,6 +29,7 @@ EVENT_CONCEPTS = frozenset(
     {
         "dead",
         "injured",
+        "injured_serious",  # seriously or critically injured: a part of the injured
         "hospitalised",
         "missing",
         "arrested",

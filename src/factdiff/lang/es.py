@@ -154,6 +154,8 @@ LANG = make(
         "matando": "dead",
         "balance": "dead",
         "heridos": "injured",
+        "gravemente": "injured_serious",
+        "de gravedad": "injured_serious",
         "heridas": "injured",
         "herido": "injured",
         "lesionados": "injured",

@@ -153,6 +153,7 @@ LANG = make(
         "corps": "dead",
         "tuant": "dead",
         "blessés": "injured",
+        "grièvement": "injured_serious",
         "blessé": "injured",
         "blessées": "injured",
         "blessures": "injured",

@@ -113,6 +113,8 @@ LANG = make(
         "mayat": "dead",
         "kematian": "dead",
         "luka": "injured",
+        "luka berat": "injured_serious",
+        "kritis": "injured_serious",
         "luka luka": "injured",
         "terluka": "injured",
         "korban luka": "injured",

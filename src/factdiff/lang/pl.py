@@ -212,6 +212,7 @@ LANG = make(
         "nie żyją": "dead",
         "ciał": "dead",
         "rannych": "injured",
+        "ciężko": "injured_serious",
         "ranne": "injured",
         "ranni": "injured",
         "zostało rannych": "injured",

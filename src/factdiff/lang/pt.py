@@ -149,6 +149,8 @@ LANG = make(
         "matando": "dead",
         "balanço": "dead",
         "feridos": "injured",
+        "gravemente": "injured_serious",
+        "em estado grave": "injured_serious",
         "feridas": "injured",
         "ferido": "injured",
         "hospitalizados": "hospitalised",

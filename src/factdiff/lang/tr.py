@@ -126,6 +126,7 @@ LANG = make(
         "hayatını": "dead",
         "yaşamını": "dead",
         "yaralı": "injured",
+        "ağır": "injured_serious",
         "yaralandı": "injured",
         "yaralanan": "injured",
         "hastaneye kaldırıldı": "hospitalised",
