@@ -1120,7 +1120,7 @@ def _loose(a: str, b: str) -> bool:
     return {a, b} & {"people"} != set() and ({a, b} - {"people"}) <= _PEOPLE_LIKE and a != b
 
 
-_PART_OF = [{"injured_serious", "injured"}]
+_PART_OF = [{"seriously_injured", "injured"}]
 
 
 def concept_match(a: str, b: str) -> bool:
@@ -1294,7 +1294,7 @@ def _provisional(x: Quantity, y: Quantity) -> bool:
 
 
 def _what(q: Quantity) -> str:
-    m = q.measured.lstrip("~")
+    m = q.measured.lstrip("~").replace("_", " ")  # "seriously_injured" reads "seriously injured"
     if m.endswith(":change"):
         m = f"{m[:-7]} (change)"
     if q.dimension == "count":

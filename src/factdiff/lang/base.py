@@ -29,7 +29,7 @@ EVENT_CONCEPTS = frozenset(
     {
         "dead",
         "injured",
-        "injured_serious",  # seriously or critically injured: a part of the injured
+        "seriously_injured",  # seriously or critically injured: a part of the injured
         "hospitalised",
         "missing",
         "arrested",

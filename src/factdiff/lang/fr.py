@@ -153,7 +153,7 @@ LANG = make(
         "corps": "dead",
         "tuant": "dead",
         "blessés": "injured",
-        "grièvement": "injured_serious",
+        "grièvement": "seriously_injured",
         "blessé": "injured",
         "blessées": "injured",
         "blessures": "injured",

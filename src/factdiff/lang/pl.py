@@ -212,7 +212,7 @@ LANG = make(
         "nie żyją": "dead",
         "ciał": "dead",
         "rannych": "injured",
-        "ciężko": "injured_serious",
+        "ciężko": "seriously_injured",
         "ranne": "injured",
         "ranni": "injured",
         "zostało rannych": "injured",

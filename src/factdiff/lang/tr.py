@@ -126,7 +126,7 @@ LANG = make(
         "hayatını": "dead",
         "yaşamını": "dead",
         "yaralı": "injured",
-        "ağır": "injured_serious",
+        "ağır": "seriously_injured",
         "yaralandı": "injured",
         "yaralanan": "injured",
         "hastaneye kaldırıldı": "hospitalised",
