@@ -383,17 +383,18 @@ def extract_quantities(text: str, language: str = "und") -> list[Quantity]:
 
 
 def _as_offset(q: Quantity, text: str, language: str) -> Quantity:
-    """A duration followed by "after", "later", "ago"... (per language) is a time offset: "delay"."""
+    """A duration followed by "after", "later", "ago"... or after "after", "nach", "tras"... (per language) is
+    a time offset: "delay"."""
     if q.dimension != "duration" or q.end < 0:
         return q
     try:
-        words = _resolve_lang(text, language).offset_words
+        lang = _resolve_lang(text, language)
     except Exception:  # noqa: BLE001 - an unknown language reads no offsets
         return q
+    words = lang.offset_words
     after = re.findall(r"[^\W\d_]+", text[q.end:q.end + 30].lower())
     if after and (after[0] in words or " ".join(after[:2]) in words):
         return dataclasses.replace(q, measured="delay")
-    lang = _resolve_lang(text, language)
     if after and after[0] in lang.length_words:
         return q  # "a month long period"
     before = re.findall(r"[^\W\d_]+", text[max(0, q.start - 30):q.start].lower())
