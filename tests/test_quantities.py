@@ -136,7 +136,7 @@ def test_readers_never_raise(text):
 
 def test_a_count_is_not_a_year_and_a_year_is_not_a_count():
     assert extract_dates("The hall had room for 2000 people.", "en").years == set()
-    assert [(q.value, q.measured) for q in qs("The hall had room for 2000 people.")] == [(2000, "people")]
+    assert [(q.value, q.measured) for q in qs("The hall had room for 2000 people.")] == [(2000, "capacity")]
     assert qs("The 2018 meeting went well.") == []
     assert extract_dates("The 2018 meeting went well.", "en").years == {2018}
 
@@ -306,3 +306,25 @@ def test_the_seriously_injured_are_a_part_of_the_injured():
     found = compare_quantities(extract_quantities("Two people were seriously injured.", "en"),
                                extract_quantities("Five people were injured.", "en"))
     assert found is not None and found[0] == "tension", found
+
+
+@pytest.mark.parametrize("text, language", [
+    ("The old theatre had room for 300 guests.", "en"),
+    ("Le gymnase offrait de la place pour 500 personnes.", "fr"),
+    ("In der Halle war Platz für 800 Zuschauer.", "de"),
+    ("Era un local pequeño, con espacio suficiente para 400 personas.", "es"),
+    ("O salão tinha espaço para 250 pessoas.", "pt"),
+    ("La sala ha posto per 120 persone.", "it"),
+    ("De zaal biedt ruimte voor 600 mensen.", "nl"),
+])
+def test_room_for_a_number_of_people_is_a_capacity(text, language):
+    assert [(q.value, q.measured) for q in extract_quantities(text, language)][0][1] == "capacity"
+
+
+def test_a_capacity_said_as_room_meets_a_capacity_said_outright():
+    found = compare_quantities(extract_quantities("The hall had a capacity of 300 people.", "en"),
+                               extract_quantities("Le gymnase avait de la place pour 500 personnes.", "fr"))
+    assert found == ("contradict", "300 vs 500: capacity"), found
+    # a preposition alone is no room: "2 people" stays a count of people
+    assert [q.measured for q in extract_quantities("Paid 3 euros for 2 people.", "en")
+            if q.dimension == "count"] == ["people"]

@@ -957,6 +957,14 @@ def _lasting_subject(toks: list[_Tok], words: list[str], end: int, figure: int, 
     return [c[0] for c in found[::-1] if c is not None and (allowed is None or c[0] in allowed)]
 
 
+def _room_for(words: list[str], start: int, end: int, lang: Lang) -> bool:
+    """A count right after "for" whose room noun stands at most two words before it, in the same clause
+    (``words[start:end]`` is the window left of the figure)."""
+    if end - 1 < start or words[end - 1] not in lang.room_for:
+        return False
+    return any(words[k] in lang.room_words for k in range(max(start, end - 4), end - 1))
+
+
 def _assign_measured(figs: list[_Fig], toks: list[_Tok], words: list[str], lang: Lang) -> None:
     starts = {f.i0: f for f in figs}
     for f in figs:
@@ -987,6 +995,8 @@ def _assign_measured(figs: list[_Fig], toks: list[_Tok], words: list[str], lang:
                 choice = first[0]
             elif adjacent and adjacent[0] in EVENT_CONCEPTS:
                 choice = adjacent[0]
+            elif _room_for(words, l_start, _hedge_start(words, f.i0, lang), lang):
+                choice = "capacity"  # "room for 300 guests", "un espacio cerrado para 2000 personas"
             elif any(c and c[0] in _FRAME_CONCEPTS for c in left):
                 choice = next(c[0] for c in left[::-1] if c and c[0] in _FRAME_CONCEPTS)  # "capacity for 2000"
             elif events_r:

@@ -85,6 +85,10 @@ class Lang:
     adverbial_counts: Mapping[str, float] = field(default_factory=dict)  # "twice": 2 (times)
     approx_numbers: Mapping[str, tuple[float, str]] = field(default_factory=dict)  # "dozens": (12, "more")
     out_of: frozenset[str] = frozenset()  # "35 seats out of 150": the total counts the same thing
+    # a venue's capacity said as room: a noun of room or space, then (after at most two other words) a
+    # preposition right before the count: "room for 300 guests", "un espacio cerrado para 2000 personas"
+    room_words: frozenset[str] = frozenset()
+    room_for: frozenset[str] = frozenset()
     change_words: frozenset[str] = frozenset()  # "lost 11 seats", "10 fewer": the figure is a change, not a level
     # a running count's new level: "rose to 12" (before the figure), "12'ye yükseldi" (after it)
     update_words: frozenset[str] = frozenset()

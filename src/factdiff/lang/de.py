@@ -106,6 +106,8 @@ LANG = make(
     range_words={"bis"},
     units_before={"tempo": ("speed", "km/h", 1.0)},
     out_of={"von"},
+    room_words={'platz', 'raum'},
+    room_for={'für'},
     hedges={
         "mehrere": "more",
         "einige": "more",

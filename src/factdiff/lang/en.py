@@ -111,6 +111,8 @@ LANG = make(
     between_words={"between"},
     range_words={"to"},
     out_of={"of", "out of"},
+    room_words={'room', 'space'},
+    room_for={'for'},
     hedges={
         "several": "more",
         "about": "about",

@@ -89,6 +89,8 @@ LANG = make(
     between_words={"entre"},
     range_words={"a"},
     out_of={"de"},
+    room_words={'cabida', 'espacio', 'lugar', 'sitio'},
+    room_for={'para'},
     hedges={
         "varios": "more",
         "varias": "more",

@@ -86,6 +86,8 @@ LANG = make(
     between_words={"entre"},
     range_words={"à"},
     out_of={"sur"},
+    room_words={'espace', 'place', 'places'},
+    room_for={'pour'},
     hedges={
         "plusieurs": "more",
         "environ": "about",

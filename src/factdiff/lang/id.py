@@ -73,6 +73,8 @@ LANG = make(
     between_words={"antara"},
     range_words={"hingga", "sampai"},
     out_of={"dari"},
+    room_words={'ruang', 'tempat'},
+    room_for={'bagi', 'untuk'},
     hedges={
         "beberapa": "more",
         "sekitar": "about",

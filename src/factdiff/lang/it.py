@@ -86,6 +86,8 @@ LANG = make(
     between_words={"tra", "fra"},
     range_words={"a"},
     out_of={"su", "di"},
+    room_words={'posto', 'spazio'},
+    room_for={'per'},
     hedges={
         "diverse": "more",
         "diversi": "more",

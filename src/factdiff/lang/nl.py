@@ -77,6 +77,8 @@ LANG = make(
     between_words={"tussen"},
     range_words={"tot"},
     out_of={"van", "op"},
+    room_words={'plaats', 'ruimte'},
+    room_for={'voor'},
     hedges={
         "enkele": "more",
         "meerdere": "more",

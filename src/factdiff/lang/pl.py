@@ -155,6 +155,8 @@ LANG = make(
     between_words={"między"},
     range_words={"do"},
     out_of={"z", "na"},
+    room_words={'miejsce', 'przestrzeń'},
+    room_for={'dla'},
     hedges={
         "kilka": "more",
         "około": "about",

@@ -86,6 +86,8 @@ LANG = make(
     between_words={"entre"},
     range_words={"a"},
     out_of={"de"},
+    room_words={'espaço', 'lugar'},
+    room_for={'para'},
     hedges={
         "vários": "more",
         "várias": "more",
