@@ -328,3 +328,22 @@ def test_a_capacity_said_as_room_meets_a_capacity_said_outright():
     # a preposition alone is no room: "2 people" stays a count of people
     assert [q.measured for q in extract_quantities("Paid 3 euros for 2 people.", "en")
             if q.dimension == "count"] == ["people"]
+
+
+@pytest.mark.parametrize("change, language", [
+    ("Pensioners face a 23 percent across-the-board cut in benefits.", "en"),
+    ("Benefits would be cut by 23 percent.", "en"),
+    ("Les retraités subiraient une baisse de 23 % des pensions.", "fr"),
+    ("Den Rentnern droht eine Kürzung um 23 Prozent.", "de"),
+    ("Los jubilados sufrirían un recorte del 23 por ciento.", "es"),
+])
+def test_a_percentage_change_is_not_a_level(change, language):
+    level = extract_quantities("The fund will only be able to pay 77 percent of promised benefits.", "en")
+    changed = extract_quantities(change, language)
+    assert [q.measured for q in changed if q.dimension == "percent"] == [":change"], changed
+    assert compare_quantities(level, changed) is None  # a 23% cut and 77% of benefits are not weighed
+    # two changes still meet, and two levels still clash
+    found = compare_quantities(changed, extract_quantities("Pensioners face a 20 percent cut in benefits.", "en"))
+    assert found == ("contradict", "23% vs 20%: percent (change)"), found
+    found = compare_quantities(level, extract_quantities("It can pay 80 percent of benefits.", "en"))
+    assert found is not None and found[0] == "contradict", found

@@ -1025,6 +1025,10 @@ def _assign_measured(figs: list[_Fig], toks: list[_Tok], words: list[str], lang:
             choice = cands[0] if cands else ""
         if choice and f.dimension == "count" and _is_change(words, f, r_end, lang):
             choice = f"{choice}:change"  # "lost 11 seats" is not a count of 11 seats
+        elif f.dimension == "percent" and (hs := _hedge_start(words, f.i0, lang)) >= 0 and (
+                _is_change(words, f, r_end, lang)
+                or any(w in lang.change_nouns for w in words[max(l_start, hs - 3):hs] + words[f.i1:r_end])):
+            choice = f"{choice}:change"  # "a 23 percent cut in benefits" is not "77 percent of benefits"
         f.measured = choice
     # ellipsis: "24 seats, 10 fewer than before": the change counts what the figure before counted
     for prev, f in zip(figs, figs[1:], strict=False):
@@ -1217,6 +1221,8 @@ def compare_quantity(x: Quantity, y: Quantity) -> tuple[str, str] | None:
         return None
     if x.dimension == "duration" and (x.measured == "delay") != (y.measured == "delay"):
         return None  # how long after something vs how long something lasted
+    if x.measured.endswith(":change") != y.measured.endswith(":change"):
+        return None  # a change is not a level: "lost 11 seats" / "24 seats", "a 23% cut" / "77% of benefits"
     if x.measured or y.measured:
         if x.dimension == "count" or (x.measured and y.measured):
             if not concept_match(x.measured, y.measured):
@@ -1307,7 +1313,7 @@ def _provisional(x: Quantity, y: Quantity) -> bool:
 def _what(q: Quantity) -> str:
     m = q.measured.lstrip("~").replace("_", " ")  # "seriously_injured" reads "seriously injured"
     if m.endswith(":change"):
-        m = f"{m[:-7]} (change)"
+        m = f"{m[:-7]} (change)" if m[:-7] else "change"
     if q.dimension == "count":
         return m
     if m and m != q.dimension:

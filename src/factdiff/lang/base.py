@@ -90,6 +90,9 @@ class Lang:
     room_words: frozenset[str] = frozenset()
     room_for: frozenset[str] = frozenset()
     change_words: frozenset[str] = frozenset()  # "lost 11 seats", "10 fewer": the figure is a change, not a level
+    # nouns of change in the clause after a percentage: "a 23 percent cut in benefits", "ein Anstieg um 5 Prozent"
+    # is a change, not a level ("77 percent of benefits"), and the two are not weighed against each other
+    change_nouns: frozenset[str] = frozenset()
     # a running count's new level: "rose to 12" (before the figure), "12'ye yükseldi" (after it)
     update_words: frozenset[str] = frozenset()
     update_words_after: frozenset[str] = frozenset()

@@ -102,12 +102,15 @@ LANG = make(
     update_words_after={"gestiegen", "angestiegen"},
     lasting_verbs={"dauerte", "dauerten", "gedauert", "dauert", "dauern"},
     change_words={"verliert", "verlor", "verloren", "gewinnt", "gewann", "weniger", "mehr als zuvor", "plus", "minus"},
+    change_nouns={
+        "anstieg", "einbruch", "erhöhung", "kürzung", "rückgang", "senkung", "verlust", "wachstum", "zuwachs",
+    },
     between_words={"zwischen"},
     range_words={"bis"},
     units_before={"tempo": ("speed", "km/h", 1.0)},
     out_of={"von"},
-    room_words={'platz', 'raum'},
-    room_for={'für'},
+    room_words={"platz", "raum"},
+    room_for={"für"},
     hedges={
         "mehrere": "more",
         "einige": "more",

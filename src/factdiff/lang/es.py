@@ -86,11 +86,15 @@ LANG = make(
     update_words={"ascendió a", "asciende a", "subió a", "sube a", "aumentó a", "elevó a", "eleva a"},
     lasting_verbs={"duró", "dura", "duraron", "duran", "alargó", "prolongó"},
     change_words={"pierde", "perdió", "pierden", "menos que", "más que antes", "aumento de", "descenso de"},
+    change_nouns={
+        "alza", "aumento", "bajada", "caída", "crecimiento", "descenso", "incremento", "recorte", "reducción",
+        "subida",
+    },
     between_words={"entre"},
     range_words={"a"},
     out_of={"de"},
-    room_words={'cabida', 'espacio', 'lugar', 'sitio'},
-    room_for={'para'},
+    room_words={"cabida", "espacio", "lugar", "sitio"},
+    room_for={"para"},
     hedges={
         "varios": "more",
         "varias": "more",

@@ -83,11 +83,14 @@ LANG = make(
     update_words={"passé à", "passée à", "grimpé à", "monté à", "porté à"},
     lasting_verbs={"duré", "dure", "durait", "duraient", "durent"},
     change_words={"perd", "perdu", "perdent", "gagne", "gagné", "de moins", "de plus", "hausse de", "baisse de"},
+    change_nouns={
+        "augmentation", "baisse", "chute", "croissance", "diminution", "hausse", "progression", "recul", "réduction",
+    },
     between_words={"entre"},
     range_words={"à"},
     out_of={"sur"},
-    room_words={'espace', 'place', 'places'},
-    room_for={'pour'},
+    room_words={"espace", "place", "places"},
+    room_for={"pour"},
     hedges={
         "plusieurs": "more",
         "environ": "about",

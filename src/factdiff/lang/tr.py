@@ -53,6 +53,7 @@ LANG = make(
     update_words_after={"yükseldi", "yükselerek", "çıktı"},
     lasting_verbs={"sürdü", "sürüyor", "sürmüştü"},
     change_words={"kaybetti", "kaybediyor", "eksik", "daha az", "daha fazla"},
+    change_nouns={"artış", "azalma", "büyüme", "düşüş", "kesinti"},
     between_words=set(),
     range_words={"ile"},
     out_of=set(),
