@@ -277,3 +277,14 @@ def test_a_clause_split_off_without_its_subject_keeps_who_the_figure_belongs_to(
     assert len(fragments) == 2 and report.stats["judge_calls"] == len(report.claims["a"]) * len(report.claims["b"])
     # 24 seats are the Liberal Union's, 35 the Green Party's: two facts, not a clash
     assert ("contradict", "quantity") not in labels, report.relations
+
+
+def test_years_that_date_two_events_of_one_story_do_not_clash() -> None:
+    a = "The charges against the mayor, a Democrat first elected in 2014, include bribery and fraud."
+    b = "The charges include bribery and fraud over a firm he ran after he left the army in 2009."
+    verdict = _verdict_with(a, b, 0.8, {"date"})
+    assert verdict.label != "contradict" and verdict.source != "date", verdict
+    # the same event dated by two years in one language still clashes
+    clash = _verdict_with("The mayor was first elected in 2014 on a reform ticket.",
+                          "The mayor, first elected in 2012, ran on a reform ticket.", 0.8, {"date"})
+    assert (clash.label, clash.kind, clash.explanation) == ("contradict", "date", "2014 vs 2012"), clash

@@ -8,8 +8,9 @@ what is left. A structured contradiction always wins over an NLI "entailment".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from .cues import ClaimCues, stem
 from .doc import RESTATED, Claim, Kind, Relation, Verdict
 from .places import relation as place_relation
 from .quantities import (
+    _stop_words,
     compare_clock,
     compare_dates,
     compare_quantities,
@@ -121,10 +123,35 @@ def date_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | N
     if a.language == b.language and preds_a and preds_b and not preds_a & preds_b:
         return None  # "urged lawmakers on Wednesday" vs "signed the bill on Thursday": two events
     found = compare_dates(ca.dates, cb.dates)
+    if found and a.language == b.language and _by_years_alone(ca, cb) \
+            and not (_year_context(a.text, a.language) & _year_context(b.text, b.language)):
+        # "first elected in 2010" vs "after he left the FBI in 2006": the years date two events of one story
+        return None
     if found:
         label, kind, why = found
         return Verdict(label, kind, 0.85 if label == "contradict" else 0.6, why, source="date")  # type: ignore[arg-type]
     return None
+
+
+_YEAR = re.compile(r"(?<![\d.,/])(1[5-9]\d\d|20\d\d)(?![\d.,/]\d)")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+YEAR_WINDOW = 5  # words each side of a year that say what it dates
+
+
+def _by_years_alone(ca: ClaimCues, cb: ClaimCues) -> bool:
+    """The claims' dates differ only in their years (no day, weekday or clock time of both decides)."""
+    return compare_dates(replace(ca.dates, years=frozenset()), replace(cb.dates, years=frozenset())) is None
+
+
+def _year_context(text: str, language: str) -> frozenset[str]:
+    """Stems of the content words next to each year in ``text`` (what the year dates: "elected in 2010")."""
+    stops = _stop_words(language)
+    out: set[str] = set()
+    for m in _YEAR.finditer(text):
+        before = _WORD.findall(text[max(0, m.start() - 80):m.start()])[-YEAR_WINDOW:]
+        after = _WORD.findall(text[m.end():m.end() + 80])[:YEAR_WINDOW]
+        out.update(stem(w) for w in before + after if w.lower() not in stops)
+    return frozenset(out)
 
 
 def place_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | None:
