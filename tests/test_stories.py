@@ -18,7 +18,9 @@ from factdiff.stories import (
     ArticleFeatures,
     OnlineClusterer,
     article_features,
+    article_time,
     cross_check_story,
+    dateline,
     ingest,
     list_stories,
     load_model,
@@ -248,6 +250,26 @@ def test_figures_count_among_the_names_in_any_language() -> None:
 ])
 def test_publication_times(value: str, expected: datetime | None) -> None:
     assert parse_time(value) == expected
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("April 07 , 2031\nThe harbour authority reopened the north pier.", "en", datetime(2031, 4, 7)),
+    ("Lunes, 7 de abril de 2031\nLa autoridad portuaria reabrió el muelle.", "es", datetime(2031, 4, 7)),
+    ("07-Apr-05\nHet havenbedrijf heeft de noordpier heropend.", "nl", datetime(2005, 4, 7)),
+    ("Pier reopens\n7 aprile 2031\nL'autorità portuale ha riaperto il molo.", "it", datetime(2031, 4, 7)),
+    # a date inside a sentence, a year alone, a long line: no dateline
+    ("On April 7, 2031, the harbour authority reopened the north pier.\nMore.", "en", None),
+    ("2031\nThe harbour authority reopened the north pier.", "en", None),
+    ("The harbour authority said on 7 April 2031 that the pier would reopen soon\nMore.", "en", None),
+    ("", "en", None),
+])
+def test_a_dateline_at_the_top_of_the_text_dates_an_undated_article(text, language, expected) -> None:
+    assert dateline(text, language) == expected
+    undated = Document(id="x", source="s", text=text, language=language)
+    assert article_time(undated) == expected
+    # a published date given with the article wins over its dateline
+    given = Document(id="x", source="s", text=text, language=language, published="2031-05-01")
+    assert article_time(given) == datetime(2031, 5, 1)
 
 
 def test_bad_lines_are_reported_and_the_rest_read(tmp_path: Path) -> None:

@@ -12,12 +12,13 @@ from typing import Any
 from ..report import Report
 from ..store import Store, StoreError, open_store
 from .cluster import OnlineClusterer, cluster_stream, load_model
-from .features import ArticleFeatures, article_features, parse_time
+from .features import ArticleFeatures, article_features, article_time, dateline, parse_time
 from .ingest import IngestResult, cross_check_story, ingest, read_stream
 from .reports import report_from_json
 
 __all__ = [
-    "ArticleFeatures", "IngestResult", "OnlineClusterer", "StoryNotFound", "article_features", "cluster_stream",
+    "ArticleFeatures", "IngestResult", "OnlineClusterer", "StoryNotFound", "article_features", "article_time",
+    "cluster_stream", "dateline",
     "cross_check_story", "ingest", "list_stories", "load_model", "parse_time", "read_stream", "report_from_json",
     "story", "story_report",
 ]

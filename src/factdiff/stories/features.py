@@ -6,6 +6,7 @@ annotation, and never recomputed on a restart.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from ..text import split_sentences
 
 # 2: vector over a 5-sentence lead with a lighter title, words and names over 10 sentences; 3: the opening's
 # figures count among the names (version 2 features gain them on loading: they are among the stored words)
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4  # 4: the time falls back on a dateline at the top of the text
 LEAD_SENTENCES = 5  # the lead: where a news report says what it is about (the sentences encoded)
 WORD_SENTENCES = 10  # names and words come from a longer opening (cheap: nothing to encode)
 LEAD_MAX_CHARS = 1500  # the encoded lead stops after this many characters
@@ -112,6 +113,43 @@ def parse_time(value: str) -> datetime | None:
     return dt
 
 
+DATELINE_LINES = 2  # a dateline stands on one of the first lines of the text
+DATELINE_MAX_CHARS = 48  # ... and is short: the line is a date and little else ("Friday, March 01, 2008")
+_YEAR_IN_LINE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)"  # a year written out, or day-month-year as in
+                           r"|^\d{1,2}[-/ .][^\W\d_]{3,}\.?[-/ .]\d\d$")  # "24-Nov-04" (two-digit year)
+
+
+def dateline(text: str, language: str = "und") -> datetime | None:
+    """The date of a dateline, a line near the top of an article that holds only its date ("March 01 , 2008",
+    "1 marzo 2008", "Freitag, 24. November 2004"), as agencies and wikis print it: the publication date of an
+    article that came without one. A line must name day, month and year; anything longer than a dateline, or a
+    date inside a sentence ("On March 3, 2019, ..."), is not read."""
+    lines = [ln.strip() for ln in text.lstrip().split("\n", 4)[:DATELINE_LINES + 1]]
+    for line in [ln for ln in lines if ln][:DATELINE_LINES]:
+        if len(line) > DATELINE_MAX_CHARS or not _YEAR_IN_LINE.search(line) or line.endswith((".", "!", "?")):
+            continue
+        letters = [w for w in re.findall(r"[^\W\d_]+", line)]
+        if len(letters) > 4:  # a weekday, a month, a place or an "updated": no more words than a dateline has
+            continue
+        import dateparser
+
+        languages = list(dict.fromkeys([language, "en"])) if language and language != "und" else None
+        try:
+            dt = dateparser.parse(line, languages=languages, settings={
+                "REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DATES_FROM": "past",
+                "RETURN_AS_TIMEZONE_AWARE": False})
+        except Exception:  # noqa: BLE001 - dateparser on odd text: no date rather than no article
+            dt = None
+        if dt is not None:
+            return dt
+    return None
+
+
+def article_time(doc: Document) -> datetime | None:
+    """When an article was published: its ``published`` field, else the dateline at the top of its text."""
+    return parse_time(doc.published) or (dateline(doc.text, doc.language or "und") if not doc.published else None)
+
+
 def _unit(v: np.ndarray) -> np.ndarray:
     return np.asarray(v / max(float(np.linalg.norm(v)), 1e-9), dtype=np.float32)
 
@@ -147,5 +185,5 @@ def article_features(docs: Sequence[Document], encode: Encoder | None = None) ->
         words = {w for w in content_words(head)} | figures
         out.append(ArticleFeatures(_unit(vec), frozenset(name_keys(extract_names(head))) | figure_keys(figures),
                                    frozenset(words),
-                                   doc.language or "und", parse_time(doc.published)))
+                                   doc.language or "und", article_time(doc)))
     return out

@@ -30,7 +30,7 @@ from ..ingest import ARTICLE_SUFFIXES, MAX_BYTES, InputError, decode, read_input
 from ..store import Store, open_store
 from ..store import models as m
 from .cluster import OnlineClusterer, load_model
-from .features import ArticleFeatures, article_features, parse_time
+from .features import ArticleFeatures, article_features, article_time
 
 log = logging.getLogger("factdiff")
 
@@ -181,7 +181,7 @@ def _order(docs: list[Document]) -> list[Document]:
     keyed = []
     last = EPOCH
     for i, d in enumerate(docs):
-        t = parse_time(d.published) if d.published else None
+        t = article_time(d)
         if t is not None:
             last = t
         keyed.append((t or last, i, d))
