@@ -288,3 +288,20 @@ def test_years_that_date_two_events_of_one_story_do_not_clash() -> None:
     clash = _verdict_with("The mayor was first elected in 2014 on a reform ticket.",
                           "The mayor, first elected in 2012, ran on a reform ticket.", 0.8, {"date"})
     assert (clash.label, clash.kind, clash.explanation) == ("contradict", "date", "2014 vs 2012"), clash
+
+
+@pytest.mark.parametrize("report, lang_r, supposed, lang_s", [
+    ("The mayor has a signed permit for the tower.", "en", "Let's say there's no signed permit for the tower.", "en"),
+    ("El alcalde tiene un permiso firmado para la torre.", "es",
+     "Supongamos que no hay un permiso firmado para la torre.", "es"),
+    ("Der Bürgermeister hat eine unterschriebene Genehmigung für den Turm.", "de",
+     "Angenommen, es gibt keine Genehmigung für den Turm.", "de"),
+])
+def test_a_supposition_is_no_report_to_agree_with(report, lang_r, supposed, lang_s) -> None:
+    verdict = _low_probability_verdict(report, lang_r, supposed, lang_s, p=0.9)
+    assert verdict.label == "unrelated" and "supposition" in verdict.explanation, verdict
+    # the same two claims without the supposition agree at that probability (the pair is judged)
+    plain = _low_probability_verdict(report, lang_r, report, lang_r, p=0.9)
+    assert plain.label == "agree", plain
+    # two suppositions of one thing still agree
+    assert _low_probability_verdict(supposed, lang_s, supposed, lang_s, p=0.9).label == "agree"

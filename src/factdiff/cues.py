@@ -45,6 +45,7 @@ class ClaimCues:
     affirmed: frozenset[str]  # stems of content words not under a negation
     scope: tuple[tuple[str, tuple[str, ...]], ...]  # (scope word, the words after it)
     negations: tuple[str, ...] = ()  # the negated phrases as written, for explanations
+    supposed: str = ""  # the words that open a supposition ("let's say"): the claim asserts nothing
 
     def comparable(self, other: ClaimCues) -> bool:
         """True when a structured check could say something about this pair."""
@@ -159,4 +160,22 @@ def read_cues(text: str, language: str = "und") -> ClaimCues:
         affirmed=frozenset(affirmed - negated),
         scope=tuple(scope),
         negations=tuple(phrases),
+        supposed=supposition(text, language),
     )
+
+
+def supposition(text: str, language: str = "und") -> str:
+    """The phrase that opens ``text`` as a supposition ("Let's say ...", "Supongamos que ..."), else ""; a
+    conjunction or a quotation mark before it is passed over ("And let's say ...")."""
+    from .lang import get as get_lang
+
+    lang = get_lang(language if language and language != "und" else "en")
+    if not lang.supposition_words:
+        return ""
+    runs = list(re.finditer(r"[^\W\d_]+", text[:80]))
+    words = [m.group().lower() for m in runs]
+    skip = 1 if words and (words[0] in lang.conjunctions or words[0] in {"and", "but", "so"}) else 0
+    for n in (4, 3, 2, 1):
+        if len(words) >= skip + n and " ".join(words[skip:skip + n]) in lang.supposition_words:
+            return text[runs[skip].start():runs[skip + n - 1].end()]  # as written: "Let's say"
+    return ""

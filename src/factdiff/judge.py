@@ -327,6 +327,12 @@ def judge_pair(cand: Candidate, ctx: JudgeContext) -> Verdict:
         # figures of one kind on both sides, none the same, none comparable ("eight hours later" /
         # "seven hours of searching"): whatever the wording shares, not an agreement
         return Verdict("unrelated", "other", 1.0 - sim, f"different figures ({clash})", source="quantity")
+    supposed = ctx.cues[a.id].supposed or ctx.cues[b.id].supposed
+    if supposed and not (ctx.cues[a.id].supposed and ctx.cues[b.id].supposed) and not (found and found[0] == "agree"):
+        # "He has a certificate of live birth" / "Let's say there's no birth certificate": a supposition asserts
+        # nothing for the other claim to agree with
+        return Verdict("unrelated", "other", 1.0 - sim, f"a supposition, not a report ('{supposed}')",
+                       source="embedding")
     if sim >= ctx.thresholds.agree:
         why = f"same fact (p={sim:.2f})" + (f"; {found[1]}" if found else "")
         return Verdict("agree", "paraphrase", min(0.99, sim), why, source="embedding")

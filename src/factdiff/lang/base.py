@@ -119,6 +119,9 @@ class Lang:
     capitalised_only: frozenset[str] = frozenset()  # month/weekday names that are also common words
     day_month_joiners: frozenset[str] = frozenset()  # "de" in "27 de enero", "of" in "27th of January"
     relative_days: frozenset[str] = frozenset()  # "yesterday", "gestern": when a report was said
+    # words that open a supposition, not an assertion: "Let's say there is no certificate" does not report
+    # that there is none (phrases as elsewhere: lower case, apostrophes and hyphens as spaces)
+    supposition_words: frozenset[str] = frozenset()
 
 
 def _lower_all(names: Iterable[str]) -> list[str]:

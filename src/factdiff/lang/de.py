@@ -379,4 +379,5 @@ LANG = make(
     capitalised_only=set(),
     day_month_joiners=set(),
     relative_days={"gestern", "heute", "vorgestern"},
+    supposition_words={"angenommen", "gesetzt den fall", "nehmen wir an", "stell dir vor", "stellen sie sich vor"},
 )

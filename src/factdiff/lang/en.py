@@ -407,4 +407,7 @@ LANG = make(
     capitalised_only={"may", "march", "sun", "sat", "wed", "mar", "jan"},
     day_month_joiners={"of"},
     relative_days={"yesterday", "today", "tonight"},
+    supposition_words={
+        "assuming", "hypothetically", "imagine", "let s say", "lets say", "suppose", "supposing", "what if",
+    },
 )

@@ -323,4 +323,5 @@ LANG = make(
     extra_months={"setiembre": 9},
     day_month_joiners={"de"},
     relative_days={"ayer", "hoy", "anoche"},
+    supposition_words={"imaginemos", "pongamos que", "supongamos", "y si"},
 )

@@ -329,4 +329,5 @@ LANG = make(
     extra_months={"fevrier": 2, "aout": 8, "decembre": 12},
     day_month_joiners=set(),
     relative_days={"hier", "aujourd hui", "ce soir"},
+    supposition_words={"admettons", "et si", "imaginons", "mettons que", "supposons", "à supposer que"},
 )

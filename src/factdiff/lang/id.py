@@ -235,4 +235,5 @@ LANG = make(
     short_numeric_dates=True,
     day_month_joiners=set(),
     relative_days={"kemarin", "hari ini"},
+    supposition_words={"andaikan", "bayangkan", "misalkan"},
 )

@@ -311,4 +311,5 @@ LANG = make(
     },
     day_month_joiners=set(),
     relative_days={"ieri", "oggi", "stamattina", "stasera"},
+    supposition_words={"e se", "immaginiamo", "mettiamo che", "supponiamo"},
 )

@@ -283,4 +283,5 @@ LANG = make(
     },
     day_month_joiners=set(),
     relative_days={"gisteren", "vandaag", "gisteravond", "vanavond"},
+    supposition_words={"stel dat", "stel je voor", "veronderstel", "wat als"},
 )

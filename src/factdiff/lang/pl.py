@@ -363,4 +363,5 @@ LANG = make(
     },
     day_month_joiners=set(),
     relative_days={"wczoraj", "dziś", "dzisiaj"},
+    supposition_words={"a co jeśli", "wyobraźmy sobie", "załóżmy"},
 )

@@ -313,4 +313,5 @@ LANG = make(
     capitalised_only={"segunda", "terça", "terca", "quarta", "quinta", "sexta"},
     day_month_joiners={"de"},
     relative_days={"ontem", "hoje"},
+    supposition_words={"digamos que", "e se", "imaginemos", "suponhamos"},
 )

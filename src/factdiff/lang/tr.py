@@ -246,4 +246,5 @@ LANG = make(
     capitalised_only={"pazar", "cuma", "ocak", "ekim", "mart", "ağustos"},
     day_month_joiners=set(),
     relative_days={"dün", "bugün"},
+    supposition_words={"diyelim ki", "farz edelim", "varsayalım"},
 )
