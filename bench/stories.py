@@ -245,7 +245,7 @@ def training_pairs(feats: list[ArticleFeatures], labels: list[str]) -> tuple[np.
     xs, ys, same = [], [], []
     for f, lab in zip(feats, labels, strict=True):
         c.observe(f)
-        keys = c.candidates(f.vector)
+        keys = c.candidates(f.vector, time=f.time)
         if keys:
             x, s = c._features_and_language(f, keys)
             xs.append(x)

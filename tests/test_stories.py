@@ -147,7 +147,21 @@ def test_old_stories_stop_attracting() -> None:
     assert same_day.story == first.story and not same_day.new
     later = c.add(_f([1, 0, 0.01], t0 + timedelta(days=5), {"orrin"}))
     assert later.new and later.story != first.story
-    assert first.story not in c.stories  # expired: out of the index
+    # a second article in the later days confirms the clock's leap: the old story expires, out of the index
+    again = c.add(_f([0, 1, 0], t0 + timedelta(days=5, hours=2), {"tamsin"}))
+    assert again.new and first.story not in c.stories
+
+
+def test_one_article_with_a_wrong_year_does_not_expire_every_story() -> None:
+    model = replace(load_model(), merge_threshold=None)
+    c = OnlineClusterer(model, window_days=2)
+    t0 = datetime(2031, 1, 1)
+    first = c.add(_f([1, 0, 0], t0, {"orrin"}))
+    typo = c.add(_f([0, 1, 0], t0 + timedelta(days=365, hours=1), {"tamsin"}))  # 2032 for 2031
+    assert typo.new and first.story in c.stories
+    # the next article of the stream still joins its story, dated as the stream is
+    same_day = c.add(_f([1, 0.01, 0], t0 + timedelta(hours=3), {"orrin"}))
+    assert same_day.story == first.story and not same_day.new
 
 
 def test_candidates_come_from_the_index_not_all_stories() -> None:

@@ -209,6 +209,7 @@ class OnlineClusterer:
         self.df_words: Counter[str] = Counter()
         self.n_docs = 0
         self.clock: datetime | None = None
+        self._leap: datetime | None = None  # a time past the window ahead of the clock, not yet confirmed
         self.next_key = 1
         self._heap: list[tuple[datetime, int]] = []  # (last seen, story) with stale entries skipped
         self.index = CentroidIndex(EXACT_MAX if exact_max is None else exact_max)
@@ -239,8 +240,14 @@ class OnlineClusterer:
                 del self.stories[key]
                 self._index_drop(key)
 
-    def candidates(self, vec: np.ndarray, exclude: int | None = None) -> list[int]:
-        return self.index.nearest(vec, self.top_k, exclude)
+    def candidates(self, vec: np.ndarray, exclude: int | None = None, time: datetime | None = None) -> list[int]:
+        """The stories nearest ``vec`` in the index; with the article's ``time``, only those active within the
+        window before it (the clock may lag behind an article whose leap is not confirmed yet)."""
+        keys = self.index.nearest(vec, self.top_k, exclude)
+        if time is None:
+            return keys
+        since = time - self.window
+        return [k for k in keys if self.stories[k].last >= since]
 
     # --- document frequencies ---------------------------------------------------------------
 
@@ -396,7 +403,7 @@ class OnlineClusterer:
         """The article against one story (its margin over the article's other candidates)."""
         if st.key not in self.stories:
             return np.zeros(len(FEATURES))
-        keys = [st.key] + [k for k in self.candidates(f.vector) if k != st.key]
+        keys = [st.key] + [k for k in self.candidates(f.vector, time=f.time) if k != st.key]
         return self.features_many(f, keys)[0]
 
     def _story_rows(self, st: StoryState, others: list[StoryState]) -> tuple[np.ndarray, np.ndarray]:
@@ -509,13 +516,28 @@ class OnlineClusterer:
             self._df_arr = grown
         self._df_arr[ids] += 1
         self._df_docs = self.n_docs
-        if f.time is not None and (self.clock is None or f.time > self.clock):
-            self.clock = f.time
+        self.advance(f.time)
         self._expire()
+
+    def advance(self, t: datetime | None) -> None:
+        """Move the stream clock to ``t`` if it is later. A leap of more than the window (a quiet spell, or one
+        article with a wrong date: a year's typo would expire every story at once) moves it only once a second
+        article confirms it, within the window of the first; an unconfirmed leap is forgotten."""
+        if t is None:
+            return
+        if self.clock is None or t <= self.clock + self.window:
+            if self.clock is None or t > self.clock:
+                self.clock = t
+            self._leap = None
+        elif self._leap is not None and abs(t - self._leap) <= self.window:
+            self.clock = max(t, self._leap)
+            self._leap = None
+        else:
+            self._leap = t
 
     def score(self, f: ArticleFeatures) -> list[tuple[int, float]]:
         """(story, P(same story)) for the candidate stories, best first."""
-        keys = self.candidates(f.vector)
+        keys = self.candidates(f.vector, time=f.time)
         if not keys:
             return []
         x, same = self._features_and_language(f, keys)

@@ -200,7 +200,11 @@ def load_clusterer(store: Store, clusterer: OnlineClusterer | None = None) -> On
             c.n_docs += 1
             c.df_names.update(data.get("names", []))
             c.df_words.update(data.get("words", []))
-        c.clock = s.scalar(select(func.max(m.Article.published_at)))
+        # the clock as the run moved it: each dated article in the order it was clustered (a leap past the
+        # window moves it only once confirmed, so replaying the times is the only way to the same clock)
+        for (t,) in s.execute(select(m.Article.published_at).where(m.Article.published_at.is_not(None))
+                              .order_by(m.Article.id)):
+            c.advance(t)
         c.next_key = (s.scalar(select(func.max(m.Story.id))) or 0) + 1
         horizon = (c.clock - c.window) if c.clock is not None else None
         q = select(m.Story.id).where(m.Story.merged_into.is_(None))
