@@ -52,14 +52,14 @@ def describe(rule: Rule) -> str:
 
 # Real dev cases (../shared/gold/dev), micro-averaged over the cases: regression floors at what the
 # pipeline reaches now (bench/dev.py checks them in CI), and the goals of issue 8 beside them.
-# measured with the shipped model: 33/56, 15/47, 64/190, 197/247, 58/82; 11 false of 50 contradictions printed
+# measured with the shipped model: 36/56, 15/47, 64/190, 197/247, 58/82; 11 false of 53 contradictions printed
 # (close figures paired whatever their wording, align.near_pairs: 5 more true contradictions for 1 more false;
 # open bounds and plural scale words read as floors: 2 more tensions; a disputed figure also shown where the
 # article restates it, sole speeds/durations/magnitudes paired, lengths that say what they measure: 4 more true
-# contradictions and 5 more tensions; the seriously injured as a part of the injured: 1 more), 4 of 103 gold
-# disagreements printed as agreements
+# contradictions and 5 more tensions; the seriously injured as a part of the injured: 1 more; a capacity said as
+# room, "space for 2000 people": 3 more), 4 of 103 gold disagreements printed as agreements
 DEV_FLOORS: dict[str, Rule] = {
-    "conflicts": ("min_ok", 32),
+    "conflicts": ("min_ok", 35),
     "contradiction_precision": ("max_miss", 11),
     "no_agree_on_disagreement": ("max_miss", 4),
     "tensions": ("min_ok", 14),
