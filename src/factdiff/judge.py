@@ -20,7 +20,6 @@ from .cues import ClaimCues, stem
 from .doc import RESTATED, Claim, Kind, Relation, Verdict
 from .places import relation as place_relation
 from .quantities import (
-    _stop_words,
     compare_clock,
     compare_dates,
     compare_quantities,
@@ -28,6 +27,7 @@ from .quantities import (
     restates,
     same_stated_figure,
     same_value,
+    stop_words,
 )
 
 RoleCheck = Callable[[Claim, Claim], "Verdict | None"]
@@ -145,7 +145,7 @@ def _by_years_alone(ca: ClaimCues, cb: ClaimCues) -> bool:
 
 def _year_context(text: str, language: str) -> frozenset[str]:
     """Stems of the content words next to each year in ``text`` (what the year dates: "elected in 2010")."""
-    stops = _stop_words(language)
+    stops = stop_words(language)
     out: set[str] = set()
     for m in _YEAR.finditer(text):
         before = _WORD.findall(text[max(0, m.start() - 80):m.start()])[-YEAR_WINDOW:]

@@ -965,6 +965,15 @@ def _room_for(words: list[str], start: int, end: int, lang: Lang) -> bool:
     return any(words[k] in lang.room_words for k in range(max(start, end - 4), end - 1))
 
 
+def _is_percent_change(words: list[str], f: _Fig, l_start: int, r_end: int, lang: Lang) -> bool:
+    """A percentage that says how much something changed: a change word ("fell by 5%"), or a noun of change in
+    the three words before it ("eine Kürzung um 23 Prozent") or in its clause window ("a 23 percent cut")."""
+    if _is_change(words, f, r_end, lang):
+        return True
+    start = _hedge_start(words, f.i0, lang)
+    return any(w in lang.change_nouns for w in words[max(l_start, start - 3):start] + words[f.i1:r_end])
+
+
 def _assign_measured(figs: list[_Fig], toks: list[_Tok], words: list[str], lang: Lang) -> None:
     starts = {f.i0: f for f in figs}
     for f in figs:
@@ -1025,9 +1034,7 @@ def _assign_measured(figs: list[_Fig], toks: list[_Tok], words: list[str], lang:
             choice = cands[0] if cands else ""
         if choice and f.dimension == "count" and _is_change(words, f, r_end, lang):
             choice = f"{choice}:change"  # "lost 11 seats" is not a count of 11 seats
-        elif f.dimension == "percent" and (hs := _hedge_start(words, f.i0, lang)) >= 0 and (
-                _is_change(words, f, r_end, lang)
-                or any(w in lang.change_nouns for w in words[max(l_start, hs - 3):hs] + words[f.i1:r_end])):
+        elif f.dimension == "percent" and _is_percent_change(words, f, l_start, r_end, lang):
             choice = f"{choice}:change"  # "a 23 percent cut in benefits" is not "77 percent of benefits"
         f.measured = choice
     # ellipsis: "24 seats, 10 fewer than before": the change counts what the figure before counted
@@ -1071,7 +1078,7 @@ def _assign_measured(figs: list[_Fig], toks: list[_Tok], words: list[str], lang:
 
 
 @functools.lru_cache(maxsize=16)
-def _stop_words(code: str) -> frozenset[str]:
+def stop_words(code: str) -> frozenset[str]:
     """spaCy's stop-word list of a language (no model needed); English for unknown languages."""
     import importlib
 
@@ -1086,7 +1093,7 @@ def _function_word(w: str, lang: Lang) -> bool:
     groups = (lang.partitive, lang.conjunctions, lang.connectors, lang.articles, lang.hedges, lang.post_hedges,
               lang.clock_before, lang.negators, lang.speech_verbs, lang.duration_cues, lang.months, lang.weekdays,
               lang.change_words)
-    return w in _stop_words(lang.code) or any(w in group for group in groups)
+    return w in stop_words(lang.code) or any(w in group for group in groups)
 
 
 def _is_change(words: list[str], f: _Fig, r_end: int, lang: Lang) -> bool:
