@@ -436,8 +436,9 @@ def tables(quick: bool = False) -> list[Table]:
                  f"{WINDOW_DAYS:g}-day "
                  f"window, each story scored on its {MEMBERS} most recent members (closest member, words) and its "
                  "running centroid and names; after a join, a merge check of the grown story against the article's "
-                 "other candidates; ms/article = clustering alone (features precomputed). ECB+, MEANTIME "
-                 "and wikiref220 have no dates (no decay, every story stays a candidate).")
+                 "other candidates; ms/article = clustering alone (features precomputed). BASIL and UCI come "
+                 "with publication dates; MEANTIME's are read from the dateline atop each text (no published "
+                 "field); ECB+ and wikiref220 have no dates (no decay, every story stays a candidate).")
     return [Table("Story clustering (B-cubed, pairwise F1, story count)", COMMAND + (" --quick" if quick else ""),
                   ["stream", "method", "B3 P", "B3 R", "B3 F1", "pair F1", "stories", "gold", "note"], rows, notes)]
 
