@@ -6,6 +6,7 @@ annotation, and never recomputed on a restart.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -128,26 +129,34 @@ def dateline(text: str, language: str = "und") -> datetime | None:
     for line in [ln for ln in lines if ln][:DATELINE_LINES]:
         if len(line) > DATELINE_MAX_CHARS or not _YEAR_IN_LINE.search(line) or line.endswith((".", "!", "?")):
             continue
-        letters = [w for w in re.findall(r"[^\W\d_]+", line)]
-        if len(letters) > 4:  # a weekday, a month, a place or an "updated": no more words than a dateline has
+        if len(re.findall(r"[^\W\d_]+", line)) > 4:  # a weekday, a month, a place: no more words than a dateline
             continue
-        import dateparser
-
-        languages = list(dict.fromkeys([language, "en"])) if language and language != "und" else None
-        try:
-            dt = dateparser.parse(line, languages=languages, settings={
-                "REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DATES_FROM": "past",
-                "RETURN_AS_TIMEZONE_AWARE": False})
-        except Exception:  # noqa: BLE001 - dateparser on odd text: no date rather than no article
-            dt = None
+        dt = _parse_dateline(line, language)
         if dt is not None:
             return dt
     return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _parse_dateline(line: str, language: str) -> datetime | None:
+    """dateparser on one candidate line, once per line and language (ingest orders a batch by time, then
+    computes its features: both ask)."""
+    import dateparser
+
+    languages = list(dict.fromkeys([language, "en"])) if language and language != "und" else None
+    try:
+        return dateparser.parse(line, languages=languages, settings={
+            "REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DATES_FROM": "past",
+            "RETURN_AS_TIMEZONE_AWARE": False})
+    except Exception:  # noqa: BLE001 - dateparser on odd text: no date rather than no article
+        return None
+
+
 def article_time(doc: Document) -> datetime | None:
     """When an article was published: its ``published`` field, else the dateline at the top of its text."""
-    return parse_time(doc.published) or (dateline(doc.text, doc.language or "und") if not doc.published else None)
+    if doc.published:
+        return parse_time(doc.published)
+    return dateline(doc.text, doc.language or "und")
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
