@@ -305,3 +305,30 @@ def test_a_supposition_is_no_report_to_agree_with(report, lang_r, supposed, lang
     assert plain.label == "agree", plain
     # two suppositions of one thing still agree
     assert _low_probability_verdict(supposed, lang_s, supposed, lang_s, p=0.9).label == "agree"
+
+
+@pytest.mark.parametrize("a, b, kind, same", [
+    # one figure in dispute (injured), another given alike (dead): both facts are printed
+    ("The flood killed 14 people and injured 40 in the valley on Sunday.",
+     "Fourteen people died and 65 were injured when the flood hit the valley on Sunday.", "quantity", "dead"),
+    # passengers in dispute, the departure time the same (12-hour clock against 24-hour clock)
+    ("The ferry, carrying 310 passengers, left the port at 6:40 p.m. on Friday.",
+     "The ferry left the port at 18:40 on Friday with 280 passengers aboard.", "time", "18:40"),
+])
+def test_a_figure_in_dispute_leaves_an_agreed_one_agreed(a, b, kind, same):
+    from factdiff.doc import BESIDE
+
+    labels, report = judged(a, b)
+    assert ("contradict", "quantity") in labels or ("tension", "quantity") in labels, labels
+    agreed = [r for r in report.relations if r.verdict.label == "agree"]
+    assert len(agreed) == 1 and agreed[0].verdict.source == BESIDE and agreed[0].verdict.kind == kind, labels
+    assert same in agreed[0].verdict.explanation and "at odds on" in agreed[0].verdict.explanation
+    disputed = next(r for r in report.relations if r.verdict.label != "agree")
+    assert {agreed[0].a.id, agreed[0].b.id} == {disputed.a.id, disputed.b.id}  # the same two claims
+
+
+def test_no_agreement_beside_a_date_in_dispute():
+    """A shared figure beside a date in dispute may belong to what is disputed: no agreement is added."""
+    labels, _ = judged("The new stadium, with 40,000 seats, will open on March 3.",
+                       "The new stadium, with 40,000 seats, will open on March 5.")
+    assert ("contradict", "date") in labels and not any(label == "agree" for label, _ in labels), labels

@@ -347,3 +347,16 @@ def test_a_percentage_change_is_not_a_level(change, language):
     assert found == ("contradict", "23% vs 20%: percent (change)"), found
     found = compare_quantities(level, extract_quantities("It can pay 80 percent of benefits.", "en"))
     assert found is not None and found[0] == "contradict", found
+
+
+def test_agreeing_figures_beside_a_figure_in_dispute():
+    from factdiff.quantities import agreeing_figures, compare_quantities, extract_quantities
+
+    a = extract_quantities("The storm killed 9 people and injured 30.", "en")
+    b = extract_quantities("Nine people were killed and 45 injured in the storm.", "en")
+    assert compare_quantities(a, b)[0] == "contradict"  # injured: 30 vs 45
+    same = agreeing_figures(a, b)
+    assert len(same) == 1 and "dead" in same[0] and "9" in same[0]
+    # a figure that does not say what it measures on both sides is not counted as agreed
+    c = extract_quantities("The storm lasted 9 hours and injured 30.", "en")
+    assert not any("dead" in x for x in agreeing_figures(c, b))

@@ -17,9 +17,10 @@ import numpy as np
 
 from .align import WEAK_MEASURED, Candidate, Thresholds, holders_apart
 from .cues import ClaimCues, stem
-from .doc import RESTATED, Claim, Kind, Relation, Verdict
+from .doc import BESIDE, RESTATED, Claim, Kind, Relation, Verdict
 from .places import relation as place_relation
 from .quantities import (
+    agreeing_figures,
     compare_clock,
     compare_dates,
     compare_quantities,
@@ -79,6 +80,32 @@ def quantity_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict
     if found and found[0] == "tension":
         return Verdict("tension", "quantity", 0.6, found[1], source="quantity")
     return None
+
+
+def beside_disagreements(relations: list[Relation], ctx: JudgeContext) -> list[Relation]:
+    """What two claims at odds on one figure still agree on: one more relation, an agreement, per pair whose
+    disagreement is a figure's ("78 people died and 150 were injured" against "78 people had died and a further
+    120 injured": 78 dead in both) where the two give the same figure for another thing both name, or the same
+    clock time. A reader then finds both facts, the one in dispute and the one that is not. Disagreements on a
+    date, a place, roles or polarity get none: there the shared figure or time may belong to what is disputed."""
+    out: list[Relation] = []
+    for r in relations:
+        if r.verdict.source != "quantity" or r.verdict.label not in ("contradict", "tension"):
+            continue
+        ca, cb = ctx.cues[r.a.id], ctx.cues[r.b.id]
+        same = agreeing_figures(list(ca.quantities), list(cb.quantities))
+        if same:
+            kind: Kind = "quantity"
+            why = "; ".join(same)
+        else:
+            clocks = [found[1] for t in ca.dates.times for u in cb.dates.times
+                      if (found := compare_clock(t, u)) is not None and found[0] == "agree"]
+            if not clocks:
+                continue
+            kind, why = "time", clocks[0]
+        verdict = Verdict("agree", kind, r.similarity, f"same {why}; at odds on {r.verdict.explanation}", source=BESIDE)
+        out.append(Relation(r.a, r.b, verdict, r.similarity))
+    return out
 
 
 def restatements(relations: list[Relation], claims: dict[str, list[Claim]], ctx: JudgeContext) -> list[Relation]:

@@ -44,7 +44,7 @@ from .cues import ClaimCues, polarity_from_parse, read_cues
 from .doc import Claim, Document, Relation, Sentence
 from .embed import DEFAULT_BACKEND, get_embedder
 from .ingest import MAX_BYTES, InputError, read_inputs
-from .judge import JudgeContext, judge_pair, nli_window, recurring_figures, restatements, run_nli
+from .judge import JudgeContext, beside_disagreements, judge_pair, nli_window, recurring_figures, restatements, run_nli
 from .report import Report, group_facts, select_relations, unique_claims
 from .samefact import SameFactModel
 
@@ -207,6 +207,7 @@ def compare_annotated(
     judged = [Relation(c.a, c.b, judge_pair(c, ctx), c.similarity) for c in cands]
     relations = select_relations([r for r in judged if r.verdict.label != "unrelated"])
     relations += restatements(relations, claims, ctx)
+    relations += beside_disagreements(relations, ctx)
     relations.sort(key=lambda r: ({"contradict": 0, "tension": 1, "agree": 2}[r.verdict.label], r.a.doc, r.a.start))
     lap("judge")
 

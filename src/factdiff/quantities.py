@@ -1345,7 +1345,26 @@ def compare_quantities(a: list[Quantity], b: list[Quantity]) -> tuple[str, str] 
     For each thing measured, the best-matching pair decides (one claim's "78 passengers" agrees
     with the other's even if a second figure differs); over things, a contradiction outranks a
     tension, which outranks an agreement."""
-    best: dict[tuple[str, str, str], tuple[str, str]] = {}
+    best = {key: found for key, (found, _named) in compare_by_thing(a, b).items()}
+    if not best:
+        return None
+    worst = max(best.values(), key=lambda v: _RANK[v[0]])
+    if worst[0] != "agree":
+        return worst
+    return "agree", "; ".join(v[1] for v in best.values())
+
+
+def agreeing_figures(a: list[Quantity], b: list[Quantity]) -> list[str]:
+    """The explanations of the things both claims name and give the same figure for ("78 dead" and "78 people
+    were killed"), even where another figure of theirs differs: what two reports at odds on one figure still
+    agree on. A figure that does not say what it measures on both sides is left out (it may be background)."""
+    return [found[1] for found, named in compare_by_thing(a, b).values() if named and found[0] == "agree"]
+
+
+def compare_by_thing(a: list[Quantity], b: list[Quantity]) -> dict[tuple[str, str, str], tuple[tuple[str, str], bool]]:
+    """For each thing measured (dimension, unit, measured concept), the best-matching comparison of the two
+    claims' figures, and whether both figures of that comparison say what they measure."""
+    best: dict[tuple[str, str, str], tuple[tuple[str, str], bool]] = {}
     both = {(x.dimension, x.unit) for x in a for y in b if x.measured and y.measured
             and (x.dimension, x.unit) == (y.dimension, y.unit) and concept_match(x.measured, y.measured)}
     pairs: list[tuple[int, int, int, tuple[str, str], tuple[str, str, str]]] = []
@@ -1373,14 +1392,9 @@ def compare_quantities(a: list[Quantity], b: list[Quantity]) -> tuple[str, str] 
                 continue
             used_a.add(i)
             used_b.add(j)
-        if key not in best or _RANK[found[0]] < _RANK[best[key][0]]:
-            best[key] = found
-    if not best:
-        return None
-    worst = max(best.values(), key=lambda v: _RANK[v[0]])
-    if worst[0] != "agree":
-        return worst
-    return "agree", "; ".join(v[1] for v in best.values())
+        if key not in best or _RANK[found[0]] < _RANK[best[key][0][0]]:
+            best[key] = (found, bool(a[i].measured and b[j].measured))
+    return best
 
 
 # --------------------------------------------------------------------------------------------------------------
