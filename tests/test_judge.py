@@ -203,18 +203,20 @@ def test_figures_of_one_kind_none_shared_block_an_agreement_by_wording() -> None
     assert unmatched_figures(capacity, extract_quantities("1,000 people were inside.", "en")) is None
 
 
-def _verdict_with(a: str, b: str, p: float, partners: set[str], holders: dict[str, frozenset[str]] | None = None):
-    """The judge's verdict on two English claims paired on ``partners`` (kinds) at same-fact probability ``p``."""
+def _verdict_with(a: str, b: str, p: float, partners: set[str], holders: dict[str, frozenset[str]] | None = None,
+                  langs: tuple[str, str] = ("en", "en")):
+    """The judge's verdict on two claims (English unless ``langs``) paired on ``partners`` (kinds) at same-fact
+    probability ``p``."""
     from factdiff.align import Candidate, Thresholds
     from factdiff.config import DEFAULT
     from factdiff.cues import read_cues
     from factdiff.doc import Claim
     from factdiff.judge import JudgeContext, judge_pair
 
-    ca, cb = Claim("a:0", "a", 0, 0, len(a), a, "en"), Claim("b:0", "b", 0, 0, len(b), b, "en")
+    ca, cb = Claim("a:0", "a", 0, 0, len(a), a, langs[0]), Claim("b:0", "b", 0, 0, len(b), b, langs[1])
     limits = Thresholds(candidate=DEFAULT.candidate_p, structured=DEFAULT.candidate_p / 2, related=DEFAULT.related_p,
                         agree=DEFAULT.agree_p, context=0.0, agree_values=DEFAULT.agree_values_p)
-    ctx = JudgeContext(cues={"a:0": read_cues(a, "en"), "b:0": read_cues(b, "en")}, thresholds=limits,
+    ctx = JudgeContext(cues={"a:0": read_cues(a, langs[0]), "b:0": read_cues(b, langs[1])}, thresholds=limits,
                        partners={("a:0", "b:0", kind) for kind in partners}, holders=holders or {})
     return judge_pair(Candidate(ca, cb, p, "similar"), ctx)
 
@@ -288,6 +290,19 @@ def test_years_that_date_two_events_of_one_story_do_not_clash() -> None:
     clash = _verdict_with("The mayor was first elected in 2014 on a reform ticket.",
                           "The mayor, first elected in 2012, ran on a reform ticket.", 0.8, {"date"})
     assert (clash.label, clash.kind, clash.explanation) == ("contradict", "date", "2014 vs 2012"), clash
+
+
+def test_years_in_two_languages_clash_only_beside_a_shared_name_or_figure() -> None:
+    """Across languages no word stem is shared, so what dates one event is a name or figure next to both years."""
+    final = "He scored twice in the 2017 final against the champions, the club recalled."
+    contract = "O contrato com o clube é válido até 30 de junho de 2022."
+    verdict = _verdict_with(final, contract, 0.8, {"date"}, langs=("en", "pt"))
+    assert verdict.label != "contradict" and verdict.source != "date", verdict
+    # one event (the founding by Otto Brandt) dated by two years: still a contradiction
+    clash = _verdict_with("The museum was founded in 1887 by the merchant Otto Brandt.",
+                          "Das Museum wurde 1891 von dem Kaufmann Otto Brandt gegründet.", 0.8, {"date"},
+                          langs=("en", "de"))
+    assert (clash.label, clash.kind, clash.explanation) == ("contradict", "date", "1887 vs 1891"), clash
 
 
 @pytest.mark.parametrize("report, lang_r, supposed, lang_s", [

@@ -30,6 +30,7 @@ from .quantities import (
     same_value,
     stop_words,
 )
+from .text import strip_accents
 
 RoleCheck = Callable[[Claim, Claim], "Verdict | None"]
 
@@ -150,8 +151,8 @@ def date_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | N
     if a.language == b.language and preds_a and preds_b and not preds_a & preds_b:
         return None  # "urged lawmakers on Wednesday" vs "signed the bill on Thursday": two events
     found = compare_dates(ca.dates, cb.dates)
-    if found and a.language == b.language and _by_years_alone(ca, cb) \
-            and not (_year_context(a.text, a.language) & _year_context(b.text, b.language)):
+    if found and _by_years_alone(ca, cb) and not (_year_context(a.text, a.language, a.language == b.language)
+                                                  & _year_context(b.text, b.language, a.language == b.language)):
         # "first elected in 2010" vs "after he left the FBI in 2006": the years date two events of one story
         return None
     if found:
@@ -162,6 +163,7 @@ def date_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict | N
 
 _YEAR = re.compile(r"(?<![\d.,/])(1[5-9]\d\d|20\d\d)(?![\d.,/]\d)")
 _WORD = re.compile(r"[^\W\d_]{3,}")
+_TOKEN = re.compile(r"[^\W\d_]+|\d+")
 YEAR_WINDOW = 5  # words each side of a year that say what it dates
 
 
@@ -170,14 +172,22 @@ def _by_years_alone(ca: ClaimCues, cb: ClaimCues) -> bool:
     return compare_dates(replace(ca.dates, years=frozenset()), replace(cb.dates, years=frozenset())) is None
 
 
-def _year_context(text: str, language: str) -> frozenset[str]:
-    """Stems of the content words next to each year in ``text`` (what the year dates: "elected in 2010")."""
+def _year_context(text: str, language: str, words: bool = True) -> frozenset[str]:
+    """Stems of the content words next to each year in ``text`` (what the year dates: "elected in 2010");
+    with ``words`` False (claims in two languages), only what reads alike in any language: the names and
+    figures next to each year ("the 2017 Champions League final" / "válido até 30 de junho de 2022" share none)."""
     stops = stop_words(language)
     out: set[str] = set()
     for m in _YEAR.finditer(text):
-        before = _WORD.findall(text[max(0, m.start() - 80):m.start()])[-YEAR_WINDOW:]
-        after = _WORD.findall(text[m.end():m.end() + 80])[:YEAR_WINDOW]
-        out.update(stem(w) for w in before + after if w.lower() not in stops)
+        if words:
+            before = _WORD.findall(text[max(0, m.start() - 80):m.start()])[-YEAR_WINDOW:]
+            after = _WORD.findall(text[m.end():m.end() + 80])[:YEAR_WINDOW]
+            out.update(stem(w) for w in before + after if w.lower() not in stops)
+            continue
+        before = _TOKEN.findall(text[max(0, m.start() - 80):m.start()])[-YEAR_WINDOW:]
+        after = _TOKEN.findall(text[m.end():m.end() + 80])[:YEAR_WINDOW]
+        out.update(w if w[0].isdigit() else strip_accents(w.lower())[:5] for w in before + after
+                   if w[0].isdigit() or (w[0].isupper() and len(w) >= 3 and w.lower() not in stops))
     return frozenset(out)
 
 
