@@ -57,13 +57,17 @@ def describe(rule: Rule) -> str:
 # open bounds and plural scale words read as floors: 2 more tensions; a disputed figure also shown where the
 # article restates it, sole speeds/durations/magnitudes paired, lengths that say what they measure: 4 more true
 # contradictions and 5 more tensions; the seriously injured as a part of the injured: 1 more; a capacity said as
-# room, "space for 2000 people": 3 more), 4 of 103 gold disagreements printed as agreements
+# room, "space for 2000 people": 3 more), 4 of 103 gold disagreements printed as agreements; then 67/190
+# agreements and 42/51 (judge.beside_disagreements: what two claims at odds on one figure still agree on, 3 more
+# agreements, and a fifth gold disagreement with an agreement on it: the gold lists that sentence pair both as
+# agreeing on the dead and injured and as at odds on the seriously injured, so an agreement on those spans counts
+# against this measure whatever it says; cross-lingual years: 1 false contradiction fewer)
 DEV_FLOORS: dict[str, Rule] = {
     "conflicts": ("min_ok", 35),
-    "contradiction_precision": ("max_miss", 11),
-    "no_agree_on_disagreement": ("max_miss", 4),
+    "contradiction_precision": ("max_miss", 10),
+    "no_agree_on_disagreement": ("max_miss", 5),
     "tensions": ("min_ok", 14),
-    "agreements": ("min_ok", 63),
+    "agreements": ("min_ok", 66),
     "unique": ("min_ok", 195),
     "entities_same": ("min_ok", 55),
 }
