@@ -439,3 +439,20 @@ def test_the_word_floor_keeps_topic_mates_apart_only_among_several_candidates() 
     assert under.new  # the same features, kept apart by the floor
     over = crowded.add(art([1, 0.02, 0], t_words | {"night"}))
     assert not over.new and over.story == first.story  # enough words shared: joined
+
+
+def test_a_follow_up_in_other_words_joins_its_story_among_unrelated_candidates() -> None:
+    """A follow-up close in meaning to its story, with the same name, but none of its words (told from another
+    angle): with unrelated stories among the candidates (every story is one in an undated stream) the shipped
+    model still joins it; no word floor cuts it off."""
+    model = replace(load_model(), merge_threshold=None)
+
+    def art(vec: list[float], words: set[str], name: str) -> ArticleFeatures:
+        return replace(_f(vec, None, {name}), words=frozenset(words))
+
+    c = OnlineClusterer(model)
+    first = c.add(art([1, 0, 0, 0], {"harbour", "crane", "collapse", "dockers"}, "orrin"))
+    c.add(art([0, 1, 0, 0], {"budget", "council", "vote"}, "tamsin"))
+    c.add(art([0, 0, 1, 0], {"festival", "music", "tickets"}, "ysolde"))
+    follow_up = c.add(art([1, 0.08, 0, 0], {"inquiry", "engineers", "report", "weld"}, "orrin"))
+    assert not follow_up.new and follow_up.story == first.story

@@ -25,11 +25,12 @@ little; where the window holds one related story, it means much.
 
 Words mean nothing across languages: where the story has no article in the article's language,
 a second model fitted without the word features (``cross_coef``) scores it, so a missing feature
-is neither evidence for nor against. Where words can be compared, a story that shares fewer of
-them than the weakest same-language joins of the training data (``words_floor``) is not joined,
-however close the vectors: a topic-mate, not the same event (the floor applies where the article
-has two candidate stories or more: a story alone near the article has no topic-mate to be told
-from, and the model weighs it on every feature). Story size is deliberately not a
+is neither evidence for nor against. A model may carry a word floor (``words_floor``): where
+words can be compared, a story that shares fewer of them is not joined, however close the
+vectors (applied where the article has two candidate stories or more). The shipped model has
+none: the word features weigh in the model like the others, and the hard cut split long articles
+told from other angles from their story (every story is a candidate in an undated stream), for
+a gain of at most 0.005 B-cubed F1 on the event-level sets. Story size is deliberately not a
 feature: every public data set caps its stories at a few articles, and a model would learn that
 cap.
 

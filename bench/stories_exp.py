@@ -1,0 +1,113 @@
+"""Experiment harness (not part of the suite): factdiff's out-of-sample rows of ``python -m bench stories`` only
+(the baselines do not change), for a named variant patched in before the fit.
+
+``PYTHONPATH=src:. python bench/stories_exp.py VARIANT``
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import stories as B  # noqa: E402
+from bench.common import save_cache  # noqa: E402
+from factdiff.stories import cluster as C  # noqa: E402
+
+VARIANTS = {}
+
+
+def variant(fn):  # type: ignore[no-untyped-def]
+    VARIANTS[fn.__name__] = fn
+    return fn
+
+
+@variant
+def base() -> None:
+    pass
+
+
+@variant
+def nofloor() -> None:
+    orig = C.Model.prob
+
+    def prob(self, x, same_language=None, floor=True):  # type: ignore[no-untyped-def]
+        return orig(self, x, same_language, floor=False)
+
+    C.Model.prob = prob  # type: ignore[method-assign]
+
+
+@variant
+def rival() -> None:
+    """The word floor applies only where a second candidate is plausible too (P >= threshold without the floor)."""
+    def score(self, f):  # type: ignore[no-untyped-def]
+        keys = self.candidates(f.vector, time=f.time)
+        if not keys:
+            return []
+        x, same = self._features_and_language(f, keys)
+        p0 = self.model.prob(x, same, floor=False)
+        p = self.model.prob(x, same, floor=int((p0 >= self.model.threshold).sum()) > 1)
+        order = np.argsort(-p, kind="stable")
+        return [(keys[i], float(p[i])) for i in order]
+
+    C.OnlineClusterer.score = score  # type: ignore[method-assign]
+
+
+@variant
+def median() -> None:
+    """Margins over the median of the other candidates, not their mean."""
+    def _margin(col):  # type: ignore[no-untyped-def]
+        if len(col) < 2:
+            return col.copy()
+        return np.array([v - np.median(np.delete(col, i)) for i, v in enumerate(col)])
+
+    C._margin = _margin
+
+
+@variant
+def mergegrid() -> None:
+    B.MERGE_GRID = (None, 0.6, 0.7, 0.8, 0.9)
+
+
+@variant
+def top20() -> None:
+    C.TOP_K = 20
+    init = C.OnlineClusterer.__init__
+
+    def __init__(self, *a, **kw):  # type: ignore[no-untyped-def]
+        kw.setdefault("top_k", 20)
+        init(self, *a, **kw)
+
+    C.OnlineClusterer.__init__ = __init__  # type: ignore[method-assign]
+
+
+def main() -> None:
+    name = sys.argv[1] if len(sys.argv) > 1 else "base"
+    for part in name.split("+"):
+        VARIANTS[part]()
+    streams = B.load_streams()
+    fits: dict[str, C.Model] = {}
+    out = []
+    t0 = time.time()
+    for s in streams:
+        if s.group not in fits:
+            fits[s.group] = B.fit([o for o in streams if o.group != s.group])
+        model = fits[s.group]
+        feats = B.stream_features(s)
+        t = time.perf_counter()
+        pred = C.cluster_stream(feats, model)
+        ms = 1000 * (time.perf_counter() - t) / len(feats)
+        p, r, f = B.b_cubed(s.labels, pred)
+        out.append(f"{s.name:22s} P {p:.3f} R {r:.3f} F1 {f:.3f}  stories {len(set(pred))}  t={model.threshold} "
+                   f"merge={model.merge_threshold} floor={model.words_floor:.3f} {ms:.1f} ms/article")
+    save_cache()
+    print(f"variant {name} ({time.time() - t0:.0f} s)")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
