@@ -384,6 +384,7 @@ def tables(quick: bool = False) -> list[Table]:
     streams = load_streams(quick)
     rows: list[list[Any]] = []
     notes: list[str] = []
+    dated: dict[str, tuple[int, int]] = {}  # articles with a time, per stream
     fits: dict[str, Model] = {}
     with timer() as t:
         sims = {s.name: {"TF-IDF": tfidf_sim(s.docs), "mean-embedding": mean_embedding_sim(s.docs)} for s in streams}
@@ -399,6 +400,7 @@ def tables(quick: bool = False) -> list[Table]:
                 fit_note = (f"fit on {', '.join(model.meta['fitted_on'])}; t={model.threshold}, "
                             f"merge={model.merge_threshold}")
             feats = stream_features(s)
+            dated[s.name] = (sum(f.time is not None for f in feats), len(feats))
             with timer() as clock:
                 pred = cluster_stream(feats, model)
             fit_note += f"; clustering {1000 * clock[0] / max(len(feats), 1):.1f} ms/article"
@@ -436,9 +438,11 @@ def tables(quick: bool = False) -> list[Table]:
                  f"{WINDOW_DAYS:g}-day "
                  f"window, each story scored on its {MEMBERS} most recent members (closest member, words) and its "
                  "running centroid and names; after a join, a merge check of the grown story against the article's "
-                 "other candidates; ms/article = clustering alone (features precomputed). BASIL and UCI come "
-                 "with publication dates; MEANTIME's are read from the dateline atop each text (no published "
-                 "field); ECB+ and wikiref220 have no dates (no decay, every story stays a candidate).")
+                 "other candidates; ms/article = clustering alone (features precomputed). Articles with a time "
+                 "(the publication date, else a dateline atop the text: MEANTIME and ECB+ have no published field): "
+                 + ", ".join(f"{name} {n}/{of}" for name, (n, of) in dated.items())
+                 + "; an undated article counts as published at the stream's latest time (in a stream without any "
+                 "date nothing expires).")
     return [Table("Story clustering (B-cubed, pairwise F1, story count)", COMMAND + (" --quick" if quick else ""),
                   ["stream", "method", "B3 P", "B3 R", "B3 F1", "pair F1", "stories", "gold", "note"], rows, notes)]
 
