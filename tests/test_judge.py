@@ -342,8 +342,15 @@ def test_a_figure_in_dispute_leaves_an_agreed_one_agreed(a, b, kind, same):
     assert {agreed[0].a.id, agreed[0].b.id} == {disputed.a.id, disputed.b.id}  # the same two claims
 
 
-def test_no_agreement_beside_a_date_in_dispute():
-    """A shared figure beside a date in dispute may belong to what is disputed: no agreement is added."""
-    labels, _ = judged("The new stadium, with 40,000 seats, will open on March 3.",
-                       "The new stadium, with 40,000 seats, will open on March 5.")
+def test_a_date_in_dispute_leaves_an_agreed_figure_agreed_but_not_a_clock_time():
+    from factdiff.doc import BESIDE
+
+    labels, report = judged("Three firefighters died in the warehouse blaze on Tuesday night.",
+                            "Three firefighters died in the warehouse blaze on Wednesday night, officials said.")
+    assert ("contradict", "date") in labels, labels
+    agreed = [r for r in report.relations if r.verdict.label == "agree"]
+    assert len(agreed) == 1 and agreed[0].verdict.source == BESIDE and "dead" in agreed[0].verdict.explanation
+    # the same clock time on two days in dispute is not an agreement: the time belongs to the date
+    labels, _ = judged("The new stadium will open at 18:00 on March 3, the council said.",
+                       "The new stadium will open at 6 p.m. on March 5, the council said.")
     assert ("contradict", "date") in labels and not any(label == "agree" for label, _ in labels), labels

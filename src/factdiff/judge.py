@@ -84,17 +84,20 @@ def quantity_check(a: Claim, b: Claim, sim: float, ctx: JudgeContext) -> Verdict
 
 
 def beside_disagreements(relations: list[Relation], ctx: JudgeContext) -> list[Relation]:
-    """What two claims at odds on one figure still agree on: one more relation, an agreement, per pair whose
-    disagreement is a figure's ("78 people died and 150 were injured" against "78 people had died and a further
-    120 injured": 78 dead in both) where the two give the same figure for another thing both name, or the same
-    clock time. A reader then finds both facts, the one in dispute and the one that is not. Disagreements on a
-    date, a place, roles or polarity get none: there the shared figure or time may belong to what is disputed."""
+    """What two claims at odds on one figure or date still agree on: one more relation, an agreement, per pair
+    whose disagreement is a figure's ("78 people died and 150 were injured" against "78 people had died and a
+    further 120 injured": 78 dead in both) or a date's, where the two give the same figure for another thing both
+    name, or (beside a figure in dispute) the same clock time. A reader then finds both facts, the one in dispute
+    and the one that is not. Disagreements on a place, roles or polarity get none: there the shared figure may
+    belong to what is disputed."""
     out: list[Relation] = []
     for r in relations:
-        if r.verdict.source != "quantity" or r.verdict.label not in ("contradict", "tension"):
+        if r.verdict.source not in ("quantity", "date") or r.verdict.label not in ("contradict", "tension"):
             continue
         ca, cb = ctx.cues[r.a.id], ctx.cues[r.b.id]
         same = agreeing_figures(list(ca.quantities), list(cb.quantities))
+        if r.verdict.source == "date" and not same:
+            continue  # a clock time belongs to the date in dispute
         if same:
             kind: Kind = "quantity"
             why = "; ".join(same)
