@@ -118,8 +118,8 @@ class Verdict:
 # Verdict.source of a figure disagreement carried to another place where an article states the same
 # figure (judge.restatements): shown where it stands, counted once in a report's summary
 RESTATED = "quantity:restated"
-# Verdict.source of an agreement on one figure or clock time of a pair found at odds on another figure
-# (judge.beside_disagreements): "78 dead" in both reports, 150 injured in one and 120 in the other
+# Verdict.source of an agreement on one figure (or clock time) of a pair found at odds on another figure or
+# on a date (judge.beside_disagreements): "78 dead" in both reports, 150 injured in one and 120 in the other
 BESIDE = "beside"
 
 

@@ -96,17 +96,14 @@ def beside_disagreements(relations: list[Relation], ctx: JudgeContext) -> list[R
             continue
         ca, cb = ctx.cues[r.a.id], ctx.cues[r.b.id]
         same = agreeing_figures(list(ca.quantities), list(cb.quantities))
-        if r.verdict.source == "date" and not same:
-            continue  # a clock time belongs to the date in dispute
-        if same:
-            kind: Kind = "quantity"
-            why = "; ".join(same)
-        else:
-            clocks = [found[1] for t in ca.dates.times for u in cb.dates.times
-                      if (found := compare_clock(t, u)) is not None and found[0] == "agree"]
-            if not clocks:
-                continue
-            kind, why = "time", clocks[0]
+        # a clock time is not weighed beside a date in dispute: it belongs to that date
+        clocks = [] if same or r.verdict.source != "quantity" else [
+            found[1] for t in ca.dates.times for u in cb.dates.times
+            if (found := compare_clock(t, u)) is not None and found[0] == "agree"]
+        if not same and not clocks:
+            continue
+        kind: Kind = "quantity" if same else "time"
+        why = "; ".join(same) if same else clocks[0]
         verdict = Verdict("agree", kind, r.similarity, f"same {why}; at odds on {r.verdict.explanation}", source=BESIDE)
         out.append(Relation(r.a, r.b, verdict, r.similarity))
     return out
