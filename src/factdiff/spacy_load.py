@@ -254,6 +254,8 @@ class _OncePerForm:
         if not len(doc):
             return doc
         memo = self.__dict__.setdefault("_factdiff_lemmas", {})
+        if len(memo) > MAX_FORMS:  # a long-running process (a stream ingest) starts again rather than grow
+            memo.clear()
         rows = doc.to_array([ORTH, POS, MORPH, LEMMA])
         lemmas = rows[:, 3].copy()
         strings = doc.vocab.strings
@@ -280,6 +282,7 @@ class IndexedList(list):  # type: ignore[type-arg]
 
 
 _FAST_LEMMATIZERS: dict[type, type] = {}
+MAX_FORMS = 500_000  # distinct (text, part of speech, morphology) lemmas kept per lemmatizer
 
 
 def speed_up_lemmatizer(nlp: Any) -> None:
