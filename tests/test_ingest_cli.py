@@ -28,8 +28,8 @@ def _db(tmp_path: Path, name: str = "t.db") -> str:
     return f"sqlite:///{tmp_path / name}"
 
 
-def _stories(db: str) -> dict[str, object]:
-    res = runner.invoke(app, ["stories", "--db", db, "-f", "json"])
+def _stories(db: str, level: str = "story") -> dict[str, object]:
+    res = runner.invoke(app, ["stories", "--db", db, "-f", "json", "--level", level])
     assert res.exit_code == 0, res.stderr
     data: dict[str, object] = json.loads(res.stdout)
     return data
@@ -169,3 +169,4 @@ def test_kill_9_mid_ingest_then_rerun_gives_the_uninterrupted_store(tmp_path: Pa
     with sqlite3.connect(killed_file) as conn:
         assert conn.execute("SELECT count(*), count(DISTINCT content_hash) FROM articles").fetchone() == (60, 60)
     assert _stories(f"sqlite:///{killed_file}") == _stories(ref)
+    assert _stories(f"sqlite:///{killed_file}", "topic") == _stories(ref, "topic")

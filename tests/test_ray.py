@@ -92,7 +92,7 @@ def _clear_encoder_cache() -> None:
 
 
 def snapshot(db: str) -> dict[str, Any]:
-    """What a user can see in the store: stories, each article's clustering features and vector and its stored
+    """What a user can see in the store: stories, topics, each article's clustering features and vector and its stored
     annotation (made by the first cross-check that read it), each story's report."""
     st = open_store(db)
     try:
@@ -103,7 +103,8 @@ def snapshot(db: str) -> dict[str, Any]:
             reports = {sid: data for sid, data in s.execute(select(m.Report.story_id, m.Report.data))}
         for data in reports.values():
             data.get("stats", {}).pop("timings_s", None)  # wall-clock times differ run to run
-        return {"stories": list_stories(store=st), "annotations": ann, "reports": reports}
+        return {"stories": list_stories(store=st), "topics": list_stories(store=st, level="topic"),
+                "annotations": ann, "reports": reports}
     finally:
         st.close()
 

@@ -80,11 +80,36 @@ def test_since_filters_on_last_activity(grouped: Store) -> None:
     assert sorted(late, key=sorted) == sorted([EVENTS["bridge"], EVENTS["observatory"]], key=sorted)
 
 
+def test_topics_group_whole_stories_and_list_them(grouped: Store) -> None:
+    """The topic layer: every article in exactly one topic; a topic lists the stories its articles are in."""
+    stories = list_stories(store=grouped)["stories"]
+    story_of = {a["id"]: s["id"] for s in stories for a in s["articles"]}
+    data = list_stories(store=grouped, level="topic")
+    assert list(data) == ["topics"]
+    seen: list[str] = []
+    for t in data["topics"]:
+        assert list(t) == ["id", "title", "first_seen", "last_seen", "languages", "contradictions", "stories",
+                           "articles"]
+        ids = [a["id"] for a in t["articles"]]
+        seen += ids
+        assert sorted(t["stories"]) == sorted({story_of[i] for i in ids})
+        assert t["languages"] == sorted({a["language"] for a in t["articles"]})
+    assert sorted(seen) == sorted(story_of)
+    # four events of four subjects, days apart: four topics (a lone story in the window does not draw every
+    # article into its topic: the topic model's margins count missing candidates as typical unrelated ones)
+    topics = [{a["id"] for a in t["articles"]} for t in data["topics"]]
+    assert sorted(topics, key=sorted) == sorted(EVENTS.values(), key=sorted)
+    with pytest.raises(ValueError, match="unknown level"):
+        list_stories(store=grouped, level="event")
+
+
 def test_second_ingest_stores_nothing_new(grouped: Store) -> None:
     before = list_stories(store=grouped)
+    topics = list_stories(store=grouped, level="topic")
     again = ingest([STREAM], store=grouped, cross_check=False)
     assert (again.added, again.duplicates) == (0, 12)
     assert list_stories(store=grouped) == before
+    assert list_stories(store=grouped, level="topic") == topics
     assert grouped.counts()["articles"] == 12
 
 
@@ -162,6 +187,23 @@ def test_one_article_with_a_wrong_year_does_not_expire_every_story() -> None:
     # the next article of the stream still joins its story, dated as the stream is
     same_day = c.add(_f([1, 0.01, 0], t0 + timedelta(hours=3), {"orrin"}))
     assert same_day.story == first.story and not same_day.new
+
+
+def test_the_time_gap_to_a_story_is_unknown_for_an_undated_article_or_story() -> None:
+    """An undated article is placed at the stream clock, but its gap to a story counts as 0 (unknown), not as the
+    distance from wherever the clock stood to the story's last dated article; the same for a story that has no
+    dated article."""
+    gap = FEATURES.index("gap_days")
+    c = OnlineClusterer(Model((0.0,) * len(FEATURES), 0.0, 1.1), merge=False)  # threshold > 1: every article new
+    t0 = datetime(2031, 1, 1)
+    old = c.add(_f([1, 0, 0], t0)).story
+    c.add(_f([0, 1, 0], t0 + timedelta(days=5)))  # the clock moves on five days
+    undated = c.add(_f([0, 0, 1], None)).story  # placed at the clock
+    assert c.stories[undated].last == t0 + timedelta(days=5) and c.stories[undated].dated is None
+    probe = [1, 0.1, 0.1]
+    assert c.features(_f(probe, None), c.stories[old])[gap] == 0.0
+    assert c.features(_f(probe, t0 + timedelta(days=5)), c.stories[old])[gap] == pytest.approx(np.log1p(5))
+    assert c.features(_f(probe, t0), c.stories[undated])[gap] == 0.0
 
 
 def test_candidates_come_from_the_index_not_all_stories() -> None:
@@ -456,3 +498,45 @@ def test_a_follow_up_in_other_words_joins_its_story_among_unrelated_candidates()
     c.add(art([0, 0, 1, 0], {"festival", "music", "tickets"}, "ysolde"))
     follow_up = c.add(art([1, 0.08, 0, 0], {"inquiry", "engineers", "report", "weld"}, "orrin"))
     assert not follow_up.new and follow_up.story == first.story
+
+
+def test_articles_stored_before_topics_get_the_topics_an_uninterrupted_run_gives(tmp_path: Path) -> None:
+    """A store from before the topic layer (articles without a topic) is given its topics when next opened for
+    ingest, replaying the topic clusterer in the order the articles were stored: the topics of a fresh run."""
+    from sqlalchemy import update
+
+    from factdiff.store import models as m
+    from factdiff.stories.ingest import load_clusterer
+
+    with open_store(f"sqlite:///{tmp_path / 't.db'}") as store:
+        ingest([STREAM], store=store, cross_check=False, batch_size=5)
+        fresh = list_stories(store=store, level="topic")
+        assert fresh["topics"]
+        with store.session() as s:
+            s.execute(update(m.Article).values(topic_id=None))
+        assert list_stories(store=store, level="topic") == {"topics": []}
+        c = load_clusterer(store)
+        assert list_stories(store=store, level="topic") == fresh
+        assert c.topics is not None and sorted(c.topics.stories) == sorted(t["id"] for t in fresh["topics"])
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_a_lone_candidate_stands_out_from_a_typical_unrelated_story_with_a_margin_background(background: bool) -> None:
+    """With ``margin_background`` (the topic model's), the margin of a story that is the article's only candidate
+    is its cosine minus the typical cosine of an unrelated candidate (cluster.MARGIN_BACKGROUND), and missing
+    candidates up to three count so; without it (the story model's), a lone candidate's margin is its cosine and
+    a second candidate's margin is the difference of the two."""
+    from factdiff.stories.cluster import MARGIN_BACKGROUND
+
+    bg = MARGIN_BACKGROUND["cos_max"]
+    c = OnlineClusterer(Model((0.0,) * len(FEATURES), 0.0, 1.1, margin_background=background), merge=False)
+    t0 = datetime(2031, 1, 1)
+    only = c.add(_f([1, 0, 0], t0)).story
+    row = c.features(_f([0.6, 0.8, 0], t0), c.stories[only])
+    assert row[FEATURES.index("cos_max")] == pytest.approx(0.6, abs=1e-6)
+    assert row[FEATURES.index("margin")] == pytest.approx(0.6 - bg if background else 0.6, abs=1e-6)
+    second = c.add(_f([0, 1, 0], t0)).story
+    rows = c.features_many(_f([0.6, 0.8, 0], t0), [only, second])
+    expect = 0.6 - (0.8 + 2 * bg) / 3 if background else 0.6 - 0.8
+    assert rows[0, FEATURES.index("margin")] == pytest.approx(expect, abs=1e-6)
+    assert Model.from_json(c.model.to_json()).margin_background is background  # kept in model.json

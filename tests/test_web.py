@@ -139,7 +139,17 @@ def test_api_stories_has_the_cli_shape(client: TestClient, db: str) -> None:
     assert client.get("/api/stories").json()["stories"] == cli
 
 
+def test_api_topics_has_the_cli_shape(client: TestClient, db: str) -> None:
+    api = client.get("/api/topics").json()
+    cli = list_stories(db, level="topic")
+    assert api == cli and api["topics"]
+    stories = {s["id"] for s in list_stories(db)["stories"]}
+    assert {sid for t in api["topics"] for sid in t["stories"]} == stories
+    assert client.get("/api/topics?since=2999-01-01").json() == {"topics": []}
+
+
 @pytest.mark.parametrize("path", ["/?since=yesterday", "/?until=2032-13-40", "/?page=0", "/?page=x",
+                                  "/api/topics?since=soon",
                                   "/api/stories?per_page=100000", "/api/search", "/search?q=" + "a" * 201])
 def test_bad_parameters_are_400_with_one_line(client: TestClient, path: str) -> None:
     r = client.get(path)

@@ -168,19 +168,24 @@ def stories(
     db: DbOption = None,
     since: Annotated[str | None, typer.Option("--since", help="Only stories active since this date.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="terminal or json.")] = "terminal",
+    level: Annotated[str, typer.Option("--level", help="story (one event each) or topic (stories of one topic, "
+                                                       "e.g. every report on one trial, its verdict and appeal).")]
+    = "story",
 ) -> None:
-    """List the stories in the store, latest activity first."""
+    """List the stories (or topics) in the store, latest activity first."""
     import json
 
     from rich.table import Table
 
     from .store import StoreError
-    from .stories import list_stories
+    from .stories import LEVELS, list_stories
 
     if fmt not in ("terminal", "json"):
         _fail(f"unknown format {fmt!r}; choose terminal or json")
+    if level not in LEVELS:
+        _fail(f"unknown level {level!r}; choose {' or '.join(LEVELS)}")
     try:
-        data = list_stories(db, since)
+        data = list_stories(db, since, level=level)
     except StoreError as exc:
         _fail(str(exc))
     if fmt == "json":
@@ -189,12 +194,16 @@ def stories(
     from .render import terminal_width
 
     out = Console(color_system="auto" if sys.stdout.isatty() else None, width=terminal_width())
-    table = Table(title=f"{len(data['stories'])} stories")
-    for col in ("id", "title", "articles", "languages", "contradictions", "last seen"):
+    key = "topics" if level == "topic" else "stories"
+    table = Table(title=f"{len(data[key])} {key}")
+    for col in ("id", "title", "articles") + (("stories",) if level == "topic" else ()) + (
+            "languages", "contradictions", "last seen"):
         table.add_column(col)
-    for st in data["stories"]:
-        table.add_row(str(st["id"]), escape(st["title"][:70]), str(len(st["articles"])), " ".join(st["languages"]),
-                      str(st["contradictions"]), st["last_seen"])
+    for st in data[key]:
+        table.add_row(str(st["id"]), escape(st["title"][:70]), str(len(st["articles"])),
+                      *([" ".join(str(i) for i in st["stories"][:8]) + (" ..." if len(st["stories"]) > 8 else "")]
+                        if level == "topic" else []),
+                      " ".join(st["languages"]), str(st["contradictions"]), st["last_seen"])
     out.print(table)
 
 

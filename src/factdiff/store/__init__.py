@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -130,13 +130,12 @@ class Store:
     # --- reading --------------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        from sqlalchemy import func
 
         with self._sessions() as s:
             return {
                 "articles": s.scalar(select(func.count()).select_from(Article)) or 0,
                 "stories": s.scalar(select(func.count()).select_from(Story).where(Story.merged_into.is_(None))) or 0,
-                "merges": s.scalar(select(func.count()).select_from(Audit)) or 0,
+                "merges": s.scalar(select(func.count()).select_from(Audit).where(Audit.action == "merge")) or 0,
             }
 
     def list_stories(self, since: datetime | None = None) -> list[dict[str, Any]]:
@@ -148,6 +147,41 @@ class Store:
             stories = list(s.scalars(q.order_by(Story.last_seen.desc(), Story.id)))
             members = _members(s, [st.id for st in stories])
             return [_story_json(st, members.get(st.id, [])) for st in stories]
+
+    def list_topics(self, since: datetime | None = None) -> list[dict[str, Any]]:
+        """Topics (newest activity first) in the shape of ``factdiff stories --level topic -f json``: each with
+        the live stories its articles are in and the sum of their contradictions."""
+        with self._sessions() as s:
+            q = (select(Article, Source, Membership.story_id)
+                 .join(Source, Source.id == Article.source_id)
+                 .join(Membership, Membership.article_id == Article.id)
+                 .where(Article.topic_id.is_not(None)).order_by(Article.stream_time, Article.id))
+            if since is not None:
+                active = (select(Article.topic_id).where(Article.topic_id.is_not(None)).group_by(Article.topic_id)
+                          .having(func.max(Article.stream_time) >= since))
+                q = q.where(Article.topic_id.in_(active))
+            members: dict[int, list[tuple[Article, Source]]] = {}
+            stories: dict[int, list[int]] = {}
+            for art, src, sid in s.execute(q):
+                assert art.topic_id is not None
+                members.setdefault(art.topic_id, []).append((art, src))
+                if sid not in stories.setdefault(art.topic_id, []):
+                    stories[art.topic_id].append(sid)
+            story_ids = sorted({sid for ids in stories.values() for sid in ids})
+            counts: dict[int, int] = {}
+            for at in range(0, len(story_ids), 500):
+                counts.update((sid, n) for sid, n in s.execute(
+                    select(Story.id, Story.contradictions).where(Story.id.in_(story_ids[at:at + 500]))))
+        out: list[tuple[datetime, int, dict[str, Any]]] = []
+        for key, arts in members.items():
+            first, last = arts[0][0], arts[-1][0]
+            out.append((last.stream_time, -key, {
+                "id": key, "title": first.title or first.text[:120], "first_seen": _iso(first.stream_time),
+                "last_seen": _iso(last.stream_time), "languages": sorted({a.language for a, _ in arts}),
+                "contradictions": sum(counts.get(sid, 0) for sid in stories[key]), "stories": stories[key],
+                "articles": [_article_json(a, src) for a, src in arts]}))
+        out.sort(key=lambda t: (t[0], t[1]), reverse=True)
+        return [entry for _, _, entry in out]
 
     def get_story(self, story_id: int) -> dict[str, Any] | None:
         """One story's JSON entry plus its stored report (``"report"``, None when it has none)."""
@@ -358,12 +392,13 @@ def _story_json(st: Story, members: list[tuple[Article, Source]]) -> dict[str, A
         "last_seen": _iso(st.last_seen),
         "languages": sorted({a.language for a, _ in members}),
         "contradictions": st.contradictions,
-        "articles": [
-            {"id": a.ext_id, "source": src.name, "url": a.url or "", "title": a.title,
-             "published": a.published, "language": a.language}
-            for a, src in members
-        ],
+        "articles": [_article_json(a, src) for a, src in members],
     }
+
+
+def _article_json(a: Article, src: Source) -> dict[str, Any]:
+    return {"id": a.ext_id, "source": src.name, "url": a.url or "", "title": a.title, "published": a.published,
+            "language": a.language}
 
 
 def open_store(url: str | None = None) -> Store:

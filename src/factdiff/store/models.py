@@ -52,6 +52,9 @@ class Article(Base):
     published_at: Mapped[datetime | None] = mapped_column(DateTime)  # parsed, naive UTC
     stream_time: Mapped[datetime] = mapped_column(DateTime)  # the clock the clustering saw
     ingested_at: Mapped[datetime] = mapped_column(DateTime)
+    # the article's topic: a coarser grouping than its story (topics of many events), made at ingest by the same
+    # clusterer with the topic model; NULL only until a store from before topics is next opened for ingest
+    topic_id: Mapped[int | None] = mapped_column(Integer, index=True, nullable=True, default=None)
 
 
 class Annotation(Base):
@@ -161,7 +164,7 @@ class Audit(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime)
-    action: Mapped[str] = mapped_column(String(20))  # "merge" or "split"
+    action: Mapped[str] = mapped_column(String(20))  # "merge" or "split" (stories), "topic-merge" (topics)
     story_id: Mapped[int] = mapped_column(Integer)  # the story that stays
     other_id: Mapped[int] = mapped_column(Integer)  # the story merged into it (or split off)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -11,16 +11,15 @@ from typing import Any
 
 from ..report import Report
 from ..store import Store, StoreError, open_store
-from .cluster import OnlineClusterer, cluster_stream, load_model
+from .cluster import OnlineClusterer, cluster_stream, load_model, load_topic_model
 from .features import ArticleFeatures, article_features, article_time, dateline, parse_time
 from .ingest import IngestResult, cross_check_story, ingest, read_stream
 from .reports import report_from_json
 
 __all__ = [
     "ArticleFeatures", "IngestResult", "OnlineClusterer", "StoryNotFound", "article_features", "article_time",
-    "cluster_stream", "dateline",
-    "cross_check_story", "ingest", "list_stories", "load_model", "parse_time", "read_stream", "report_from_json",
-    "story", "story_report",
+    "LEVELS", "cluster_stream", "cross_check_story", "dateline", "ingest", "list_stories", "load_model",
+    "load_topic_model", "parse_time", "read_stream", "report_from_json", "story", "story_report",
 ]
 
 
@@ -28,9 +27,15 @@ class StoryNotFound(LookupError):
     """No story with that id in the store."""
 
 
+LEVELS = ("story", "topic")
+
+
 def list_stories(db: str | None = None, since: datetime | str | None = None, *,
-                 store: Store | None = None) -> dict[str, Any]:
-    """``{"stories": [...]}`` as ``factdiff stories -f json`` prints it (live stories, latest activity first)."""
+                 store: Store | None = None, level: str = "story") -> dict[str, Any]:
+    """``{"stories": [...]}`` as ``factdiff stories -f json`` prints it (live stories, latest activity first);
+    with ``level="topic"``, ``{"topics": [...]}``: the coarser topics (each lists its ``stories`` too)."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; choose story or topic")
     if isinstance(since, str):
         parsed = parse_time(since)
         if parsed is None:
@@ -38,6 +43,8 @@ def list_stories(db: str | None = None, since: datetime | str | None = None, *,
         since = parsed
     st = store or open_store(db)
     try:
+        if level == "topic":
+            return {"topics": st.list_topics(since)}
         return {"stories": st.list_stories(since)}
     finally:
         if store is None:

@@ -19,9 +19,10 @@ latter over the mean of the article's other candidates; the share of the article
 and figures the story has (IDF-weighted, document frequencies counted online: a topic-mate shares
 the names, seldom the figures); the IDF-weighted cosine of
 the article's words with its closest member *in the same language*, and its margin over the
-other candidates; the time gap. The margins make the decision carry over between streams whose
-absolute cosines do not compare: where many active stories share a topic, closeness alone means
-little; where the window holds one related story, it means much.
+other candidates; the time gap between publication dates (0, unknown, where the article or the story has none:
+an undated article is placed at the stream clock, which says nothing about when it was written). The margins
+make the decision carry over between streams whose absolute cosines do not compare: where many active
+stories share a topic, closeness alone means little; where the window holds one related story, it means much.
 
 Words mean nothing across languages: where the story has no article in the article's language,
 a second model fitted without the word features (``cross_coef``) scores it, so a missing feature
@@ -65,12 +66,21 @@ WORD_FEATURES = (WORDS, FEATURES.index("words_margin"))
 # the model for a story with no article in the article's language: words cannot be compared
 CROSS_FEATURES = tuple(f for i, f in enumerate(FEATURES) if i not in WORD_FEATURES)
 MODEL_PATH = Path(__file__).resolve().parent / "model.json"
+# the topic layer: the same clusterer and features, with a model fitted on data sets whose gold groups are topics of
+# many events (``factdiff stories --level topic``)
+TOPIC_MODEL_PATH = Path(__file__).resolve().parent / "topic_model.json"
 WINDOW_DAYS = 7.0  # a story that got no article for a week stops attracting new ones
 TOP_K = 10
 # K: the most recent members a story keeps (and scores) for the closest-member cosine and the word cosine;
 # older members live on in the story's running sums (centroid, names) only, so the cost of scoring a story
 # is bounded however large it grows
 MEMBERS = 32
+# with a model's ``margin_background``, the margins compare a candidate with at least this many others; missing
+# ones count as a typical unrelated candidate: the mean cosine (closest member; words) of the candidates that are
+# not the article's story, averaged over the six public streams' teacher-forced rows (python
+# bench/stories_background.py: closest member 0.33, words 0.06)
+MARGIN_OTHERS = 3
+MARGIN_BACKGROUND = {"cos_max": 0.33, "words": 0.06}
 MERGE_MEMBERS = 8  # the smaller story's most recent members scored in a story-to-story merge (at most 64)
 
 
@@ -84,6 +94,9 @@ class Model:
     cross_coef: tuple[float, ...] | None = None  # over CROSS_FEATURES; None: words missing count as 0
     cross_intercept: float = 0.0
     words_floor: float = 0.0  # a story with articles in the language but fewer shared words than this: P = 0
+    # True: the margins count missing candidates (below MARGIN_OTHERS) as a typical unrelated one; False: a lone
+    # candidate's margin is its whole cosine (the fit chooses, by B-cubed F1 on its training streams)
+    margin_background: bool = False
 
     def prob(self, x: np.ndarray, same_language: np.ndarray | None = None, floor: bool = True) -> np.ndarray:
         """P(same story) per row; rows with ``same_language`` False use the model without words; ``floor``
@@ -107,6 +120,8 @@ class Model:
                "merge_threshold": self.merge_threshold}
         if self.words_floor:
             out["words_floor"] = round(self.words_floor, 6)
+        if self.margin_background:
+            out["margin_background"] = True
         if self.cross_coef is not None:
             out |= {"cross_features": list(CROSS_FEATURES), "cross_coef": [round(c, 6) for c in self.cross_coef],
                     "cross_intercept": round(self.cross_intercept, 6)}
@@ -119,17 +134,21 @@ class Model:
         if "cross_coef" in data and tuple(data.get("cross_features", ())) != CROSS_FEATURES:
             raise ValueError("story model cross-language features do not match this factdiff")
         known = ("features", "coef", "intercept", "threshold", "merge_threshold", "cross_features", "cross_coef",
-                 "cross_intercept", "words_floor")
+                 "cross_intercept", "words_floor", "margin_background")
         meta = {k: v for k, v in data.items() if k not in known}
         cross = data.get("cross_coef")
         return cls(tuple(float(c) for c in data["coef"]), float(data["intercept"]), float(data["threshold"]),
                    None if data.get("merge_threshold") is None else float(data["merge_threshold"]), meta,
                    None if cross is None else tuple(float(c) for c in cross), float(data.get("cross_intercept", 0.0)),
-                   float(data.get("words_floor", 0.0)))
+                   float(data.get("words_floor", 0.0)), bool(data.get("margin_background", False)))
 
 
 def load_model(path: Path = MODEL_PATH) -> Model:
     return Model.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+def load_topic_model() -> Model:
+    return load_model(TOPIC_MODEL_PATH)
 
 
 @dataclass
@@ -162,6 +181,9 @@ class StoryState:
     last: datetime
     languages: set[str]
     members: list[Member] = field(default_factory=list)  # the recent ones (at most K), as ``vectors``
+    # the latest time a member was published at (``last`` also counts undated members, placed at the stream
+    # clock); None: no member has a date, so the time gap to the story is unknown
+    dated: datetime | None = None
 
     _centroid: np.ndarray | None = None
     _matrix: np.ndarray | None = None
@@ -210,6 +232,8 @@ class OnlineClusterer:
         self.df_words: Counter[str] = Counter()
         self.n_docs = 0
         self.clock: datetime | None = None
+        # a coarser clusterer fed the same articles (the topic layer), where the caller keeps one
+        self.topics: OnlineClusterer | None = None
         self._leap: datetime | None = None  # a time past the window ahead of the clock, not yet confirmed
         self.next_key = 1
         self._heap: list[tuple[datetime, int]] = []  # (last seen, story) with stale entries skipped
@@ -380,11 +404,10 @@ class OnlineClusterer:
     def _features_and_language(self, f: ArticleFeatures, keys: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """Feature rows, and whether each story has an article in the article's language (words comparable)."""
         names = self._weights(self.df_names, f.names)
-        t = f.time or self.clock
         rows, same, packs = [], [], []
         for i, k in enumerate(keys):
             st = self.stories[k]
-            gap = abs((t - st.last).total_seconds()) / 86400 if t is not None else 0.0
+            gap = _gap_days(f.time, st.dated)
             shared_names = self._shared(names, st.names)
             p = self._packed(st, f.language) if f.words else None
             same.append(p is not None and p.peers > 0)  # no words on either side: nothing to compare
@@ -397,7 +420,7 @@ class OnlineClusterer:
             ids, starts, first = _concat([p for _, p in packs])
             cos = self._word_cosines([self._word_ids(f.words)], ids, starts)[:, 0]
             x[[i for i, _ in packs], WORDS] = np.maximum.reduceat(cos, first)
-        _margins(x, np.array(same, dtype=bool))
+        _margins(x, np.array(same, dtype=bool), self.model.margin_background)
         return x, np.array(same, dtype=bool)
 
     def features(self, f: ArticleFeatures, st: StoryState) -> np.ndarray:
@@ -425,7 +448,7 @@ class OnlineClusterer:
             x[larger], same[larger] = self._rows_as_smaller(st, [others[i] for i in larger])
         if smaller:
             x[smaller], same[smaller] = self._rows_as_larger(st, [others[i] for i in smaller])
-        x[:, FEATURES.index("gap_days")] = [math.log1p(abs((st.last - o.last).total_seconds()) / 86400) for o in others]
+        x[:, FEATURES.index("gap_days")] = [math.log1p(_gap_days(st.dated, o.dated)) for o in others]
         return x, same
 
     def _rows_as_smaller(self, small: StoryState, bigs: list[StoryState]) -> tuple[np.ndarray, np.ndarray]:
@@ -569,7 +592,8 @@ class OnlineClusterer:
         self.next_key = max(self.next_key, key + 1)
         t = f.time or self.clock or datetime(1970, 1, 1)
         st = StoryState(key, f.vector.astype(np.float32).copy(), [f.vector], Counter(f.names),
-                        {f.language: Counter(f.words)}, 1, t, t, {f.language}, [Member(f.language, f.words)])
+                        {f.language: Counter(f.words)}, 1, t, t, {f.language}, [Member(f.language, f.words)],
+                        dated=f.time)
         self.stories[key] = st
         self._touch(st)
         return key
@@ -587,6 +611,8 @@ class OnlineClusterer:
         if t is not None:
             st.first = min(st.first, t)
             st.last = max(st.last, t)
+        if f.time is not None:
+            st.dated = f.time if st.dated is None else max(st.dated, f.time)
         self._touch(st)
 
     def _touch(self, st: StoryState) -> None:
@@ -606,7 +632,7 @@ class OnlineClusterer:
             if not others:
                 return merged
             x, same = self._story_rows(st, [self.stories[k] for k in others])
-            _margins(x, same)
+            _margins(x, same, self.model.margin_background)
             p = self.model.prob(x, same)
             best = int(np.argmax(p))
             if p[best] < self.model.merge_threshold:
@@ -628,6 +654,7 @@ class OnlineClusterer:
         kept.languages |= gone.languages
         kept.first = min(kept.first, gone.first)
         kept.last = max(kept.last, gone.last)
+        kept.dated = max((t for t in (kept.dated, gone.dated) if t is not None), default=None)
         del self.stories[gone.key]
         self._index_drop(gone.key)
         self._touch(kept)
@@ -641,6 +668,12 @@ class OnlineClusterer:
                 st = self.stories[key]
             else:
                 self._join(key, f)
+
+
+def _gap_days(a: datetime | None, b: datetime | None) -> float:
+    """Days between two publication times; 0 where either is unknown (an undated article or story: the gap is
+    no evidence either way, rather than the distance to wherever the stream clock stood)."""
+    return 0.0 if a is None or b is None else abs((a - b).total_seconds()) / 86400
 
 
 def _frequencies(counts: Counter[str], vocab: dict[str, int]) -> np.ndarray:
@@ -673,25 +706,31 @@ def _mean_words(x: np.ndarray, words: np.ndarray, words_with_peers: np.ndarray, 
     return x, same
 
 
-def _margin(col: np.ndarray) -> np.ndarray:
-    """Each value minus the mean of the others (the value itself when there is no other)."""
-    if len(col) < 2:
-        return col.copy()
-    return np.asarray(col - (col.sum() - col) / (len(col) - 1))
+def _margin(col: np.ndarray, background: float | None) -> np.ndarray:
+    """Each value minus the mean of the others. With a ``background``, fewer than ``MARGIN_OTHERS`` others count
+    the missing ones as a typical unrelated candidate: a lone candidate stands out by its distance from that,
+    not by its whole value; without, a lone candidate's margin is its value."""
+    others = len(col) - 1
+    if background is None:
+        return col.copy() if others < 1 else np.asarray(col - (col.sum() - col) / others)
+    missing = max(0, MARGIN_OTHERS - others)
+    return np.asarray(col - (col.sum() - col + missing * background) / (others + missing))
 
 
-def _margins(x: np.ndarray, same: np.ndarray) -> None:
+def _margins(x: np.ndarray, same: np.ndarray, background: bool = False) -> None:
     """Fill the margin columns: how far each candidate stands out from the article's other candidates.
 
-    The closest-member cosine minus the mean of the other candidates' (the cosine itself when there is
-    none), and the same for the word cosine among the candidates with an article in the language.
+    The closest-member cosine minus the mean of the other candidates' (with ``background``, missing ones
+    below three count as a typical unrelated candidate; without, a lone candidate's margin is its cosine), and
+    the same for the word cosine among the candidates with an article in the language.
 
     How far a story stands out from the article's other candidates carries over between streams where
     absolute cosines do not: where many stories share a topic (all of them close), closeness alone means
     little; where the window holds a single related story, it means much."""
-    x[:, FEATURES.index("margin")] = _margin(x[:, FEATURES.index("cos_max")])
+    bg = MARGIN_BACKGROUND if background else {}
+    x[:, FEATURES.index("margin")] = _margin(x[:, FEATURES.index("cos_max")], bg.get("cos_max"))
     if same.any():
-        x[same, FEATURES.index("words_margin")] = _margin(x[same, WORDS])
+        x[same, FEATURES.index("words_margin")] = _margin(x[same, WORDS], bg.get("words"))
 
 
 def cluster_stream(features: list[ArticleFeatures], model: Model | None = None, **kw: Any) -> list[int]:

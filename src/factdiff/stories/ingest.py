@@ -29,7 +29,7 @@ from ..embed import DEFAULT_BACKEND
 from ..ingest import ARTICLE_SUFFIXES, MAX_BYTES, InputError, decode, read_inputs
 from ..store import Store, open_store
 from ..store import models as m
-from .cluster import OnlineClusterer, load_model
+from .cluster import OnlineClusterer, load_model, load_topic_model
 from .features import ArticleFeatures, article_features, article_time
 
 log = logging.getLogger("factdiff")
@@ -193,8 +193,23 @@ def _order(docs: list[Document]) -> list[Document]:
 
 
 def load_clusterer(store: Store, clusterer: OnlineClusterer | None = None) -> OnlineClusterer:
-    """The clustering state exactly as an uninterrupted run would hold it after the stored articles."""
+    """The clustering state exactly as an uninterrupted run would hold it after the stored articles: the
+    stories, and in ``topics`` the topic layer's."""
     c = clusterer or OnlineClusterer(load_model())
+    _load_state(store, c, topics=False)
+    c.topics = _load_state(store, OnlineClusterer(load_topic_model(), window_days=c.window / timedelta(days=1),
+                                                  top_k=c.top_k, merge=c.merge, members=c.members), topics=True)
+    return c
+
+
+def _load_state(store: Store, c: OnlineClusterer, topics: bool) -> OnlineClusterer:
+    """Stories (``topics`` False) or topics restored into ``c``; articles without a topic (stored before the
+    topic layer existed) are given theirs first, by replaying the topic clusterer over every stored article."""
+    if topics:
+        with store.session() as s:
+            missing = s.scalar(select(func.count()).select_from(m.Article).where(m.Article.topic_id.is_(None)))
+        if missing:
+            return _backfill_topics(store, c)
     with store.session() as s:
         for data, in s.execute(select(m.Annotation.data)):
             c.n_docs += 1
@@ -205,29 +220,77 @@ def load_clusterer(store: Store, clusterer: OnlineClusterer | None = None) -> On
         for (t,) in s.execute(select(m.Article.published_at).where(m.Article.published_at.is_not(None))
                               .order_by(m.Article.id)):
             c.advance(t)
-        c.next_key = (s.scalar(select(func.max(m.Story.id))) or 0) + 1
         horizon = (c.clock - c.window) if c.clock is not None else None
-        q = select(m.Story.id).where(m.Story.merged_into.is_(None))
-        if horizon is not None:
-            q = q.where(m.Story.last_seen >= horizon)
-        active = list(s.scalars(q.order_by(m.Story.id)))
+        if topics:
+            c.next_key = (s.scalar(select(func.max(m.Article.topic_id))) or 0) + 1
+            q = select(m.Article.topic_id).where(m.Article.topic_id.is_not(None)).group_by(m.Article.topic_id)
+            if horizon is not None:
+                q = q.having(func.max(m.Article.stream_time) >= horizon)
+            active = sorted(int(k) for k in s.scalars(q) if k is not None)
+        else:
+            c.next_key = (s.scalar(select(func.max(m.Story.id))) or 0) + 1
+            q = select(m.Story.id).where(m.Story.merged_into.is_(None))
+            if horizon is not None:
+                q = q.where(m.Story.last_seen >= horizon)
+            active = list(s.scalars(q.order_by(m.Story.id)))
         for chunk in range(0, len(active), 500):
             ids = active[chunk:chunk + 500]
+            if topics:
+                rows = s.execute(
+                    select(m.Article.topic_id, m.Annotation.data, m.Annotation.vector, m.Article.stream_time,
+                           m.Article.published_at)
+                    .join(m.Annotation, m.Annotation.article_id == m.Article.id)
+                    .where(m.Article.topic_id.in_(ids))
+                    .order_by(m.Article.topic_id, m.Article.stream_time, m.Article.id)).all()
+                _restore(c, [(int(k), data, vec, t, p) for k, data, vec, t, p in rows])
+                continue
             rows = s.execute(
-                select(m.Membership.story_id, m.Annotation.data, m.Annotation.vector, m.Article.stream_time)
+                select(m.Membership.story_id, m.Annotation.data, m.Annotation.vector, m.Article.stream_time,
+                       m.Article.published_at)
                 .join(m.Annotation, m.Annotation.article_id == m.Membership.article_id)
                 .join(m.Article, m.Article.id == m.Membership.article_id)
                 .where(m.Membership.story_id.in_(ids))
                 .order_by(m.Membership.story_id, m.Article.stream_time, m.Article.id)).all()
-            members: dict[int, list[ArticleFeatures]] = {}
-            for sid, data, vec, stream_time in rows:
-                f = ArticleFeatures.from_json(data, vec)
-                f.time = stream_time
-                members.setdefault(sid, []).append(f)
-            for sid in ids:
-                if members.get(sid):
-                    c.restore(sid, members[sid])
+            _restore(c, [(sid, data, vec, stream_time, published) for sid, data, vec, stream_time, published in rows])
     return c
+
+
+def _backfill_topics(store: Store, c: OnlineClusterer) -> OnlineClusterer:
+    """Every stored article's topic, replayed in the order the articles were stored (one transaction)."""
+    with store.session() as s:
+        rows = s.execute(select(m.Article.id, m.Annotation.data, m.Annotation.vector, m.Article.published_at)
+                         .join(m.Annotation, m.Annotation.article_id == m.Article.id).order_by(m.Article.id)).all()
+        topic_of: dict[int, int] = {}
+        absorbed_by: dict[int, int] = {}  # a merged topic -> the topic that kept it
+        for art_id, data, vec, published in rows:
+            f = ArticleFeatures.from_json(data, vec)
+            f.time = published
+            decision = c.add(f)
+            topic_of[art_id] = decision.story
+            absorbed_by.update({gone: kept for kept, gone in decision.merged})
+        for art_id, topic in topic_of.items():
+            while topic in absorbed_by:
+                topic = absorbed_by[topic]
+            s.execute(update(m.Article).where(m.Article.id == art_id).values(topic_id=topic))
+    log.info("topics given to %d stored articles", len(topic_of))
+    return c
+
+
+def _restore(c: OnlineClusterer, rows: list[tuple[int, dict[str, Any], bytes, datetime, datetime | None]]) -> None:
+    """Rebuild active clusters from (cluster id, annotation, vector, stream time, publication time) rows, each
+    cluster's rows oldest first: placed at the time the run saw (the stream clock for an undated article), dated
+    by the publication times only, as the run held them."""
+    members: dict[int, list[ArticleFeatures]] = {}
+    dated: dict[int, datetime] = {}
+    for sid, data, vec, stream_time, published in rows:
+        f = ArticleFeatures.from_json(data, vec)
+        f.time = stream_time
+        members.setdefault(sid, []).append(f)
+        if published is not None:
+            dated[sid] = max(dated.get(sid, published), published)
+    for sid, fs in members.items():
+        c.restore(sid, fs)
+        c.stories[sid].dated = dated.get(sid)
 
 
 # --- ingest ------------------------------------------------------------------------------------------
@@ -355,13 +418,18 @@ def _write_batch(s: Any, c: OnlineClusterer, items: list[tuple[Document, str, st
     changed: set[int] = set()
     for (d, digest, ext), f in zip(items, feats, strict=True):
         decision = c.add(f)
+        topic = c.topics.add(f) if c.topics is not None else None
         stream_time = f.time or c.clock or EPOCH
         art = m.Article(ext_id=ext[:400], url=d.url or None, content_hash=digest,
                         source_id=sources[d.source[:400] or "unknown"], title=d.title, text=d.text,
                         language=d.language, published=d.published[:64], published_at=f.time,
-                        stream_time=stream_time, ingested_at=now)
+                        stream_time=stream_time, ingested_at=now, topic_id=topic.story if topic else None)
         s.add(art)
         s.flush()
+        for kept, gone in topic.merged if topic else []:
+            s.execute(update(m.Article).where(m.Article.topic_id == gone).values(topic_id=kept))
+            s.add(m.Audit(at=now, action="topic-merge", story_id=kept, other_id=gone,
+                          detail={"article": ext, "threshold": c.topics.model.merge_threshold if c.topics else None}))
         s.add(m.Annotation(article_id=art.id, version=f.to_json()["version"], data=f.to_json(),
                            vector=np.asarray(f.vector, dtype=np.float32).tobytes()))
         if decision.new:

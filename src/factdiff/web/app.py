@@ -217,6 +217,11 @@ def create_app(db_url: str | None = None, *, allow_ingest: bool = False, allow_f
         return {"stories": stories, "total": total, "page": page_no, "per_page": per_page,
                 "pages": max(1, math.ceil(total / per_page))}
 
+    @app.get("/api/topics", name="api_topics")
+    def api_topics(since: str | None = Since) -> dict[str, Any]:
+        """``{"topics": [...]}`` as ``factdiff stories --level topic -f json`` prints it."""
+        return {"topics": st.list_topics(_date(since, "since"))}
+
     def load_story(story_id: int) -> dict[str, Any]:
         found = st.get_story(story_id)
         if found is None:
