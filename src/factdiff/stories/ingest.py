@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -194,22 +195,9 @@ def _order(docs: list[Document]) -> list[Document]:
 
 def load_clusterer(store: Store, clusterer: OnlineClusterer | None = None) -> OnlineClusterer:
     """The clustering state exactly as an uninterrupted run would hold it after the stored articles: the
-    stories, and in ``topics`` the topic layer's."""
+    stories, and in ``topics`` the topic layer's (articles stored before the topic layer existed are given
+    their topics first, by replaying the topic clusterer over every stored article)."""
     c = clusterer or OnlineClusterer(load_model())
-    _load_state(store, c, topics=False)
-    c.topics = _load_state(store, OnlineClusterer(load_topic_model(), window_days=c.window / timedelta(days=1),
-                                                  top_k=c.top_k, merge=c.merge, members=c.members), topics=True)
-    return c
-
-
-def _load_state(store: Store, c: OnlineClusterer, topics: bool) -> OnlineClusterer:
-    """Stories (``topics`` False) or topics restored into ``c``; articles without a topic (stored before the
-    topic layer existed) are given theirs first, by replaying the topic clusterer over every stored article."""
-    if topics:
-        with store.session() as s:
-            missing = s.scalar(select(func.count()).select_from(m.Article).where(m.Article.topic_id.is_(None)))
-        if missing:
-            return _backfill_topics(store, c)
     with store.session() as s:
         for data, in s.execute(select(m.Annotation.data)):
             c.n_docs += 1
@@ -220,6 +208,23 @@ def _load_state(store: Store, c: OnlineClusterer, topics: bool) -> OnlineCluster
         for (t,) in s.execute(select(m.Article.published_at).where(m.Article.published_at.is_not(None))
                               .order_by(m.Article.id)):
             c.advance(t)
+        missing = s.scalar(select(func.count()).select_from(m.Article).where(m.Article.topic_id.is_(None)))
+    _restore_active(store, c, topics=False)
+    topics = OnlineClusterer(load_topic_model(), window_days=c.window / timedelta(days=1), top_k=c.top_k,
+                             merge=c.merge, members=c.members)
+    if missing:
+        c.topics = _backfill_topics(store, topics)
+        return c
+    # both layers saw the same articles: the same document frequencies and clock
+    topics.n_docs, topics.clock, topics._leap = c.n_docs, c.clock, c._leap
+    topics.df_names, topics.df_words = Counter(c.df_names), Counter(c.df_words)
+    c.topics = _restore_active(store, topics, topics=True)
+    return c
+
+
+def _restore_active(store: Store, c: OnlineClusterer, topics: bool) -> OnlineClusterer:
+    """The stories (``topics`` False) or topics active at ``c``'s clock, restored into ``c``."""
+    with store.session() as s:
         horizon = (c.clock - c.window) if c.clock is not None else None
         if topics:
             c.next_key = (s.scalar(select(func.max(m.Article.topic_id))) or 0) + 1
