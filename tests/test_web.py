@@ -148,6 +148,20 @@ def test_api_topics_has_the_cli_shape(client: TestClient, db: str) -> None:
     assert client.get("/api/topics?since=2999-01-01").json() == {"topics": []}
 
 
+def test_topics_page_links_each_topic_to_its_stories(client: TestClient, db: str) -> None:
+    html = client.get("/topics").text
+    topics = list_stories(db, level="topic")["topics"]
+    stories = {s["id"]: s for s in list_stories(db)["stories"]}
+    assert f"{len(topics)} topic" in html
+    for t in topics:
+        for sid in t["stories"]:
+            assert f'href="/stories/{sid}"' in html
+    assert_safe(html)
+    assert {sid for t in topics for sid in t["stories"]} == set(stories)
+    assert "No topics active since then" in client.get("/topics?since=2999-01-01").text
+    assert client.get("/topics?since=soon").status_code == 400
+
+
 @pytest.mark.parametrize("path", ["/?since=yesterday", "/?until=2032-13-40", "/?page=0", "/?page=x",
                                   "/api/topics?since=soon",
                                   "/api/stories?per_page=100000", "/api/search", "/search?q=" + "a" * 201])

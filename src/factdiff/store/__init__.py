@@ -183,6 +183,15 @@ class Store:
         out.sort(key=lambda t: (t[0], t[1]), reverse=True)
         return [entry for _, _, entry in out]
 
+    def story_titles(self, story_ids: list[int]) -> dict[int, str]:
+        """The titles of the stories ``story_ids`` (those that exist)."""
+        out: dict[int, str] = {}
+        with self._sessions() as s:
+            for at in range(0, len(story_ids), 500):
+                out.update((sid, title) for sid, title in s.execute(
+                    select(Story.id, Story.title).where(Story.id.in_(story_ids[at:at + 500]))))
+        return out
+
     def get_story(self, story_id: int) -> dict[str, Any] | None:
         """One story's JSON entry plus its stored report (``"report"``, None when it has none)."""
         with self._sessions() as s:

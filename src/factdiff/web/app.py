@@ -183,6 +183,7 @@ def create_app(db_url: str | None = None, *, allow_ingest: bool = False, allow_f
     Lang = Query(None, max_length=40)
     Outlet = Query(None, max_length=400)
     PAGE_NO = 1_000_000  # the highest page number accepted
+    TOPICS_SHOWN = 200  # the topics page lists the most recently active ones (all of them: /api/topics)
 
     @app.get("/", response_class=HTMLResponse, name="index")
     def index(request: Request, since: str | None = Since, until: str | None = Until, language: str | None = Lang,
@@ -216,6 +217,13 @@ def create_app(db_url: str | None = None, *, allow_ingest: bool = False, allow_f
         total, stories, _ = st.story_page(**f, offset=(page_no - 1) * per_page, limit=per_page)
         return {"stories": stories, "total": total, "page": page_no, "per_page": per_page,
                 "pages": max(1, math.ceil(total / per_page))}
+
+    @app.get("/topics", response_class=HTMLResponse, name="topics_page")
+    def topics_page(request: Request, since: str | None = Since) -> Response:
+        topics = st.list_topics(_date(since, "since"))
+        shown = topics[:TOPICS_SHOWN]
+        titles = st.story_titles(sorted({sid for t in shown for sid in t["stories"]}))
+        return page(request, "topics.html", topics=shown, total=len(topics), titles=titles, since=since or "")
 
     @app.get("/api/topics", name="api_topics")
     def api_topics(since: str | None = Since) -> dict[str, Any]:
