@@ -42,6 +42,10 @@ story to story (the mean of the smaller story's members scored against the large
 (stricter) merge threshold. The weights and both thresholds are fitted by ``python -m
 bench.stories --fit`` on public data only and shipped in ``model.json``; ``python -m bench
 stories`` reports the fit out-of-sample (leave one data set out).
+
+The topic layer (``factdiff stories --level topic``) is a second clusterer over the same article features with
+its own model (``topic_model.json``), fitted the same way on data sets whose gold groups are topics of many
+events; ingest keeps it in ``OnlineClusterer.topics``.
 """
 
 from __future__ import annotations
