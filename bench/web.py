@@ -72,7 +72,7 @@ def build_store(path: Path, target: int) -> dict[str, Any]:
         mentions = list(s.scalars(select(m.Mention)))
         next_id = {t: (s.scalar(select(func.max(col))) or 0) + 1 for t, col in (
             ("article", m.Article.id), ("story", m.Story.id), ("claim", m.Claim.id), ("entity", m.Entity.id),
-            ("source", m.Source.id))}
+            ("source", m.Source.id), ("topic", m.Article.topic_id))}
     copies = max(0, -(-(target - len(arts)) // len(arts)))
     source_ids: dict[str, int] = {}
     with store.session() as s:
@@ -80,6 +80,7 @@ def build_store(path: Path, target: int) -> dict[str, Any]:
             shift = timedelta(hours=k)
             art_map: dict[int, int] = {}
             ext_map: dict[str, str] = {}
+            topic_map: dict[int, int] = {}  # each copy's articles form topics of their own, as they form stories
             rows = []
             for a in arts:
                 name = f"{sources[a.source_id]} {k % 40}"
@@ -96,7 +97,10 @@ def build_store(path: Path, target: int) -> dict[str, Any]:
                              "source_id": source_ids[name], "title": f"{a.title} ({k})", "text": a.text,
                              "language": a.language, "published": a.published,
                              "published_at": a.published_at + shift if a.published_at else None,
-                             "stream_time": a.stream_time + shift, "ingested_at": a.ingested_at})
+                             "stream_time": a.stream_time + shift, "ingested_at": a.ingested_at,
+                             "topic_id": None if a.topic_id is None else topic_map.setdefault(
+                                 a.topic_id, next_id["topic"] + len(topic_map))})
+            next_id["topic"] += len(topic_map)
             s.execute(insert(m.Article), rows)
             story_map: dict[int, int] = {}
             for sid, st in stories.items():
@@ -218,6 +222,7 @@ def tables(quick: bool) -> list[Table]:
                     "/stories/{id}": [f"/stories/{rng.choice(with_report)}" for _ in range(n)],
                     "/search?q=": [f"/search?q={rng.choice(words)}" for _ in range(n)],
                     "/api/stories": ["/api/stories"] * n,
+                    "/topics (200 most recent)": ["/topics"] * n,
                 }
                 rows = []
                 sizes: list[int] = []

@@ -101,6 +101,10 @@ def test_topics_group_whole_stories_and_list_them(grouped: Store) -> None:
     assert sorted(topics, key=sorted) == sorted(EVENTS.values(), key=sorted)
     with pytest.raises(ValueError, match="unknown level"):
         list_stories(store=grouped, level="event")
+    # the most recently active first; a limit keeps the head of the same list
+    assert grouped.list_topics(limit=2) == data["topics"][:2] and grouped.count_topics() == len(data["topics"])
+    late = datetime(2031, 3, 5)
+    assert grouped.count_topics(late) == len(grouped.list_topics(late)) < len(data["topics"])
 
 
 def test_second_ingest_stores_nothing_new(grouped: Store) -> None:

@@ -148,40 +148,56 @@ class Store:
             members = _members(s, [st.id for st in stories])
             return [_story_json(st, members.get(st.id, [])) for st in stories]
 
-    def list_topics(self, since: datetime | None = None) -> list[dict[str, Any]]:
+    def list_topics(self, since: datetime | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         """Topics (newest activity first) in the shape of ``factdiff stories --level topic -f json``: each with
-        the live stories its articles are in and the sum of their contradictions."""
+        the live stories its articles are in and the sum of their contradictions; ``limit``: the most recently
+        active ones only (chosen in SQL, so a short list costs the same in any store)."""
         with self._sessions() as s:
-            q = (select(Article, Source, Membership.story_id)
-                 .join(Source, Source.id == Article.source_id)
-                 .join(Membership, Membership.article_id == Article.id)
-                 .where(Article.topic_id.is_not(None)).order_by(Article.stream_time, Article.id))
+            last = func.max(Article.stream_time)
+            q_ids = select(Article.topic_id, last).where(Article.topic_id.is_not(None)).group_by(Article.topic_id)
             if since is not None:
-                active = (select(Article.topic_id).where(Article.topic_id.is_not(None)).group_by(Article.topic_id)
-                          .having(func.max(Article.stream_time) >= since))
-                q = q.where(Article.topic_id.in_(active))
+                q_ids = q_ids.having(last >= since)
+            q_ids = q_ids.order_by(last.desc(), Article.topic_id)
+            if limit is not None:
+                q_ids = q_ids.limit(limit)
+            order = [int(k) for k, _ in s.execute(q_ids) if k is not None]
             members: dict[int, list[tuple[Article, Source]]] = {}
             stories: dict[int, list[int]] = {}
-            for art, src, sid in s.execute(q):
-                assert art.topic_id is not None
-                members.setdefault(art.topic_id, []).append((art, src))
-                if sid not in stories.setdefault(art.topic_id, []):
-                    stories[art.topic_id].append(sid)
+            for at in range(0, len(order), 500):
+                q = (select(Article, Source, Membership.story_id)
+                     .join(Source, Source.id == Article.source_id)
+                     .join(Membership, Membership.article_id == Article.id)
+                     .where(Article.topic_id.in_(order[at:at + 500])).order_by(Article.stream_time, Article.id))
+                for art, src, sid in s.execute(q):
+                    assert art.topic_id is not None
+                    members.setdefault(art.topic_id, []).append((art, src))
+                    if sid not in stories.setdefault(art.topic_id, []):
+                        stories[art.topic_id].append(sid)
             story_ids = sorted({sid for ids in stories.values() for sid in ids})
             counts: dict[int, int] = {}
             for at in range(0, len(story_ids), 500):
                 counts.update((sid, n) for sid, n in s.execute(
                     select(Story.id, Story.contradictions).where(Story.id.in_(story_ids[at:at + 500]))))
-        out: list[tuple[datetime, int, dict[str, Any]]] = []
-        for key, arts in members.items():
-            first, last = arts[0][0], arts[-1][0]
-            out.append((last.stream_time, -key, {
+        out = []
+        for key in order:
+            arts = members.get(key, [])
+            if not arts:
+                continue
+            first, last_art = arts[0][0], arts[-1][0]
+            out.append({
                 "id": key, "title": first.title or first.text[:120], "first_seen": _iso(first.stream_time),
-                "last_seen": _iso(last.stream_time), "languages": sorted({a.language for a, _ in arts}),
+                "last_seen": _iso(last_art.stream_time), "languages": sorted({a.language for a, _ in arts}),
                 "contradictions": sum(counts.get(sid, 0) for sid in stories[key]), "stories": stories[key],
-                "articles": [_article_json(a, src) for a, src in arts]}))
-        out.sort(key=lambda t: (t[0], t[1]), reverse=True)
-        return [entry for _, _, entry in out]
+                "articles": [_article_json(a, src) for a, src in arts]})
+        return out
+
+    def count_topics(self, since: datetime | None = None) -> int:
+        """How many topics ``list_topics`` would list."""
+        with self._sessions() as s:
+            q = select(Article.topic_id).where(Article.topic_id.is_not(None)).group_by(Article.topic_id)
+            if since is not None:
+                q = q.having(func.max(Article.stream_time) >= since)
+            return int(s.scalar(select(func.count()).select_from(q.subquery())) or 0)
 
     def story_titles(self, story_ids: list[int]) -> dict[int, str]:
         """The titles of the stories ``story_ids`` (those that exist)."""

@@ -220,10 +220,11 @@ def create_app(db_url: str | None = None, *, allow_ingest: bool = False, allow_f
 
     @app.get("/topics", response_class=HTMLResponse, name="topics_page")
     def topics_page(request: Request, since: str | None = Since) -> Response:
-        topics = st.list_topics(_date(since, "since"))
-        shown = topics[:TOPICS_SHOWN]
+        day = _date(since, "since")
+        shown = st.list_topics(day, limit=TOPICS_SHOWN)
         titles = st.story_titles(sorted({sid for t in shown for sid in t["stories"]}))
-        return page(request, "topics.html", topics=shown, total=len(topics), titles=titles, since=since or "")
+        return page(request, "topics.html", topics=shown, total=st.count_topics(day), titles=titles,
+                    since=since or "")
 
     @app.get("/api/topics", name="api_topics")
     def api_topics(since: str | None = Since) -> dict[str, Any]:
