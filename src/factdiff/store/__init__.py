@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy import Engine, Select, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -151,13 +151,10 @@ class Store:
     def list_topics(self, since: datetime | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         """Topics (newest activity first) in the shape of ``factdiff stories --level topic -f json``: each with
         the live stories its articles are in and the sum of their contradictions; ``limit``: the most recently
-        active ones only (chosen in SQL, so a short list costs the same in any store)."""
+        active ones only (chosen in SQL: only their articles are read)."""
         with self._sessions() as s:
-            last = func.max(Article.stream_time)
-            q_ids = select(Article.topic_id, last).where(Article.topic_id.is_not(None)).group_by(Article.topic_id)
-            if since is not None:
-                q_ids = q_ids.having(last >= since)
-            q_ids = q_ids.order_by(last.desc(), Article.topic_id)
+            q_ids = topic_groups(since).add_columns(func.max(Article.stream_time).label("last"))
+            q_ids = q_ids.order_by(func.max(Article.stream_time).desc(), Article.topic_id)
             if limit is not None:
                 q_ids = q_ids.limit(limit)
             order = [int(k) for k, _ in s.execute(q_ids) if k is not None]
@@ -194,10 +191,7 @@ class Store:
     def count_topics(self, since: datetime | None = None) -> int:
         """How many topics ``list_topics`` would list."""
         with self._sessions() as s:
-            q = select(Article.topic_id).where(Article.topic_id.is_not(None)).group_by(Article.topic_id)
-            if since is not None:
-                q = q.having(func.max(Article.stream_time) >= since)
-            return int(s.scalar(select(func.count()).select_from(q.subquery())) or 0)
+            return int(s.scalar(select(func.count()).select_from(topic_groups(since).subquery())) or 0)
 
     def story_titles(self, story_ids: list[int]) -> dict[int, str]:
         """The titles of the stories ``story_ids`` (those that exist)."""
@@ -360,6 +354,13 @@ class Store:
             story_id, story_title = live.get(sid, (None, "")) if sid is not None else (None, "")
             out.append({**h, "article_id": aid, "source": name, "story_id": story_id, "story_title": story_title})
         return out
+
+
+def topic_groups(since: datetime | None = None) -> Select[int | None]:
+    """The ids of the topics with an article at or after ``since`` (every topic when None), one row each: a
+    topic is the articles that share a ``topic_id``."""
+    q = select(Article.topic_id).where(Article.topic_id.is_not(None)).group_by(Article.topic_id)
+    return q if since is None else q.having(func.max(Article.stream_time) >= since)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -28,7 +28,7 @@ from ..config import DEFAULT as DEFAULT_CONFIG
 from ..doc import Document
 from ..embed import DEFAULT_BACKEND
 from ..ingest import ARTICLE_SUFFIXES, MAX_BYTES, InputError, decode, read_inputs
-from ..store import Store, open_store
+from ..store import Store, open_store, topic_groups
 from ..store import models as m
 from .cluster import OnlineClusterer, load_model, load_topic_model
 from .features import ArticleFeatures, article_features, article_time
@@ -228,10 +228,7 @@ def _restore_active(store: Store, c: OnlineClusterer, topics: bool) -> OnlineClu
         horizon = (c.clock - c.window) if c.clock is not None else None
         if topics:
             c.next_key = (s.scalar(select(func.max(m.Article.topic_id))) or 0) + 1
-            q = select(m.Article.topic_id).where(m.Article.topic_id.is_not(None)).group_by(m.Article.topic_id)
-            if horizon is not None:
-                q = q.having(func.max(m.Article.stream_time) >= horizon)
-            active = sorted(int(k) for k in s.scalars(q) if k is not None)
+            active = sorted(int(k) for k in s.scalars(topic_groups(horizon)) if k is not None)
         else:
             c.next_key = (s.scalar(select(func.max(m.Story.id))) or 0) + 1
             q = select(m.Story.id).where(m.Story.merged_into.is_(None))
