@@ -200,6 +200,7 @@ def tables(quick: bool) -> list[Table]:
         built = build_store(Path(tmp) / "web.db", target)
         with open_store(built["url"]) as st:
             total, _, _ = st.story_page(limit=1)
+            topic_total = st.count_topics()
             with_report = [s["id"] for s in st.list_stories() if len(s["articles"]) >= 2]
             with st.session() as s:
                 from sqlalchemy import select
@@ -222,7 +223,9 @@ def tables(quick: bool) -> list[Table]:
                     "/stories/{id}": [f"/stories/{rng.choice(with_report)}" for _ in range(n)],
                     "/search?q=": [f"/search?q={rng.choice(words)}" for _ in range(n)],
                     "/api/stories": ["/api/stories"] * n,
-                    "/topics (200 most recent)": ["/topics"] * n,
+                    "/topics (first page)": ["/topics"] * n,
+                    "/topics?page=N (random page)": [
+                        f"/topics?page={rng.randint(1, max(1, -(-topic_total // 25)))}" for _ in range(n)],
                 }
                 rows = []
                 sizes: list[int] = []

@@ -462,3 +462,21 @@ def test_serve_with_a_bad_database_is_one_line(tmp_path: Any) -> None:
         lines = [line for line in result.output.splitlines() if line.strip()]
         assert len(lines) == 1 and lines[0].startswith("error: no database at")
     assert not (tmp_path / "typo.db").exists()  # serve never creates a store
+
+
+def test_topics_paging(db: str) -> None:
+    topics = list_stories(db, level="topic")["topics"]
+    assert len(topics) >= 2, "the test store should hold more than one topic"
+    with TestClient(create_app(db, page_size=1)) as c:
+        first, second = c.get("/topics").text, c.get("/topics?page=2").text
+        assert f"page 1 of {len(topics)}" in first and 'rel="next" href="/topics?page=2"' in first
+        for html, t in ((first, topics[0]), (second, topics[1])):  # newest activity first, one a page
+            shown = {sid for sid in (s for tt in topics for s in tt["stories"]) if f'href="/stories/{sid}"' in html}
+            assert shown == set(t["stories"])
+        assert 'rel="prev" href="/topics?page=1"' in second
+        assert 'href="/topics?since=2032-01-01&amp;page=2"' in c.get("/topics?since=2032-01-01").text
+        assert f"No topics on page {len(topics) + 1}" in c.get(f"/topics?page={len(topics) + 1}").text
+        assert c.get("/topics?page=0").status_code == 400
+        api = c.get("/api/topics?page=2&per_page=1").json()
+        assert api["topics"] == topics[1:2] and (api["total"], api["pages"], api["page"]) == (len(topics),) * 2 + (2,)
+        assert c.get("/api/topics").json() == {"topics": topics}  # without a page: all of them, the CLI shape

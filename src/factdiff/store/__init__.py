@@ -148,15 +148,18 @@ class Store:
             members = _members(s, [st.id for st in stories])
             return [_story_json(st, members.get(st.id, [])) for st in stories]
 
-    def list_topics(self, since: datetime | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    def list_topics(self, since: datetime | None = None, limit: int | None = None,
+                    offset: int = 0) -> list[dict[str, Any]]:
         """Topics (newest activity first) in the shape of ``factdiff stories --level topic -f json``: each with
-        the live stories its articles are in and the sum of their contradictions; ``limit``: the most recently
-        active ones only (chosen in SQL: only their articles are read)."""
+        the live stories its articles are in and the sum of their contradictions; ``limit`` and ``offset``: one
+        page of them, chosen in SQL (only that page's articles are read)."""
         with self._sessions() as s:
             q_ids = topic_groups(since).add_columns(func.max(Article.stream_time).label("last"))
             q_ids = q_ids.order_by(func.max(Article.stream_time).desc(), Article.topic_id)
             if limit is not None:
                 q_ids = q_ids.limit(limit)
+            if offset:
+                q_ids = q_ids.offset(offset)
             order = [int(k) for k, _ in s.execute(q_ids) if k is not None]
             members: dict[int, list[tuple[Article, Source]]] = {}
             stories: dict[int, list[int]] = {}

@@ -183,7 +183,6 @@ def create_app(db_url: str | None = None, *, allow_ingest: bool = False, allow_f
     Lang = Query(None, max_length=40)
     Outlet = Query(None, max_length=400)
     PAGE_NO = 1_000_000  # the highest page number accepted
-    TOPICS_SHOWN = 200  # the topics page lists the most recently active ones (all of them: /api/topics)
 
     @app.get("/", response_class=HTMLResponse, name="index")
     def index(request: Request, since: str | None = Since, until: str | None = Until, language: str | None = Lang,
@@ -219,17 +218,31 @@ def create_app(db_url: str | None = None, *, allow_ingest: bool = False, allow_f
                 "pages": max(1, math.ceil(total / per_page))}
 
     @app.get("/topics", response_class=HTMLResponse, name="topics_page")
-    def topics_page(request: Request, since: str | None = Since) -> Response:
+    def topics_page(request: Request, since: str | None = Since,
+                    page_no: int = Query(1, alias="page", ge=1, le=PAGE_NO)) -> Response:
         day = _date(since, "since")
-        shown = st.list_topics(day, limit=TOPICS_SHOWN)
+        total = st.count_topics(day)
+        shown = st.list_topics(day, limit=page_size, offset=(page_no - 1) * page_size)
         titles = st.story_titles(sorted({sid for t in shown for sid in t["stories"]}))
-        return page(request, "topics.html", topics=shown, total=st.count_topics(day), titles=titles,
-                    since=since or "")
+        keep = {"since": since} if since else {}
+
+        def page_url(n: int) -> str:
+            return str(app.url_path_for("topics_page")) + "?" + urlencode({**keep, "page": n})
+
+        return page(request, "topics.html", topics=shown, total=total, titles=titles, since=since or "",
+                    page=page_no, pages=max(1, math.ceil(total / page_size)), page_url=page_url)
 
     @app.get("/api/topics", name="api_topics")
-    def api_topics(since: str | None = Since) -> dict[str, Any]:
-        """``{"topics": [...]}`` as ``factdiff stories --level topic -f json`` prints it."""
-        return {"topics": st.list_topics(_date(since, "since"))}
+    def api_topics(since: str | None = Since, page_no: int | None = Query(None, alias="page", ge=1, le=PAGE_NO),
+                   per_page: int = Query(50, ge=1, le=MAX_PAGE_SIZE)) -> dict[str, Any]:
+        """``{"topics": [...]}`` as ``factdiff stories --level topic -f json`` prints it: all of them, or with
+        ``page`` one page of ``per_page`` (and ``total``, ``page``, ``per_page``, ``pages``, as /api/stories)."""
+        day = _date(since, "since")
+        if page_no is None:
+            return {"topics": st.list_topics(day)}
+        total = st.count_topics(day)
+        return {"topics": st.list_topics(day, limit=per_page, offset=(page_no - 1) * per_page), "total": total,
+                "page": page_no, "per_page": per_page, "pages": max(1, math.ceil(total / per_page))}
 
     def load_story(story_id: int) -> dict[str, Any]:
         found = st.get_story(story_id)
