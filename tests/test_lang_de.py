@@ -115,3 +115,10 @@ def test_a_delay_verb_says_a_duration_is_a_delay():
     found = [q for q in extract_quantities("Der Abflug hatte sich um zwei Stunden verzögert.", "de")
              if q.dimension == "duration"]
     assert [(q.value, q.measured) for q in found] == [(2.0, "delay")]
+
+
+def test_a_percentage_after_um_is_a_difference_not_a_level():
+    level = extract_quantities("Die Kasse zahlt nach 2040 nur noch 64 Prozent der versprochenen Renten.", LANG)
+    cut = extract_quantities("Der Plan senkt die jährliche Erhöhung um 2 Prozent.", LANG)
+    assert [q.measured for q in cut] == [":change"]
+    assert compare_quantities(level, cut) is None

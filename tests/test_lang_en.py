@@ -178,3 +178,12 @@ def test_what_a_length_measures(text, measured):
 def test_a_count_of_high_things_is_no_height():
     found = extract_quantities("Six high towers were evacuated.", "en")
     assert len(found) == 1 and found[0].dimension == "count" and found[0].measured != "altitude"
+
+
+def test_a_percentage_after_by_is_a_difference_not_a_level():
+    level = extract_quantities("The fund will cover only 64 percent of the promised pensions after 2040.", LANG)
+    cut = extract_quantities("The plan trims the yearly pension increase by 2 percent.", LANG)
+    assert [q.measured for q in cut] == [":change"]
+    assert compare_quantities(level, cut) is None  # not weighed: 64 % of pensions vs a 2 % cut
+    other = extract_quantities("The yearly increase was cut by 3 percent.", LANG)
+    assert compare_quantities(cut, other) == ("contradict", "2% vs 3%: percent (change)")  # two changes do meet

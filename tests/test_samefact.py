@@ -68,3 +68,25 @@ def test_unknown_encoders_are_refused():
 def test_claims_are_plain_claims():
     c = Claim("a:0.0", "a", 0, 0, 4, "Test", "en")
     assert c.span.doc == "a"
+
+
+def test_figures_and_dates_are_shared_however_each_language_writes_them():
+    """A figure in words meets the same figure in digits, a duration in minutes the same one in hours: the
+    ``measured``/``figures``/``dates`` features read the language modules' cues, not the characters."""
+    prep = _prepared(
+        ["Nine people died when the bridge collapsed on Friday.",
+         "The rescue lasted two and a half hours.",
+         "Twelve people were injured."],
+        ["Neuf personnes sont mortes vendredi dans l'effondrement du pont.",
+         "Les secours ont duré 150 minutes.",
+         "Quatorze personnes ont été blessées."],
+    )
+    (_key, t), = pair_tensors(prep).items()
+    col = {name: k for k, name in enumerate(FEATURES)}
+    assert t[0, 0, col["figures"]] == 1 and t[0, 0, col["measured"]] == 1 and t[0, 0, col["dates"]] == 1
+    assert t[0, 0, col["numbers"]] == 0  # no digits in common: the old feature could not see it
+    assert t[1, 1, col["figures"]] == 1 and t[1, 1, col["measured"]] == 1
+    assert t[2, 2, col["measured"]] == 1 and t[2, 2, col["figures"]] == 0  # 12 vs 14 injured: same thing, other value
+    assert t[0, 2, col["measured"]] == 0 and t[1, 0, col["dates"]] == 0
+    p = load_model("use").probability(t)
+    assert list(np.argmax(p, axis=1)) == [0, 1, 2]

@@ -554,6 +554,9 @@ def resolve(mentions: Sequence[NameMention]) -> list[int]:
         by_last[toks[j][-1]].append(j)
         by_first[toks[j][0]].append(j)
     firsts = sorted(by_first)
+    root_labels: dict[int, set[str]] = defaultdict(set)  # the model's labels of each group so far
+    for k in names:
+        root_labels[uf.find(k)].add(mentions[k].label)
     for group in single_groups.values():
         i = group[0]
         t = toks[i][0]
@@ -568,10 +571,14 @@ def resolve(mentions: Sequence[NameMention]) -> list[int]:
             hits_last = people or hits_last
         if _place_key(mentions[i].text) is not None:
             hits_last = set()  # a city is not the surname of the club or museum named after it
-        hits = hits_last or {uf.find(j) for j in by_first.get(t, ()) if len(t) >= 3}
+        # a name written alone as a place is not the organisation named after it ("X" / "X Fisheries Association")
+        not_to = {"ORG", "FAC"} if root_labels[uf.find(i)] & {"GPE", "LOC"} \
+            and not root_labels[uf.find(i)] & {"ORG", "FAC"} else set()
+        hits = hits_last or {uf.find(j) for j in by_first.get(t, ()) if len(t) >= 3 and mentions[j].label not in not_to}
         if not hits and len(t) >= 4:  # a clipped form: "Samp" for "Sampdoria ..."
             hits = {uf.find(j) for j in _starting_with(firsts, by_first, t) if len(toks[j][0]) <= len(t) + 5
-                    and mentions[j].label not in ("PERSON", "PER", "GPE") and _place_key(mentions[i].text) is None}
+                    and mentions[j].label not in {"PERSON", "PER", "GPE"} | not_to
+                    and _place_key(mentions[i].text) is None}
         if not hits and mentions[i].text.strip().isupper() and len(t) >= 2:
             hits = initials.get(t, set())
         if len(hits) > 1:  # ambiguous: prefer a cluster mentioned in the same document
@@ -1472,7 +1479,12 @@ def _entity_type(ms: list[NameMention]) -> str:
     gz = [g for g in (gazetteer(m.text) for m in ms if m.label != "DESC") if g is not None]
     if gz:
         return _COUNTRY_ROLE[Counter(g.kind for g in gz).most_common(1)[0][0]]
-    return max(votes, key=lambda k: votes[k]) if votes else "MISC"
+    best = max(votes, key=lambda k: votes[k]) if votes else "MISC"
+    names = [m for m in ms if m.label != "DESC"]
+    if best in ("PERSON", "MISC") and names and not any(m.role for m in ms) \
+            and all(_is_place(m.text) for m in names):
+        return "GPE"  # a city the model took for a person ("Rotterdam"), never written as anything but a place
+    return best
 
 
 # last words of names that spaCy's small model sometimes tags as people but are organisations

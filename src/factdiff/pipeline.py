@@ -561,7 +561,7 @@ def pair_tensors(prep: Prepared) -> dict[tuple[str, str], np.ndarray]:
     from . import samefact
 
     ids = [d.id for d in prep.docs]
-    sketches = {d: samefact.sketch(prep.claims[d]) for d in ids}
+    sketches = {d: samefact.sketch(prep.claims[d], [prep.cues[c.id] for c in prep.claims[d]]) for d in ids}
     idf = samefact.story_idf(list(sketches.values()))
     out: dict[tuple[str, str], np.ndarray] = {}
     for da, db in itertools.combinations(ids, 2):

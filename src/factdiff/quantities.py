@@ -971,6 +971,8 @@ def _is_percent_change(words: list[str], f: _Fig, l_start: int, r_end: int, lang
     if _is_change(words, f, r_end, lang):
         return True
     start = _hedge_start(words, f.i0, lang)
+    if start > 0 and words[start - 1] in lang.change_before:
+        return True
     return any(w in lang.change_nouns for w in words[max(l_start, start - 3):start] + words[f.i1:r_end])
 
 

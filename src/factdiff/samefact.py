@@ -4,8 +4,10 @@ For two articles, every claim pair gets a feature vector: cosine of two multilin
 the cosine's *margin* over each claim's nearest neighbours (bitext mining's trick: a pair that
 stands out from both claims' other candidates is a translation or paraphrase, whatever the raw
 cosine's scale in that language pair), ranks, shared numbers, shared names (fuzzy, accent- and
-case-blind, so that "Poutine" meets "Putin"), story-IDF word overlap, and where the claims sit in
-their articles. A logistic model (weights in ``models/samefact.json``, fitted by
+case-blind, so that "Poutine" meets "Putin"), shared measured things, figures and dates as the
+language modules read them ("neuf morts" meets "9 dead", "150 minutes" meets "2.5 hours": on the dev
+cases this raised the out-of-fold average precision from 0.336 to 0.433), story-IDF word overlap, and
+where the claims sit in their articles. A logistic model (weights in ``models/samefact.json``, fitted by
 ``training/fit_samefact.py`` with cross-validation grouped by case) turns them into the
 probability that both claims report the same fact, agreeing or not.
 """
@@ -18,17 +20,21 @@ import math
 import re
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .doc import Claim
+
+if TYPE_CHECKING:
+    from .cues import ClaimCues
 from .text import strip_accents
 
 FEATURES = (
     "cos_use", "cos_e5", "margin_use", "margin_e5", "top_use", "top_e5", "mutual",
     "cos_sentence", "margin_sentence", "cos_context", "margin_context", "lexical",
-    "names", "names_only_one", "numbers", "numbers_clash", "position", "length", "same_language", "bias",
+    "names", "names_only_one", "numbers", "numbers_clash", "measured", "figures", "dates",
+    "position", "length", "same_language", "bias",
 )
 MARGIN_K = 3  # neighbours averaged for the margin
 # A short article has fewer than MARGIN_K neighbours: the missing ones count as a typical good
@@ -50,6 +56,10 @@ class ClaimSketch:
     words: frozenset[str]
     position: float  # 0 = first claim of the article, 1 = last
     length: int
+    # from the claim's cues (factdiff.cues.ClaimCues), whatever the language or the way a figure is written:
+    measured: frozenset[str] = frozenset()  # what its figures measure, (dimension, unit): "9 dead" / "neuf morts"
+    figures: frozenset[str] = frozenset()  # its figures' values with their dimension: "2.5 h" / "150 minutes"
+    dates: frozenset[str] = frozenset()  # its days of the month, weekdays and clock times
 
 
 def _name_key(token: str) -> str:
@@ -63,10 +73,11 @@ def _number_key(token: str) -> str:
     return digits.replace(",", ".").rstrip("0").rstrip(".") if "." in digits or "," in digits else digits
 
 
-def sketch(claims: list[Claim]) -> list[ClaimSketch]:
+def sketch(claims: list[Claim], cues: list[ClaimCues] | None = None) -> list[ClaimSketch]:
     n = max(len(claims) - 1, 1)
     out = []
     for k, c in enumerate(claims):
+        measured, figures, dates = _cue_terms(cues[k]) if cues is not None else (frozenset(),) * 3
         text = c.text
         starts = {m.start() for m in re.finditer(r"(?:^|[.!?:;]\s+|[\"“«(]\s*)\S", text)}
         names = {_name_key(m.group()) for m in _NAME.finditer(text) if m.start() not in starts or len(m.group()) > 3}
@@ -76,8 +87,19 @@ def sketch(claims: list[Claim]) -> list[ClaimSketch]:
             words=frozenset(strip_accents(w.lower())[:6] for w in _WORD.findall(text)),
             position=k / n,
             length=len(text),
+            measured=measured, figures=figures, dates=dates,
         ))
     return out
+
+
+def _cue_terms(cues: ClaimCues) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """What a claim measures, its figures and its dates, as terms two claims can share."""
+    qs = cues.quantities
+    d = cues.dates
+    return (frozenset(f"{q.dimension}:{q.unit}" for q in qs),
+            frozenset(f"{q.dimension}:{q.value:.6g}" for q in qs),
+            frozenset([f"d{m}-{day}" for m, day in d.days] + [f"w{w}" for w in d.weekdays]
+                      + [f"c{t}" for t in d.clock]))
 
 
 def _idf(sketches: list[list[ClaimSketch]], attr: str) -> dict[str, float]:
@@ -152,6 +174,8 @@ def features(ca: list[Claim], cb: list[Claim], sa: list[ClaimSketch], sb: list[C
     out[..., col["numbers"]] = common
     out[..., col["numbers_clash"]] = np.array([bool(x) for x in num_a])[:, None] & \
         np.array([bool(y) for y in num_b])[None, :] & ~common
+    for name in ("measured", "figures", "dates"):  # a shared term, however each language writes it
+        out[..., col[name]] = _shared_weight([getattr(x, name) for x in sa], [getattr(y, name) for y in sb], {}) > 0
     pos_a, pos_b = np.array([x.position for x in sa]), np.array([y.position for y in sb])
     out[..., col["position"]] = np.abs(pos_a[:, None] - pos_b[None, :])
     len_a, len_b = np.array([x.length for x in sa], float), np.array([y.length for y in sb], float)

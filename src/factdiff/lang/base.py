@@ -93,6 +93,9 @@ class Lang:
     # nouns of change in the clause after a percentage: "a 23 percent cut in benefits", "ein Anstieg um 5 Prozent"
     # is a change, not a level ("77 percent of benefits"), and the two are not weighed against each other
     change_nouns: frozenset[str] = frozenset()
+    # a preposition right before a percentage that makes it a difference: "cutting the adjustments by 1 percent",
+    # "won by 5 percent", "um 3 Prozent gekürzt" (only where the word has no other reading before a percentage)
+    change_before: frozenset[str] = frozenset()
     # a running count's new level: "rose to 12" (before the figure), "12'ye yükseldi" (after it)
     update_words: frozenset[str] = frozenset()
     update_words_after: frozenset[str] = frozenset()

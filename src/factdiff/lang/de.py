@@ -102,6 +102,7 @@ LANG = make(
     update_words_after={"gestiegen", "angestiegen"},
     lasting_verbs={"dauerte", "dauerten", "gedauert", "dauert", "dauern"},
     change_words={"verliert", "verlor", "verloren", "gewinnt", "gewann", "weniger", "mehr als zuvor", "plus", "minus"},
+    change_before={"um"},
     change_nouns={
         "anstieg", "einbruch", "erhöhung", "kürzung", "rückgang", "senkung", "verlust", "wachstum", "zuwachs",
     },

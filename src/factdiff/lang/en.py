@@ -116,6 +116,7 @@ LANG = make(
         "grew by",
         "dropped by",
     },
+    change_before={"by"},
     change_nouns={
         "cut", "cuts", "decline", "decrease", "drop", "fall", "gain", "growth", "hike", "increase", "jump", "loss",
         "reduction", "rise", "slump", "surge",
