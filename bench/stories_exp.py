@@ -85,6 +85,38 @@ def top20() -> None:
     C.OnlineClusterer.__init__ = __init__  # type: ignore[method-assign]
 
 
+@variant
+def bag() -> None:
+    """The word feature: the article's words against all the story's kept members (same language) as one bag
+    (IDF-weighted, repeats counting), TF-IDF-centroid-like, instead of its closest member."""
+    orig = C.OnlineClusterer._features_and_language
+
+    def fal(self, f, keys):  # type: ignore[no-untyped-def]
+        x, same = orig(self, f, keys)
+        q = self._word_ids(f.words)
+        if not len(q):
+            return x, same
+        qw = self._idf2(q)
+        qn = float(np.sqrt(qw.sum()))
+        qset = set(q.tolist())
+        for i, k in enumerate(keys):
+            if not same[i]:
+                continue
+            pk = self._packed(self.stories[k], f.language)
+            if not len(pk.ids):
+                continue
+            ids, counts = np.unique(pk.ids, return_counts=True)
+            w = np.sqrt(self._idf2(ids)) * counts
+            norm = float(np.sqrt((w ** 2).sum()))
+            hit = np.fromiter((j in qset for j in ids.tolist()), dtype=bool, count=len(ids))
+            dot = float((w[hit] * np.sqrt(self._idf2(ids[hit]))).sum())
+            x[i, C.WORDS] = dot / (norm * qn) if norm and qn else 0.0
+        C._margins(x, same, self.model.margin_background)
+        return x, same
+
+    C.OnlineClusterer._features_and_language = fal  # type: ignore[method-assign]
+
+
 def main() -> None:
     name = sys.argv[1] if len(sys.argv) > 1 else "base"
     for part in name.split("+"):
