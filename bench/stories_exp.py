@@ -117,6 +117,14 @@ def bag() -> None:
     C.OnlineClusterer._features_and_language = fal  # type: ignore[method-assign]
 
 
+@variant
+def lead10() -> None:
+    """The article vector over a 10-sentence lead (3,000 characters) instead of 5 (1,500)."""
+    from factdiff.stories import features as F
+
+    F.LEAD_SENTENCES, F.LEAD_MAX_CHARS = 10, 3000
+
+
 def main() -> None:
     name = sys.argv[1] if len(sys.argv) > 1 else "base"
     for part in name.split("+"):
