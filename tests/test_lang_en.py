@@ -187,3 +187,10 @@ def test_a_percentage_after_by_is_a_difference_not_a_level():
     assert compare_quantities(level, cut) is None  # not weighed: 64 % of pensions vs a 2 % cut
     other = extract_quantities("The yearly increase was cut by 3 percent.", LANG)
     assert compare_quantities(cut, other) == ("contradict", "2% vs 3%: percent (change)")  # two changes do meet
+
+
+def test_a_figure_after_cost_the_lives_of_counts_the_dead():
+    found = extract_quantities('The landslide claimed the lives of 17 villagers.', LANG)
+    assert [(q.value, q.measured) for q in found] == [(17, "dead")]
+    assert [(q.value, q.measured) for q in extract_quantities('Doctors saved the lives of 30 patients.', LANG)] == [
+        (30, "patients")]  # saved, not lost

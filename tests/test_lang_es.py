@@ -91,3 +91,8 @@ def test_de_las_before_hours_is_a_clock_time():
     text = "El ministro habló con la prensa alrededor de las 22 horas, tras la reunión."
     assert [(t.point, t.hedge) for t in extract_dates(text, LANG).times] == [(22 * 60, "about")]
     assert not [q for q in extract_quantities(text, LANG) if q.dimension == "duration"]
+
+
+def test_a_figure_after_cost_the_lives_of_counts_the_dead():
+    found = extract_quantities('El incendio se cobró la vida de 17 vecinos.', LANG)
+    assert [(q.value, q.measured) for q in found] == [(17, "dead")]

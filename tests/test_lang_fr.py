@@ -76,3 +76,8 @@ def test_a_duration_after_apres_is_time_elapsed():
 def test_a_fall_and_a_depth_say_what_a_length_measures():
     assert one("La cabine a fait une chute de trente mètres.", "distance").measured == "fall"
     assert one("Le séisme s'est produit à une profondeur de 12 km.", "distance").measured == "depth"
+
+
+def test_a_figure_after_cost_the_lives_of_counts_the_dead():
+    found = extract_quantities("L'incendie a coûté la vie à 17 habitants.", LANG)
+    assert [(q.value, q.measured) for q in found] == [(17, "dead")]

@@ -70,3 +70,8 @@ def test_the_subject_of_a_lasting_verb_is_what_a_duration_measures():
     found = [q for q in extract_quantities("L'incontro tra i due ministri è durato 95 minuti.", LANG)
              if q.dimension == "duration"]
     assert [q.measured for q in found] == ["meeting"]
+
+
+def test_a_figure_after_cost_the_lives_of_counts_the_dead():
+    found = extract_quantities("L'incendio è costato la vita a 17 abitanti.", LANG)
+    assert [(q.value, q.measured) for q in found] == [(17, "dead")]

@@ -68,3 +68,8 @@ def test_das_before_hours_is_a_clock_time():
     text = "O ministro falou aos jornalistas cerca das 22 horas, depois da reunião."
     assert [(t.point, t.hedge) for t in extract_dates(text, LANG).times] == [(22 * 60, "about")]
     assert not [q for q in extract_quantities(text, LANG) if q.dimension == "duration"]
+
+
+def test_a_figure_after_cost_the_lives_of_counts_the_dead():
+    found = extract_quantities('O incêndio custou a vida de 17 moradores.', LANG)
+    assert [(q.value, q.measured) for q in found] == [(17, "dead")]
