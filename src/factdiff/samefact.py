@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .doc import Claim
+from .text import strip_accents
 
 if TYPE_CHECKING:
     from .cues import ClaimCues
-from .text import strip_accents
 
 FEATURES = (
     "cos_use", "cos_e5", "margin_use", "margin_e5", "top_use", "top_e5", "mutual",
