@@ -83,3 +83,15 @@ def test_language_detection_without_the_model_downloader() -> None:
             "import robust_downloader; print(robust_downloader.__file__ is not None)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["en", "False", "False", "True"]  # detected; the real downloader still importable after
+
+
+def test_a_negated_or_adverbial_clause_after_but_stays_with_its_subject():
+    """Cut off, "but not amend them" would be a fragment whose negation belongs to nobody; a clause with its own
+    subject is still a claim of its own."""
+    doc = Document("d", "d", "Under the rule the committee may debate the two bills but not amend them. "
+                             "The minister confirmed the talks, but otherwise gave no details about the plan. "
+                             "The minister confirmed the talks, but the opposition rejected the plan outright.")
+    texts = [c.text for c in document_claims(doc, sentences(doc))]
+    assert texts == ["Under the rule the committee may debate the two bills but not amend them.",
+                     "The minister confirmed the talks, but otherwise gave no details about the plan.",
+                     "The minister confirmed the talks", "but the opposition rejected the plan outright."]

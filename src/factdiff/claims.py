@@ -26,6 +26,11 @@ _CLAUSE = re.compile(
     """,
     re.VERBOSE,
 )
+# a clause that opens with a conjunction and then a negation or an adverb shares the subject and verb of the
+# clause before ("they may debate the bills but not amend them", ", but otherwise gave no details"): cut off, it
+# would be a fragment without a subject whose negation belongs to nobody, so it stays with its neighbour
+_ELLIPTIC = re.compile(r"(?:and|but|et|mais)\s+(?:not|never|otherwise|also|only|rather|still|pas|jamais|ne|n['’])\b",
+                       re.IGNORECASE)
 _RELATIVE = re.compile(r",\s+(?=(?:which|who|whom|whose|where|qui|où|dont|lequel|laquelle)\b)")
 MIN_WORDS = 4
 
@@ -62,7 +67,8 @@ def split_claims(doc: Document, sent: Sentence) -> list[Claim]:
 
     merged: list[tuple[int, int]] = []
     for a, b in pieces:
-        if merged and (_words(text[a:b]) < MIN_WORDS or _words(text[merged[-1][0]:merged[-1][1]]) < MIN_WORDS):
+        if merged and (_words(text[a:b]) < MIN_WORDS or _words(text[merged[-1][0]:merged[-1][1]]) < MIN_WORDS
+                       or _ELLIPTIC.match(text[a:b].lstrip(" ,;"))):
             merged[-1] = (merged[-1][0], b)
         else:
             merged.append((a, b))
