@@ -16,6 +16,12 @@ def test_abbreviations_and_quotes_do_not_split():
     ]
 
 
+def test_plural_titles_do_not_split():
+    text = "The governor trails Sens. Lena Voss (Ore.) and Paul Ritter (Ida.), polls show. Reps. Ames and Cole agreed."
+    assert _texts(text) == ["The governor trails Sens. Lena Voss (Ore.) and Paul Ritter (Ida.), polls show.",
+                            "Reps. Ames and Cole agreed."]
+
+
 def test_glued_sentences_are_split():
     assert _texts("The council voted against it.In a statement, the mayor disagreed.") == [
         "The council voted against it.",

@@ -36,6 +36,7 @@ ABBREVIATIONS = frozenset("""
 mr mrs ms dr prof st sen rep gov gen lt col capt sgt maj adm jr sr inc co corp ltd vs etc
 no nos fig jan feb mar apr jun jul aug sep sept oct nov dec approx est dept univ ave
 m mme mlle mm me dr pr av apr hon rev
+sens reps govs gens drs profs messrs mmes lts cols capts sgts pres supt insp det cpl pvt cmdr brig atty ft mt
 u.s u.k u.n e.u e.g i.e a.m p.m u.s.a
 """.split())
 
