@@ -96,3 +96,12 @@ def test_de_las_before_hours_is_a_clock_time():
 def test_a_figure_after_cost_the_lives_of_counts_the_dead():
     found = extract_quantities('El incendio se cobró la vida de 17 vecinos.', LANG)
     assert [(q.value, q.measured) for q in found] == [(17, "dead")]
+
+
+def test_a_person_of_n_years_is_an_age_not_a_duration():
+    found = extract_quantities('Dos niñas de siete y cuatro años fueron atendidas en el lugar.', LANG)
+    assert [q.value for q in found if q.dimension == "age"] == [7, 4]
+    assert not [q for q in found if q.dimension == "duration"]
+    # the same words after a noun that is not a person: a duration
+    other = extract_quantities('Una obra de cinco años bloqueó el puerto.', LANG)
+    assert [q.dimension for q in other] == ["duration"]

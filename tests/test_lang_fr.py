@@ -81,3 +81,12 @@ def test_a_fall_and_a_depth_say_what_a_length_measures():
 def test_a_figure_after_cost_the_lives_of_counts_the_dead():
     found = extract_quantities("L'incendie a coûté la vie à 17 habitants.", LANG)
     assert [(q.value, q.measured) for q in found] == [(17, "dead")]
+
+
+def test_a_person_of_n_years_is_an_age_not_a_duration():
+    found = extract_quantities('Deux fillettes de sept et quatre ans ont été soignées sur place.', LANG)
+    assert [q.value for q in found if q.dimension == "age"] == [7, 4]
+    assert not [q for q in found if q.dimension == "duration"]
+    # the same words after a noun that is not a person: a duration
+    other = extract_quantities('Une panne de cinq ans a bloqué le chantier.', LANG)
+    assert [q.dimension for q in other] == ["duration"]

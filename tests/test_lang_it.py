@@ -75,3 +75,12 @@ def test_the_subject_of_a_lasting_verb_is_what_a_duration_measures():
 def test_a_figure_after_cost_the_lives_of_counts_the_dead():
     found = extract_quantities("L'incendio è costato la vita a 17 abitanti.", LANG)
     assert [(q.value, q.measured) for q in found] == [(17, "dead")]
+
+
+def test_a_person_of_n_years_is_an_age_not_a_duration():
+    found = extract_quantities('Due bambine di sette e quattro anni sono state soccorse.', LANG)
+    assert [q.value for q in found if q.dimension == "age"] == [7, 4]
+    assert not [q for q in found if q.dimension == "duration"]
+    # the same words after a noun that is not a person: a duration
+    other = extract_quantities('Un cantiere di cinque anni ha bloccato il porto.', LANG)
+    assert [q.dimension for q in other] == ["duration"]

@@ -71,3 +71,12 @@ def test_language_data():
 def test_plural_scale_words_are_floors_not_figures(text, floor):
     q = one(text, "count")
     assert (q.value, q.high, q.hedge, q.measured) == (floor, float("inf"), "more", "people")
+
+
+def test_a_person_of_n_years_is_an_age_not_a_duration():
+    found = extract_quantities('Een vrouw van 38 jaar is aangehouden.', LANG)
+    assert [q.value for q in found if q.dimension == "age"] == [38]
+    assert not [q for q in found if q.dimension == "duration"]
+    # the same words after a noun that is not a person: a duration
+    other = extract_quantities('Een verbouwing van vijf jaar hield de haven dicht.', LANG)
+    assert [q.dimension for q in other] == ["duration"]

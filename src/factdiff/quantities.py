@@ -675,6 +675,22 @@ def _unit_at(words: list[str], j: int, lang: Lang) -> tuple[str, int] | None:
     return got
 
 
+def _years(unit: tuple[str, int] | None, lang: Lang) -> bool:
+    """The unit read is years ("ans", "años", "jaar")."""
+    return unit is not None and lang.units[unit[0]][0] == "duration" and lang.units[unit[0]][2] == 8760.0
+
+
+def _age_of_noun(toks: list[_Tok], words: list[str], i: int, lang: Lang) -> bool:
+    """The figure at ``i`` follows a noun of people and the language's "of" (``lang.age_of``), with only figures
+    and "and" words between: "un enfant de cinq", "deux enfants de neuf et cinq", "een man van 45"."""
+    if not lang.age_of:
+        return False
+    k = i - 1
+    while k >= 0 and (toks[k].kind == "num" or words[k] in lang.and_words or words[k] == ","):
+        k -= 1
+    return k >= 1 and words[k] in lang.age_of and words[k - 1] in lang.age_nouns
+
+
 def _read_unit(fig: _Fig, toks: list[_Tok], words: list[str], j: int, lang: Lang, currency: str) -> int:
     """Reads what follows the number; sets dimension/unit on ``fig``; returns the token after it."""
     if fig.dimension == "percent":
@@ -705,7 +721,13 @@ def _read_unit(fig: _Fig, toks: list[_Tok], words: list[str], j: int, lang: Lang
     unit = _unit_at(words, j, lang)
     after = j + (unit[1] if unit else 0)
     age = _phrase_at(words, j, lang.age_after, 3) or (_phrase_at(words, after, lang.age_after, 3) if unit else None)
-    if age or (before_age and unit and lang.units[unit[0]][0] == "duration" and lang.units[unit[0]][2] == 8760.0):
+    of_age = _age_of_noun(toks, words, fig.i0, lang)
+    if not unit and of_age and j + 1 < len(toks) and words[j] in lang.and_words and toks[j + 1].kind == "num" \
+            and _years(_unit_at(words, j + 2, lang), lang):
+        # the first of coordinated ages: "deux enfants de neuf et cinq ans"
+        fig.dimension, fig.unit, fig.measured, fig.fixed_measured = "age", "y", "age", True
+        return j
+    if age or ((before_age or of_age) and _years(unit, lang)):
         fig.dimension, fig.unit, fig.measured, fig.fixed_measured = "age", "y", "age", True
         end = after
         if age:

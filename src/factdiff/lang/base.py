@@ -69,6 +69,11 @@ class Lang:
     partitive: frozenset[str] = frozenset()  # "of the", "de los": "41 of the 78 passengers"
     age_before: frozenset[str] = frozenset()  # "aged", "âgé de": the figure is an age in years
     age_after: frozenset[str] = frozenset()  # "years old", "jaar oud", "yaşında" (after the figure)
+    # an age said as "a person of N years": a noun of people, this preposition, the figure(s), a year unit
+    # ("deux enfants de neuf et cinq ans", "un hombre de 45 años", "een man van 45 jaar")
+    age_of: frozenset[str] = frozenset()
+    age_nouns: frozenset[str] = frozenset()
+    and_words: frozenset[str] = frozenset()  # "et", "y": between coordinated figures ("de neuf et cinq ans")
     magnitude_words: frozenset[str] = frozenset()  # "magnitude", "Stärke": before or after the figure
     name_markers: frozenset[str] = frozenset()  # "no", "nr", "flight": the figure names something
     street_words: frozenset[str] = frozenset()

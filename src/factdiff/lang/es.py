@@ -90,6 +90,14 @@ LANG = make(
         "alza", "aumento", "bajada", "caída", "crecimiento", "descenso", "incremento", "recorte", "reducción",
         "subida",
     },
+    age_of={"de"},
+    and_words={"y", "e", "o"},
+    age_nouns=frozenset("""
+        niño niña niños niñas hombre hombres mujer mujeres joven jóvenes chico chica chicos chicas bebé bebés
+        adolescente adolescentes hijo hija hijos hijas víctima víctimas sospechoso sospechosos conductor conductora
+        conductores piloto pilotos pasajero pasajera pasajeros turista turistas persona personas anciano anciana
+        ancianos menor menores
+    """.split()),
     between_words={"entre"},
     range_words={"a"},
     out_of={"de"},

@@ -86,6 +86,14 @@ LANG = make(
     change_nouns={
         "augmentation", "baisse", "chute", "croissance", "diminution", "hausse", "progression", "recul", "réduction",
     },
+    age_of={"de"},
+    and_words={"et", "ou"},
+    age_nouns=frozenset("""
+        enfant enfants homme hommes femme femmes garçon garçons fille filles fillette fillettes bébé bébés
+        adolescent adolescente adolescents adolescentes jeune jeunes fils victime victimes suspect suspects
+        conducteur conductrice conducteurs pilote pilotes passager passagère passagers touriste touristes personne
+        personnes étudiant étudiante étudiants retraité retraitée retraités mère père
+    """.split()),
     between_words={"entre"},
     range_words={"à"},
     out_of={"sur"},

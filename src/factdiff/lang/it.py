@@ -84,6 +84,14 @@ LANG = make(
     lasting_verbs={"durato", "durata", "dura", "durò", "durano"},
     change_words={"perde", "perso", "perdono", "in meno", "in più", "aumento di", "calo di"},
     change_nouns={"aumento", "calo", "crescita", "crollo", "diminuzione", "rialzo", "ribasso", "riduzione", "taglio"},
+    age_of={"di"},
+    and_words={"e", "o"},
+    age_nouns=frozenset("""
+        bambino bambina bambini bambine uomo uomini donna donne ragazzo ragazza ragazzi ragazze giovane giovani
+        figlio figlia figli figlie vittima vittime sospettato sospettati conducente conducenti pilota piloti
+        passeggero passeggera passeggeri turista turisti persona persone anziano anziana anziani neonato neonata
+        neonati
+    """.split()),
     between_words={"tra", "fra"},
     range_words={"a"},
     out_of={"su", "di"},

@@ -75,6 +75,13 @@ LANG = make(
     lasting_verbs={"duurde", "duurt", "geduurd", "duurden"},
     change_words={"achteruit", "verliest", "verloor", "verliezen", "erbij", "minder", "winst van", "verlies van"},
     change_nouns={"afname", "daling", "groei", "stijging", "toename", "verhoging", "verlaging", "verlies"},
+    age_of={"van"},
+    and_words={"en", "of"},
+    age_nouns=frozenset("""
+        kind kinderen man mannen vrouw vrouwen jongen jongens meisje meisjes jongere jongeren zoon zonen dochter
+        dochters slachtoffer slachtoffers verdachte verdachten bestuurder bestuurders piloot piloten passagier
+        passagiers toerist toeristen persoon personen baby
+    """.split()),
     between_words={"tussen"},
     range_words={"tot"},
     out_of={"van", "op"},

@@ -84,6 +84,13 @@ LANG = make(
     lasting_verbs={"durou", "dura", "duraram", "duram", "prolongou"},
     change_words={"perde", "perdeu", "perdem", "a menos", "a mais", "aumento de", "queda de"},
     change_nouns={"alta", "aumento", "corte", "crescimento", "descida", "queda", "redução", "subida"},
+    age_of={"de"},
+    and_words={"e", "ou"},
+    age_nouns=frozenset("""
+        criança crianças homem homens mulher mulheres menino menina meninos meninas jovem jovens filho filha filhos
+        filhas vítima vítimas suspeito suspeitos motorista motoristas piloto pilotos passageiro passageira
+        passageiros turista turistas pessoa pessoas idoso idosa idosos bebê bebês bebé bebés
+    """.split()),
     between_words={"entre"},
     range_words={"a"},
     out_of={"de"},
