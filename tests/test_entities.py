@@ -346,3 +346,13 @@ def test_parser_loads_from_two_threads_share_one_pipeline() -> None:
     assert entities.load_model("en") is got[0]
     doc = got[0]("The mayor opened the bridge on Monday.")  # type: ignore[operator]
     assert [t.dep_ for t in doc if t.text == "mayor"] == ["nsubj"]
+
+
+def test_a_day_or_a_month_alone_is_not_a_name_in_fallback_languages() -> None:
+    ann = _docs(("it", "Lunedì il ministro Carlo Deriu ha incontrato i sindacati a Bologna."),
+                ("es", "Según la prensa, Martes Abril Ferrán llegó a Sevilla. Martes: el ministro Carlo Deriu habló."))
+    names = _names(ann)
+    assert {"Lunedì", "Martes"}.isdisjoint(names)
+    assert {"Carlo Deriu", "Bologna", "Sevilla"} <= names
+    assert any("Abril Ferrán" in n for n in names)  # a name run that starts with a day is still a name
+    assert {m.doc for m in _entity_with(ann, "Carlo Deriu").mentions} == {"d0", "d1"}

@@ -982,6 +982,8 @@ def _clean_segment(text: str, words: list[re.Match[str]], seg: list[int], lang: 
             honorific_at = None  # "die Polizei": a German common noun
         elif start and n not in lex.known and n not in lex.midcaps and _is_word(n, lang) and not _is_place(w):
             honorific_at = None  # a sentence-initial ordinary word
+        elif len(seg) == 1 and n in _calendar_words(lang):
+            honorific_at = None  # "Lunedì", "Dienstag" alone: a day or a month ("Julio Iglesias" stays a name)
         else:
             break
         seg = seg[1:]
@@ -1029,6 +1031,18 @@ def _clean_segment(text: str, words: list[re.Match[str]], seg: list[int], lang: 
     else:
         label = "MISC"
     return FallbackMention(s, e, label)
+
+
+@lru_cache(maxsize=64)
+def _calendar_words(lang: str) -> frozenset[str]:
+    """The language's month and weekday names (CLDR, from its language module), normalised."""
+    from factdiff.lang import get as get_lang
+
+    try:
+        data = get_lang(lang)
+    except Exception:  # a language without a module
+        return frozenset()
+    return frozenset(normalise(w) for w in (*data.months, *data.weekdays) if len(w) > 3)
 
 
 def _function_word(n: str, stops: frozenset[str], lang: str, at_start: bool) -> bool:
