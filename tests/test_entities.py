@@ -356,3 +356,13 @@ def test_a_day_or_a_month_alone_is_not_a_name_in_fallback_languages() -> None:
     assert {"Carlo Deriu", "Bologna", "Sevilla"} <= names
     assert any("Abril Ferrán" in n for n in names)  # a name run that starts with a day is still a name
     assert {m.doc for m in _entity_with(ann, "Carlo Deriu").mentions} == {"d0", "d1"}
+
+
+def test_a_lowercase_title_before_a_full_name_makes_a_person_in_fallback_languages() -> None:
+    ann = _docs(("it", "Ieri il ministro Carlo Deriu ha incontrato i sindacati. Deriu ha promesso risposte."),
+                ("nl", "De burgemeester Anna Vos sprak met de pers. Het Openbaar Ministerie onderzoekt de zaak."),
+                ("es", "En Sevilla, la alcaldesa Marta Ribó pidió calma."))
+    for name in ("Carlo Deriu", "Anna Vos", "Marta Ribó"):
+        assert _entity_with(ann, name).type == "PERSON", name
+    assert "Deriu" in _texts(_entity_with(ann, "Carlo Deriu"))
+    assert _entity_with(ann, "Openbaar Ministerie").type == "ORG"  # no title before it: its cue word decides

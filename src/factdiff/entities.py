@@ -1026,11 +1026,27 @@ def _clean_segment(text: str, words: list[re.Match[str]], seg: list[int], lang: 
         label = "LOC"
     elif _is_place(name):
         label = "GPE"
-    elif person:
-        label = "PERSON"
+    elif person or (len(seg) > 1 and _title_before(words, seg[0])):
+        label = "PERSON"  # "il ministro Carlo Deriu", "de burgemeester Anna Vos": a title, then a full name
     else:
         label = "MISC"
     return FallbackMention(s, e, label)
+
+
+# person titles that, lowercase right before a capitalised name, make it a person's: PERSON_TITLES without the
+# words that also open other names or mean something else ("primo", "general", "chef", "kepala")
+_TITLES_BEFORE_NAMES = PERSON_TITLES - {
+    "primo", "primeiro", "primer", "chef", "chefin", "juru", "general", "generale", "generaal", "jenderal", "kepala",
+    "belediye", "vali", "valisi", "leiter", "leiterin", "kollege", "kollegen", "kollegin", "amtskollege",
+    "amtskollegen", "duta", "rei", "sturmer", "spieler", "trainer"}
+
+
+def _title_before(words: list[re.Match[str]], idx: int) -> bool:
+    """A lowercase person title is the word right before ``words[idx]``, with only a space between."""
+    if idx == 0:
+        return False
+    w = words[idx - 1].group(0)
+    return w[:1].islower() and words[idx - 1].end() + 1 == words[idx].start() and normalise(w) in _TITLES_BEFORE_NAMES
 
 
 @lru_cache(maxsize=64)
