@@ -366,3 +366,12 @@ def test_a_lowercase_title_before_a_full_name_makes_a_person_in_fallback_languag
         assert _entity_with(ann, name).type == "PERSON", name
     assert "Deriu" in _texts(_entity_with(ann, "Carlo Deriu"))
     assert _entity_with(ann, "Openbaar Ministerie").type == "ORG"  # no title before it: its cue word decides
+
+
+def test_an_institution_takes_its_adjective_but_not_the_verb_after_it() -> None:
+    ann = _docs(("es", "El presidente del Gobierno habló con el Partido socialista en Toledo."),
+                ("it", "Il Consiglio europeo ha deciso; il Partito democratico parlò di riforme."))
+    names = _names(ann)
+    assert {"Partido socialista", "Consiglio europeo", "Partito democratico"} <= names
+    assert not any(n.endswith(("habló", "parlò")) for n in names)
+    assert "Gobierno" in names

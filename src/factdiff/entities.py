@@ -1001,7 +1001,8 @@ def _clean_segment(text: str, words: list[re.Match[str]], seg: list[int], lang: 
     adjective = False
     if len(seg) == 1 and lang not in ("de", "nl") and _cue(toks, ORG_CUES | FAC_CUES, False):
         am = re.match(r" ([a-z\u00e0-\u00ff]{4,})\b", text[e:e + 40])
-        if am is not None and normalise(am.group(1)) not in stops and not _kind_word(am.group(1)):
+        if am is not None and normalise(am.group(1)) not in stops and not _kind_word(am.group(1)) \
+                and not _verb_form(am.group(1), lang):
             e += am.end()  # "Consiglio europeo", "Partido socialista": an institution and its adjective
             name, adjective = text[s:e], True
     if len(seg) == 1 and not adjective:
@@ -1066,6 +1067,20 @@ def _function_word(n: str, stops: frozenset[str], lang: str, at_start: bool) -> 
     sentence start, or short (articles, prepositions); a longer capitalised stop word inside a sentence
     is a name word ("le Torri Gemelle", "il Nuovo Teatro")."""
     return n in stops and (at_start or lang == "de" or len(n) <= 3)
+
+
+def _verb_form(word: str, lang: str) -> bool:
+    """A conjugated verb of a Romance language: its lemma is another word, an infinitive ("habló" -> "hablar",
+    "parlò" -> "parlare"); an adjective's lemma is itself or its singular ("europeos" -> "europeo")."""
+    import simplemma
+
+    if lang not in ("es", "it", "pt", "fr", "ro", "ca"):
+        return False
+    try:
+        lemma = simplemma.lemmatize(word.lower(), lang=lang)
+    except Exception:  # a language without a dictionary
+        return False
+    return lemma != word.lower() and lemma.endswith(("ar", "er", "ir", "are", "ere", "ire"))
 
 
 def _kind_word(word: str) -> str:
