@@ -268,6 +268,8 @@ def train(args: argparse.Namespace) -> int:
         score = np.zeros(len(src), bool)
     if args.no_meantime:
         use &= src != "meantime"
+    if args.dev_only:
+        use &= src == "dev"
     model, tok = build_model(args.dropout, bundle)
     model.head = nn.Linear(model.encoder.cfg.hidden, 1)
     device = torch.device(args.device)
@@ -438,6 +440,7 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--data", choices=("public", "dev"), default="dev")
     t.add_argument("--fold", type=int, default=-1, help="dev fold to hold out (-1: none, train on all)")
     t.add_argument("--no-meantime", action="store_true")
+    t.add_argument("--dev-only", action="store_true", help="train on the other dev folds alone")
     t.add_argument("--epochs", type=int, default=3)
     t.add_argument("--batch", type=int, default=32)
     t.add_argument("--lr", type=float, default=3e-5)
