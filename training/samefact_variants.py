@@ -1,6 +1,7 @@
 """Variants of the same-fact model that were measured and not shipped, out of fold (leave one dev case out).
 
     python training/samefact_variants.py            # logistic (shipped) vs gradient boosting vs + chunk cosine
+                                                    # vs + character n-gram cosine
 
 Rows are every cross-article claim pair of the dev cases (../shared/gold/dev), with the features of
 ``factdiff.samefact`` (as ``training/fit_samefact.py`` builds them, encoders "use"). Printed per variant: ROC AUC,
@@ -11,6 +12,9 @@ average precision, and how many gold pairs are ranked above each precision level
 - ``chunks``: the logistic model with one more feature, the best cosine between any two chunks of the two
   claims (chunks: comma/semicolon/bracket pieces and "and"-clauses of three words or more, longer ones in
   windows of eight words), for claims that share a fact in one clause only.
+- ``chargrams``: the logistic model with one more feature, the TF-IDF cosine of the two claims' character
+  3-5-grams (inside words, accents and case removed, IDF over the case's claims): cognates and names across
+  languages ("Beresheet" / "Bereshit") without a dictionary.
 """
 
 from __future__ import annotations
@@ -68,7 +72,22 @@ def chunk_cosines(prep: Any) -> np.ndarray:
     return np.concatenate(out)
 
 
-def rows() -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def chargram_cosines(prep: Any) -> np.ndarray:
+    """Per claim pair (in ``pair_tensors`` order): TF-IDF cosine of character 3-5-grams."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from factdiff.text import strip_accents
+
+    ids = [d.id for d in prep.docs]
+    texts = {d: [strip_accents(c.text.lower()) for c in prep.claims[d]] for d in ids}
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+    vec.fit([t for d in ids for t in texts[d]])
+    m = {d: vec.transform(texts[d]) for d in ids}
+    return np.concatenate([(m[da] @ m[db].T).toarray().reshape(-1) for da, db in itertools.combinations(ids, 2)
+                           if prep.claims[da] and prep.claims[db]])
+
+
+def rows() -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     from factdiff.ingest import read_inputs
     from factdiff.pipeline import prepare
 
@@ -76,17 +95,19 @@ def rows() -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     for case in dev_cases():
         prep = prepare(read_inputs([str(p) for p in case.paths]), entities=False)
         x, y, _ = rows_from_prepared(case, prep)
-        data.append((x, y, chunk_cosines(prep)))
+        data.append((x, y, chunk_cosines(prep), chargram_cosines(prep)))
     return data
 
 
-def out_of_fold(data: list[tuple[np.ndarray, np.ndarray, np.ndarray]], variant: str) -> tuple[np.ndarray, np.ndarray]:
+def out_of_fold(data: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]], variant: str
+                ) -> tuple[np.ndarray, np.ndarray]:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    def features(d: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
-        if variant != "chunks":
+    def features(d: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+        extra = {"chunks": 2, "chargrams": 3}.get(variant)
+        if extra is None:
             return d[0]
-        return np.concatenate([d[0], d[2][:, None]], axis=1)  # after the bias: fit() finds it by position
+        return np.concatenate([d[0], d[extra][:, None]], axis=1)  # after the bias: fit() finds it by position
 
     ps, ys = [], []
     for k, held in enumerate(data):
@@ -106,7 +127,7 @@ def main() -> int:
     from sklearn.metrics import average_precision_score, roc_auc_score
 
     data = rows()
-    for variant in ("logistic", "boosting", "chunks"):
+    for variant in ("logistic", "boosting", "chunks", "chargrams"):
         p, y = out_of_fold(data, variant)
         order = np.argsort(-p)
         tp = np.cumsum(y[order])
