@@ -125,6 +125,14 @@ def lead10() -> None:
     F.LEAD_SENTENCES, F.LEAD_MAX_CHARS = 10, 3000
 
 
+@variant
+def wordsfull() -> None:
+    """Names and words over the whole text (up to 200 sentences, 50,000 characters) instead of a 10-sentence opening."""
+    from factdiff.stories import features as F
+
+    F.WORD_SENTENCES, F.WORD_MAX_CHARS = 200, 50_000
+
+
 def main() -> None:
     name = sys.argv[1] if len(sys.argv) > 1 else "base"
     for part in name.split("+"):

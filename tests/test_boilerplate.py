@@ -27,6 +27,8 @@ def test_furniture_is_recognised(line, lang):
     ("Advertisers pulled out of the festival after the storm.", "en"),
     ("Read the full statement of the harbour authority below, the mayor said.", "it"),
     ("NASA LOSES CONTACT WITH PROBE AT 21:15", "en"), ("The EU and NATO agreed.", "en"),
+    # scripts without case have no "line in capitals"
+    ("船长周二被警方拘留。", "zh"), ("احتجزت الشرطة القبطان.", "ar"),
 ])
 def test_claims_are_not_furniture(line, lang):
     assert not is_boilerplate(line, lang)

@@ -72,3 +72,27 @@ def test_readme_sample_is_current(example_report):
     sample = readme.split("## What the report looks like", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
     printed = render(example_report, "terminal", color=False)
     assert printed.startswith(sample.rstrip("\n")), "README sample is stale: rerun factdiff compare examples/ferry"
+
+
+def test_an_article_and_its_translation_agree_sentence_by_sentence():
+    """A faithful translation states every fact of its original: counterpart sentences agree, nothing is at odds
+    (bench/translations.py measures the same on MEANTIME)."""
+    from bench.translations import compare_pair
+
+    original = ["Storm closes mountain pass",
+                "A landslide blocked the only road over the Kessel pass on Sunday night.",
+                "About 40 trucks were stuck on both sides for nine hours.",
+                "The regional council said the road would reopen on Wednesday.",
+                "Nobody was injured, according to the fire brigade.",
+                "Engineers will inspect the slope again next month."]
+    translation = ["La tormenta cierra un puerto de montaña",
+                   "Un deslizamiento de tierra bloqueó el domingo por la noche la única carretera del puerto "
+                   "de Kessel.",
+                   "Unos 40 camiones quedaron atrapados a ambos lados durante nueve horas.",
+                   "El consejo regional dijo que la carretera se reabriría el miércoles.",
+                   "Nadie resultó herido, según los bomberos.",
+                   "Los ingenieros volverán a inspeccionar la ladera el mes que viene."]
+    t = compare_pair(original, translation, "es")
+    assert t.sentences == 5
+    assert t.aligned >= 4, t
+    assert t.misaligned == 0 and t.contradictions == 0 and t.tensions == 0, t.examples

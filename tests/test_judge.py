@@ -77,6 +77,15 @@ def test_a_no_that_negates_a_noun_is_not_a_negated_claim():
     assert not [lab for lab in labels if lab[1] == "negation"]
 
 
+def test_a_negated_figure_denies_a_value_not_the_claim():
+    # "and not 2015" rules out an earlier date; the claim itself (the delivery is expected) is affirmed
+    a = "The new bridge is now expected to open around 2030, and not 2027 as first planned."
+    b = "Se espera que el nuevo puente abra en torno a 2030, y no en 2027 como se planeó al principio."
+    labels, report = judged(a, b)
+    assert report.stats["judge_calls"] >= 1  # the pair was judged
+    assert labels and not [lab for lab in labels if lab[1] == "negation"]
+
+
 def test_a_negated_subject_negates_the_claim():
     labels, _ = judged("Officials said no oil had leaked from the tanker.",
                        "Inspectors said oil had leaked from the tanker into the bay.")

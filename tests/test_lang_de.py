@@ -122,3 +122,9 @@ def test_a_percentage_after_um_is_a_difference_not_a_level():
     cut = extract_quantities("Der Plan senkt die jährliche Erhöhung um 2 Prozent.", LANG)
     assert [q.measured for q in cut] == [":change"]
     assert compare_quantities(level, cut) is None
+
+
+def test_ago_before_the_figure_and_postponement_are_time_offsets():
+    found = extract_quantities("Vor zwei Jahren wurde der Bau um drei Monate verschoben.", LANG)
+    assert [(q.value, q.measured) for q in found if q.dimension == "duration"] == [(2 * 8760, "delay"),
+                                                                                   (3 * 730, "delay")]

@@ -194,3 +194,21 @@ def test_a_figure_after_cost_the_lives_of_counts_the_dead():
     assert [(q.value, q.measured) for q in found] == [(17, "dead")]
     assert [(q.value, q.measured) for q in extract_quantities('Doctors saved the lives of 30 patients.', LANG)] == [
         (30, "patients")]  # saved, not lost
+
+
+@pytest.mark.parametrize("text", ["The repairs will take 30 - 40 days.", "The repairs will take 30 -- 40 days.",
+                                  "The repairs will take 30 \u2013 40 days.", "The repairs will take 30-40 days."])
+def test_a_range_with_a_spaced_dash(text):
+    found = [q for q in extract_quantities(text, "en") if q.dimension == "duration"]
+    assert [(q.low, q.high, q.hedge) for q in found] == [(720, 960, "range")]
+
+
+def test_a_spaced_dash_is_no_range_when_the_second_figure_is_smaller():
+    found = extract_quantities("The home side won 3 - 2 in front of 9000 fans.", "en")
+    assert all(q.hedge != "range" for q in found)
+
+
+def test_postponement_is_a_time_offset():
+    found = extract_quantities("The launch, planned two years ago, was pushed back three months.", "en")
+    assert [(q.value, q.measured) for q in found if q.dimension == "duration"] == [(2 * 8760, "delay"),
+                                                                                   (3 * 730, "delay")]

@@ -105,3 +105,15 @@ def test_a_person_of_n_years_is_an_age_not_a_duration():
     # the same words after a noun that is not a person: a duration
     other = extract_quantities('Una obra de cinco años bloqueó el puerto.', LANG)
     assert [q.dimension for q in other] == ["duration"]
+
+
+def test_between_with_articles_is_a_range():
+    found = [q for q in extract_quantities("El nuevo ferry puede llevar entre los 300 y los 350 pasajeros.", LANG)
+             if q.dimension == "count"]
+    assert [(q.low, q.high, q.hedge, q.measured) for q in found] == [(300, 350, "range", "passengers")]
+
+
+def test_ago_before_the_figure_and_postponement_are_time_offsets():
+    found = extract_quantities("La obra, empezada hace dos años, fue aplazada por 3 meses.", LANG)
+    assert [(q.value, q.measured) for q in found if q.dimension == "duration"] == [(2 * 8760, "delay"),
+                                                                                   (3 * 730, "delay")]

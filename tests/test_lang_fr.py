@@ -90,3 +90,9 @@ def test_a_person_of_n_years_is_an_age_not_a_duration():
     # the same words after a noun that is not a person: a duration
     other = extract_quantities('Une panne de cinq ans a bloqué le chantier.', LANG)
     assert [q.dimension for q in other] == ["duration"]
+
+
+def test_ago_before_the_figure_and_postponement_are_time_offsets():
+    found = extract_quantities("Il y a deux ans, les travaux ont été reportés de trois mois.", LANG)
+    assert [(q.value, q.measured) for q in found if q.dimension == "duration"] == [(2 * 8760, "delay"),
+                                                                                   (3 * 730, "delay")]

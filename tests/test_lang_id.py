@@ -62,3 +62,8 @@ def test_comparison():
 def test_language_data():
     lang = get(LANG)
     assert {'bukan', 'tidak'} <= lang.negators and 'mengatakan' in lang.speech_verbs
+
+
+def test_ago_after_yang_is_a_time_offset():
+    found = extract_quantities("Proyek itu dimulai dua tahun yang lalu.", LANG)
+    assert [(q.value, q.measured) for q in found if q.dimension == "duration"] == [(2 * 8760, "delay")]

@@ -84,3 +84,14 @@ def test_a_person_of_n_years_is_an_age_not_a_duration():
     # the same words after a noun that is not a person: a duration
     other = extract_quantities('Un cantiere di cinque anni ha bloccato il porto.', LANG)
     assert [q.dimension for q in other] == ["duration"]
+
+
+def test_between_with_articles_is_a_range():
+    q = one("Il nuovo traghetto può trasportare tra i 300 e i 350 passeggeri.", "count")
+    assert (q.low, q.high, q.hedge, q.measured) == (300, 350, "range", "passengers")
+
+
+def test_postponement_is_a_time_offset():
+    found = extract_quantities("I lavori sono stati rinviati di tre mesi, due anni fa.", LANG)
+    assert [(q.value, q.measured) for q in found if q.dimension == "duration"] == [(3 * 730, "delay"),
+                                                                                   (2 * 8760, "delay")]

@@ -80,3 +80,9 @@ def test_a_person_of_n_years_is_an_age_not_a_duration():
     # the same words after a noun that is not a person: a duration
     other = extract_quantities('Een verbouwing van vijf jaar hield de haven dicht.', LANG)
     assert [q.dimension for q in other] == ["duration"]
+
+
+def test_between_with_articles_is_a_range():
+    found = [q for q in extract_quantities("De nieuwe veerboot kan tussen de 300 en 350 passagiers vervoeren.", LANG)
+             if q.dimension == "count"]
+    assert [(q.low, q.high, q.hedge, q.measured) for q in found] == [(300, 350, "range", "passengers")]

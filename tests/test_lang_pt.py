@@ -82,3 +82,15 @@ def test_a_person_of_n_years_is_an_age_not_a_duration():
     # the same words after a noun that is not a person: a duration
     other = extract_quantities('Uma obra de cinco anos bloqueou o porto.', LANG)
     assert [q.dimension for q in other] == ["duration"]
+
+
+def test_between_with_articles_is_a_range():
+    found = [q for q in extract_quantities("O novo ferry pode levar entre os 300 e os 350 passageiros.", LANG)
+             if q.dimension == "count"]
+    assert [(q.low, q.high, q.hedge, q.measured) for q in found] == [(300, 350, "range", "passengers")]
+
+
+def test_ago_before_the_figure_and_postponement_are_time_offsets():
+    found = extract_quantities("Há dois anos, a obra foi adiada por 3 meses.", LANG)
+    assert [(q.value, q.measured) for q in found if q.dimension == "duration"] == [(2 * 8760, "delay"),
+                                                                                   (3 * 730, "delay")]

@@ -29,6 +29,13 @@ def test_glued_sentences_are_split():
     ]
 
 
+def test_chinese_and_japanese_full_stops_end_sentences():
+    assert _texts("市议会周二批准了新预算。市长没有出席会议！“我们会上诉。”他说。") == [
+        "市议会周二批准了新预算。", "市长没有出席会议！", "“我们会上诉。”", "他说。"]
+    assert _texts("市議会は火曜日に新しい予算を承認した。市長は出席しなかった。") == [
+        "市議会は火曜日に新しい予算を承認した。", "市長は出席しなかった。"]
+
+
 def test_offsets_point_into_raw_text():
     doc = Document("d", "d", "  First “quoted” line.\n\nSecond line here.  ")
     for s in sentences(doc):
@@ -77,6 +84,10 @@ def test_language_detection():
     assert detect_language("Le gouvernement a annoncé mardi une nouvelle réforme des retraites.") == "fr"
     assert detect_language("The government announced a new pension reform on Tuesday.") == "en"
     assert detect_language("ok") == "und"
+    # Han characters without kana are Chinese, whatever the detector's first guess
+    chinese = "一艘渡轮周一上午在岛屿海岸附近沉没。九名乘客遇难，另有十二人获救。船长周二被警方拘留。"
+    assert detect_language(chinese) == "zh"
+    assert detect_language("貨物船が月曜日の早朝に港の近くで座礁し、乗組員十二人は全員救助された。") == "ja"
 
 
 def test_language_detection_without_the_model_downloader() -> None:

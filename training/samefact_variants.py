@@ -1,17 +1,26 @@
 """Variants of the same-fact model that were measured and not shipped, out of fold (leave one dev case out).
 
-    python training/samefact_variants.py            # logistic (shipped) vs gradient boosting vs + chunk cosine
+    python training/samefact_variants.py [VARIANT ...]  # logistic (shipped) vs gradient boosting vs + chunk cosine
                                                     # vs + character n-gram cosine
 
 Rows are every cross-article claim pair of the dev cases (../shared/gold/dev), with the features of
 ``factdiff.samefact`` (as ``training/fit_samefact.py`` builds them, encoders "use"). Printed per variant: ROC AUC,
 average precision, and how many gold pairs are ranked above each precision level. Variants:
 
-- ``logistic``: the shipped model (``fit_samefact.fit``).
+- ``logistic``: the shipped logistic model without its close-pair term (``fit_samefact.fit(close=False)``).
 - ``boosting``: scikit-learn's HistGradientBoostingClassifier on the same features.
 - ``chunks``: the logistic model with one more feature, the best cosine between any two chunks of the two
   claims (chunks: comma/semicolon/bracket pieces and "and"-clauses of three words or more, longer ones in
   windows of eight words), for claims that share a fact in one clause only.
+- ``monotone``: the logistic model with the weights of closeness, shared names, figures and dates held
+  non-negative (``fit_samefact.MONOTONE``): the shipped fit gives the cosines negative weights beside their
+  margins, so a translation, closer than any dev pair, can score lower than a loose paraphrase.
+- ``translations``: the logistic model with rows from MEANTIME translations added to each fold's training
+  (``fit_samefact.translation_rows``: English original vs its es/it/nl translation, counterpart sentences
+  positive; the articles ``python -m bench translations`` measures on are left out).
+- ``close``: the logistic model with the close-pair term fitted on MEANTIME translations
+  (``fit_samefact.fit_close``; shipped since 2026-11-30): on the dev cases it only moves the few pairs closer than
+  its knot.
 - ``chargrams``: the logistic model with one more feature, the TF-IDF cosine of the two claims' character
   3-5-grams (inside words, accents and case removed, IDF over the case's claims): cognates and names across
   languages ("Beresheet" / "Bereshit") without a dictionary.
@@ -109,16 +118,25 @@ def out_of_fold(data: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
             return d[0]
         return np.concatenate([d[0], d[extra][:, None]], axis=1)  # after the bias: fit() finds it by position
 
+    extra_x: list[np.ndarray] = []
+    extra_y: list[np.ndarray] = []
+    if variant == "translations":
+        from fit_samefact import translation_rows
+
+        for x, y in translation_rows():
+            extra_x.append(x)
+            extra_y.append(y)
     ps, ys = [], []
     for k, held in enumerate(data):
-        tx = np.concatenate([features(d) for j, d in enumerate(data) if j != k])
-        ty = np.concatenate([d[1] for j, d in enumerate(data) if j != k])
+        tx = np.concatenate([features(d) for j, d in enumerate(data) if j != k] + extra_x)
+        ty = np.concatenate([d[1] for j, d in enumerate(data) if j != k] + extra_y)
         if variant == "boosting":
             m = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15,
                                                min_samples_leaf=50, l2_regularization=1.0, random_state=0)
             ps.append(m.fit(tx, ty).predict_proba(features(held))[:, 1])
         else:
-            ps.append(fit(tx, ty).probability(features(held)))
+            ps.append(fit(tx, ty, monotone=variant == "monotone", close=variant == "close")
+                      .probability(features(held)))
         ys.append(held[1])
     return np.concatenate(ps), np.concatenate(ys)
 
@@ -127,7 +145,8 @@ def main() -> int:
     from sklearn.metrics import average_precision_score, roc_auc_score
 
     data = rows()
-    for variant in ("logistic", "boosting", "chunks", "chargrams"):
+    names = sys.argv[1:] or ["logistic", "boosting", "chunks", "chargrams", "monotone", "translations", "close"]
+    for variant in names:
         p, y = out_of_fold(data, variant)
         order = np.argsort(-p)
         tp = np.cumsum(y[order])

@@ -113,7 +113,8 @@ def polarity_from_parse(tokens: Iterable[Any]) -> tuple[frozenset[str], frozense
             head, is_neg = head.head, True  # "no fuel had leaked": the subject's "no" negates the verb
         elif tok.lower_ in _NEG_PRONOUNS and tok.dep_ in _SUBJECTS:
             is_neg = True  # "nobody was hurt"
-        if is_neg and head.i in main and head.lemma_.lower() not in LIGHT_VERBS:
+        if is_neg and head.i in main and head.lemma_.lower() not in LIGHT_VERBS and not head.like_num:
+            # (a negation on a figure, "around 2020, and not 2015", denies a value, not the predicate)
             negated.add(stem(head.lemma_))
             aux = [c.i for c in head.children if c.dep_ in ("aux", "auxpass", "aux:pass") and c.i < head.i]
             lo, hi = min([tok.i, head.i, *aux]), max(tok.i, head.i)
@@ -137,6 +138,11 @@ def read_cues(text: str, language: str = "und") -> ClaimCues:
             phrases.append(" ".join(words[i:i + 4]))
             continue
         if w in AUXILIARIES:
+            continue
+        if w[0].isdigit():
+            # a figure is no predicate: "around 2020, and not 2015" denies a value, which the figure checks
+            # compare; the claim itself is affirmed
+            under = 0
             continue
         if under:
             negated.add(stem(w))

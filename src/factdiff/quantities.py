@@ -160,6 +160,14 @@ def _filtered(toks: list[_Tok]) -> list[_Tok]:
             out.append(dataclasses.replace(t, text="\u2013", low="\u2013", kind="punct"))
             joined = False
             continue
+        if t.text == "-" and t.space_before and out and out[-1].kind == "num":
+            # "30 - 40" and "30 -- 40" (a dash typed as hyphens): a spaced hyphen after a figure and before
+            # another is a dash, as "30 – 40"
+            nxt = next((x for x in toks[k + 1:] if x.text != "-"), None)
+            if nxt is not None and nxt.kind == "num" and nxt.space_before:
+                out.append(dataclasses.replace(t, text="\u2013", low="\u2013", kind="punct"))
+                joined = False  # (a second hyphen, "--", is unspaced before: dropped as a joiner below)
+                continue
         if t.text in _JOINERS:
             continue
         t.joined = joined and not t.space_before
@@ -602,9 +610,13 @@ def _read_figure(toks: list[_Tok], words: list[str], i: int, lang: Lang, blocked
         fig.precision = 0.5 * 10 ** -decimals * scale_factor
     del numeral
     # a range: "5-7 people", "4 bis 5 Stunden", "de 275 000 à 325 000" (smaller first)
-    between = start > 0 and words[start - 1] in lang.between_words and j < len(words) and words[j] in lang.conjunctions
+    # (and "30 – 40 days", a spaced dash; "tra i 210 e i 250", an article before each figure)
+    before = start - 2 if start > 1 and words[start - 1] in lang.between_articles else start - 1
+    between = before >= 0 and words[before] in lang.between_words and j < len(words) and words[j] in lang.conjunctions
+    second = j + 2 if between and j + 2 < len(toks) and words[j + 1] in lang.between_articles else j + 1
     step = 1 if j < len(toks) and toks[j].kind == "num" and toks[j].joined else (
-        2 if j + 1 < len(toks) and (words[j] in lang.range_words or between) and toks[j + 1].kind == "num" else 0)
+        second - j + 1 if second < len(toks) and (words[j] in lang.range_words or between or words[j] in _RANGE_DASHES)
+        and toks[second].kind == "num" else 0)
     if step and not currency and (hi := _digits(toks[j + step - 1].text, lang)) is not None \
             and value < hi < value * 10:
         fig.high = hi
@@ -948,6 +960,7 @@ def _window_left(toks: list[_Tok], end: int, limit: int = 5) -> int:
 
 
 _DASHES = frozenset({"-", "\u2013", "\u2014"})
+_RANGE_DASHES = frozenset({"\u2013", "\u2014"})  # "30 – 40 days" (a spaced hyphen between figures becomes one)
 
 
 def _lasting_subject(toks: list[_Tok], words: list[str], end: int, figure: int, lang: Lang,

@@ -36,6 +36,7 @@ FEATURES = (
     "names", "names_only_one", "numbers", "numbers_clash", "measured", "figures", "dates",
     "position", "length", "same_language", "bias",
 )
+_SAME_LANGUAGE = FEATURES.index("same_language")
 MARGIN_K = 3  # neighbours averaged for the margin
 # A short article has fewer than MARGIN_K neighbours: the missing ones count as a typical good
 # neighbour, the 90th percentile of cross-article claim cosines (measured on the dev cases by
@@ -219,22 +220,38 @@ class SameFactModel:
     mean: np.ndarray
     scale: np.ndarray
     meta: dict[str, Any]
+    # (knot, weight): across languages, the logit gains weight * (cos_use - knot) above the knot. The dev cases
+    # (reports by different outlets) hold no pair as close as a sentence and its translation, so the weights above
+    # say nothing of that range; this term is fitted on translations (training/fit_samefact.py, MEANTIME) on top
+    # of them. Within one language, sentences about one person or place are that close without being one fact
+    # ("X ran for president in 2008" / "X was governor from 1996 to 2007"), so it does not apply there
+    close: tuple[float, float] | None = None
 
     def probability(self, feats: np.ndarray) -> np.ndarray:
         z = ((feats - self.mean) / self.scale) @ self.weights
+        if self.close is not None:
+            knot, weight = self.close
+            across = feats[..., _SAME_LANGUAGE] < 0.5
+            z = z + np.where(across, weight * np.maximum(feats[..., 0] - knot, 0.0), 0.0)
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
     def to_json(self) -> dict[str, Any]:
-        return {"features": list(FEATURES), "weights": self.weights.round(6).tolist(),
-                "mean": self.mean.round(6).tolist(), "scale": self.scale.round(6).tolist(), "meta": self.meta}
+        out = {"features": list(FEATURES), "weights": self.weights.round(6).tolist(),
+               "mean": self.mean.round(6).tolist(), "scale": self.scale.round(6).tolist()}
+        if self.close is not None:
+            out["close"] = {"feature": FEATURES[0], "knot": round(self.close[0], 4),
+                            "weight": round(self.close[1], 4)}
+        return out | {"meta": self.meta}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SameFactModel:
         if list(data["features"]) != list(FEATURES):
             raise ValueError("the same-fact model was fitted on other features; refit it "
                              "(python training/fit_samefact.py)")
+        close = data.get("close")
         return cls(np.asarray(data["weights"], np.float64), np.asarray(data["mean"], np.float64),
-                   np.asarray(data["scale"], np.float64), dict(data.get("meta", {})))
+                   np.asarray(data["scale"], np.float64), dict(data.get("meta", {})),
+                   (float(close["knot"]), float(close["weight"])) if close else None)
 
 
 ENCODERS = ("use", "use+e5")  # which sentence encoders feed the features; one fitted model each

@@ -49,6 +49,10 @@ _BOUNDARY = re.compile(
 )
 # "Russia.In his statements": a full stop glued to the next sentence by a scraper.
 _GLUED = re.compile(r"(?<=[a-zà-ÿ]{2}[.!?])(?=[A-ZÀ-ÖØ-Þ][a-zà-ÿ])")
+# Chinese and Japanese full stops (and their closing quotes or brackets) end a sentence with no space after
+_CJK_END = re.compile(r"[\u3002\uff01\uff1f]+[\u300d\u300f\uff09\u201d\u2019]*(?=\S)")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def strip_accents(text: str) -> str:
@@ -70,6 +74,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
                 continue
             cuts.append(m.start("gap"))
         cuts.extend(m.start() for m in _GLUED.finditer(chunk))
+        cuts.extend(m.end() for m in _CJK_END.finditer(chunk))
         cuts = sorted(set(cuts)) + [len(chunk)]
         for a, b in zip(cuts, cuts[1:]):
             seg = chunk[a:b]
@@ -141,6 +146,8 @@ def detect_language(text: str) -> str:
     if not isinstance(best, dict):
         return "und"
     lang = str(best.get("lang", "und"))
+    if lang == "ja" and _HAN.search(sample) and not _KANA.search(sample):
+        lang = "zh"  # Japanese prose always has kana; Han characters without any are Chinese
     if float(best.get("score", 0.0)) >= 0.3:
         return lang
     from .entities import guess_language  # stop-word coverage, for texts the detector is unsure of
@@ -284,7 +291,10 @@ def is_boilerplate(text: str, language: str) -> bool:
     line = text.strip().strip("*#>-–—|•·").strip()
     if not any(ch.isalpha() for ch in line):
         return True  # nothing but punctuation or digits: a stray full stop, a separator, a page number
-    if not any(ch.islower() for ch in line) and len(line.split()) <= 4 and not any(ch.isdigit() for ch in line):
-        return True  # a short line in capitals: an agency credit ("AFP/REUTERS"), a section label
+    if any(ch.isupper() for ch in line) and not any(ch.islower() for ch in line) and len(line.split()) <= 4 \
+            and not any(ch.isdigit() for ch in line):
+        # a short line in capitals: an agency credit ("AFP/REUTERS"), a section label (a script without case,
+        # such as Chinese or Arabic, has neither capitals nor small letters: no sign of furniture)
+        return True
     line = line[0].lower() + line[1:]
     return any(p.match(line) for p in _boilerplate(language))

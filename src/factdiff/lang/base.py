@@ -105,6 +105,9 @@ class Lang:
     update_words: frozenset[str] = frozenset()
     update_words_after: frozenset[str] = frozenset()
     between_words: frozenset[str] = frozenset()
+    # a definite article that may stand before each figure of "between X and Y": "tra i 210 e i 250",
+    # "entre los 20 y los 30", "tussen de 10 en 20"
+    between_articles: frozenset[str] = frozenset()
     named_times: Mapping[str, int] = field(
         default_factory=dict
     )  # "midnight": 0, "noon": 720 (minutes)  # "between 18 and 24", "entre 18 y 24"

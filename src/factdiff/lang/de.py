@@ -44,7 +44,7 @@ _HALVES = {
 
 LANG = make(
     "de", offset_words=frozenset({'nach', 'später', 'vor', 'früher', 'zuvor', 'danach'}),
-    offset_before=frozenset({'nach'}),
+    offset_before=frozenset({'nach', 'vor'}),
     length_words=frozenset({'lang', 'lange', 'langen'}),
     boilerplate=(
         'anzeige$', 'lesen sie (auch|mehr)\\b', 'mehr zum thema\\b', 'auch interessant\\b', 'foto:', 'bild:',
@@ -264,6 +264,7 @@ LANG = make(
         "verzögerte": "delay",
         "verzögerung": "delay",
         "verspätet": "delay",
+        "verschoben": "delay",
         "arbeitsplätze": "jobs",
         "jobs": "jobs",
         "mitarbeiter": "jobs",

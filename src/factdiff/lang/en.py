@@ -302,6 +302,8 @@ LANG = make(
         "flight": "flight",
         "delay": "delay",
         "delayed": "delay",
+        "postponed": "delay",
+        "pushed back": "delay",
         "jobs": "jobs",
         "employees": "jobs",
         "staff": "jobs",

@@ -25,7 +25,7 @@ _DUR = {
 
 LANG = make(
     "es", offset_words=frozenset({'después', 'más tarde', 'antes', 'atrás'}),
-    offset_before=frozenset({'tras', 'después de'}),
+    offset_before=frozenset({'tras', 'después de', 'hace'}),
     boilerplate=(
         'publicidad$', 'le(e|a) (también|más)\\b', 'te puede interesar\\b', 'más información\\b', 'foto:',
         'por [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
@@ -99,6 +99,7 @@ LANG = make(
         ancianos menor menores
     """.split()),
     between_words={"entre"},
+    between_articles={"los", "las"},
     range_words={"a"},
     out_of={"de"},
     room_words={"cabida", "espacio", "lugar", "sitio"},
@@ -244,6 +245,9 @@ LANG = make(
         "retrasado": "delay",
         "retrasó": "delay",
         "demora": "delay",
+        "aplazado": "delay",
+        "aplazada": "delay",
+        "pospuesto": "delay",
         "empleos": "jobs",
         "empleados": "jobs",
         "trabajadores": "jobs",

@@ -26,7 +26,7 @@ _DUR = {
 
 LANG = make(
     "fr", offset_words=frozenset({'après', 'plus tard', 'avant', 'plus tôt', 'auparavant'}),
-    offset_before=frozenset({'après', 'au bout de'}),
+    offset_before=frozenset({'après', 'au bout de', 'il y a'}),
     boilerplate=(
         'publicité$', '(à )?lire aussi\\b', 'voir aussi\\b', '(photo|crédit photo)\\s*:',
         'par [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
@@ -245,6 +245,10 @@ LANG = make(
         "retard": "delay",
         "retardé": "delay",
         "retardée": "delay",
+        "reporté": "delay",
+        "reportée": "delay",
+        "repoussé": "delay",
+        "repoussée": "delay",
         "emplois": "jobs",
         "salariés": "jobs",
         "employés": "jobs",

@@ -30,7 +30,7 @@ _DUR = {
 }
 
 LANG = make(
-    "id", offset_words=frozenset({'setelah', 'kemudian', 'sebelum', 'lalu', 'sesudah'}),
+    "id", offset_words=frozenset({'setelah', 'kemudian', 'sebelum', 'lalu', 'yang lalu', 'sesudah'}),
     offset_before=frozenset({'setelah', 'sesudah'}),
     boilerplate=(
         'iklan$', 'baca (juga|selengkapnya)\\b', 'simak (juga|video)\\b', 'foto:',

@@ -93,6 +93,7 @@ LANG = make(
         neonati
     """.split()),
     between_words={"tra", "fra"},
+    between_articles={"i", "gli", "le"},
     range_words={"a"},
     out_of={"su", "di"},
     room_words={"posto", "spazio"},
@@ -237,6 +238,10 @@ LANG = make(
         "ritardo": "delay",
         "ritardato": "delay",
         "ritardata": "delay",
+        "rinviato": "delay",
+        "rinviata": "delay",
+        "posticipato": "delay",
+        "posticipata": "delay",
         "posti di lavoro": "jobs",
         "dipendenti": "jobs",
         "lavoratori": "jobs",

@@ -83,6 +83,7 @@ LANG = make(
         passagiers toerist toeristen persoon personen baby
     """.split()),
     between_words={"tussen"},
+    between_articles={"de"},
     range_words={"tot"},
     out_of={"van", "op"},
     room_words={"plaats", "ruimte"},
@@ -213,6 +214,7 @@ LANG = make(
         "vlucht": "flight",
         "vertraging": "delay",
         "vertraagd": "delay",
+        "uitgesteld": "delay",
         "banen": "jobs",
         "werknemers": "jobs",
         "medewerkers": "jobs",

@@ -23,7 +23,7 @@ _DUR = {
 
 LANG = make(
     "pt", offset_words=frozenset({'depois', 'mais tarde', 'antes', 'atrás'}),
-    offset_before=frozenset({'após', 'depois de'}),
+    offset_before=frozenset({'após', 'depois de', 'há'}),
     boilerplate=(
         'publicidade$', 'leia (também|mais)\\b', 'veja também\\b', 'saiba mais\\b', 'foto:',
         'por [A-Z][\\w.-]+( [A-Z][\\w.-]+){0,3}$',
@@ -92,6 +92,7 @@ LANG = make(
         passageiros turista turistas pessoa pessoas idoso idosa idosos bebê bebês bebé bebés
     """.split()),
     between_words={"entre"},
+    between_articles={"os", "as"},
     range_words={"a"},
     out_of={"de"},
     room_words={"espaço", "lugar"},
@@ -232,6 +233,8 @@ LANG = make(
         "atraso": "delay",
         "atrasado": "delay",
         "atrasou": "delay",
+        "adiado": "delay",
+        "adiada": "delay",
         "empregos": "jobs",
         "funcionários": "jobs",
         "trabalhadores": "jobs",
