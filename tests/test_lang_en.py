@@ -208,6 +208,11 @@ def test_a_spaced_dash_is_no_range_when_the_second_figure_is_smaller():
     assert all(q.hedge != "range" for q in found)
 
 
+def test_an_em_dash_sets_off_a_clause_not_a_range():
+    found = extract_quantities("The blast killed 12 \u2014 15 more were injured.", "en")
+    assert [(q.value, q.hedge) for q in found] == [(12, "exact"), (15, "exact")]
+
+
 def test_postponement_is_a_time_offset():
     found = extract_quantities("The launch, planned two years ago, was pushed back three months.", "en")
     assert [(q.value, q.measured) for q in found if q.dimension == "duration"] == [(2 * 8760, "delay"),

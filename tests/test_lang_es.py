@@ -107,6 +107,16 @@ def test_a_person_of_n_years_is_an_age_not_a_duration():
     assert [q.dimension for q in other] == ["duration"]
 
 
+def test_between_with_singular_articles_is_a_range_of_percentages():
+    found = extract_quantities("El paro se sitúa entre el 20 y el 30 por ciento.", LANG)
+    assert [(q.low, q.high, q.unit) for q in found] == [(20, 30, "%")]
+
+
+def test_between_las_is_clock_times_not_a_range_of_hours():
+    found = [q for q in extract_quantities("La tienda abre entre las 9 y las 11 horas.", LANG) if q.hedge == "range"]
+    assert found == []
+
+
 def test_between_with_articles_is_a_range():
     found = [q for q in extract_quantities("El nuevo ferry puede llevar entre los 300 y los 350 pasajeros.", LANG)
              if q.dimension == "count"]

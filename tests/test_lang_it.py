@@ -86,6 +86,11 @@ def test_a_person_of_n_years_is_an_age_not_a_duration():
     assert [q.dimension for q in other] == ["duration"]
 
 
+def test_between_with_singular_articles_is_a_range_of_percentages():
+    q = one("La disoccupazione è tra il 20 e il 30 per cento.", "percent")
+    assert (q.low, q.high, q.unit) == (20, 30, "%")
+
+
 def test_between_with_articles_is_a_range():
     q = one("Il nuovo traghetto può trasportare tra i 300 e i 350 passeggeri.", "count")
     assert (q.low, q.high, q.hedge, q.measured) == (300, 350, "range", "passengers")

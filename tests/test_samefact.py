@@ -90,3 +90,28 @@ def test_figures_and_dates_are_shared_however_each_language_writes_them():
     assert t[0, 2, col["measured"]] == 0 and t[1, 0, col["dates"]] == 0
     p = load_model("use").probability(t)
     assert list(np.argmax(p, axis=1)) == [0, 1, 2]
+
+
+def test_the_close_pair_term_lifts_cross_lingual_pairs_only():
+    import dataclasses
+
+    import numpy as np
+
+    from factdiff import samefact
+
+    model = dataclasses.replace(samefact.load_model("use"), close=(0.7, 50.0))
+    plain = dataclasses.replace(model, close=None)
+    col = {name: k for k, name in enumerate(samefact.FEATURES)}
+    x = np.zeros((2, 3, len(samefact.FEATURES)))
+    x[..., col["bias"]] = 1.0
+    x[..., col["cos_use"]] = [[0.5, 0.8, 0.9], [0.5, 0.8, 0.9]]
+    x[1, :, col["same_language"]] = 1.0
+    p, q = model.probability(x), plain.probability(x)
+    assert p.shape == (2, 3)
+    assert np.allclose(p[:, 0], q[:, 0])  # under the knot: unchanged
+    assert (p[0, 1:] > q[0, 1:]).all() and p[0, 2] > p[0, 1]  # across languages, above it: lifted, monotone
+    assert np.allclose(p[1], q[1])  # within one language: unchanged
+    # JSON round trip, with and without the term
+    for m in (model, plain):
+        back = samefact.SameFactModel.from_json(m.to_json())
+        assert back.close == m.close and np.allclose(back.probability(x), m.probability(x))

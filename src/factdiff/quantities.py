@@ -166,7 +166,7 @@ def _filtered(toks: list[_Tok]) -> list[_Tok]:
             nxt = next((x for x in toks[k + 1:] if x.text != "-"), None)
             if nxt is not None and nxt.kind == "num" and nxt.space_before:
                 out.append(dataclasses.replace(t, text="\u2013", low="\u2013", kind="punct"))
-                joined = False  # (a second hyphen, "--", is unspaced before: dropped as a joiner below)
+                joined = False  # (a second hyphen, "--", is unspaced before: dropped as a joiner above)
                 continue
         if t.text in _JOINERS:
             continue
@@ -960,7 +960,8 @@ def _window_left(toks: list[_Tok], end: int, limit: int = 5) -> int:
 
 
 _DASHES = frozenset({"-", "\u2013", "\u2014"})
-_RANGE_DASHES = frozenset({"\u2013", "\u2014"})  # "30 – 40 days" (a spaced hyphen between figures becomes one)
+# "30 – 40 days" (a spaced hyphen between figures becomes one); an em dash sets off a clause: "12 — 15 more were hurt"
+_RANGE_DASHES = frozenset({"\u2013"})
 
 
 def _lasting_subject(toks: list[_Tok], words: list[str], end: int, figure: int, lang: Lang,

@@ -249,6 +249,9 @@ class SameFactModel:
             raise ValueError("the same-fact model was fitted on other features; refit it "
                              "(python training/fit_samefact.py)")
         close = data.get("close")
+        if close and close.get("feature", FEATURES[0]) != FEATURES[0]:
+            raise ValueError("the same-fact model's close-pair term reads another feature; refit it "
+                             "(python training/fit_samefact.py --close-only)")
         return cls(np.asarray(data["weights"], np.float64), np.asarray(data["mean"], np.float64),
                    np.asarray(data["scale"], np.float64), dict(data.get("meta", {})),
                    (float(close["knot"]), float(close["weight"])) if close else None)

@@ -49,9 +49,10 @@ _BOUNDARY = re.compile(
 )
 # "Russia.In his statements": a full stop glued to the next sentence by a scraper.
 _GLUED = re.compile(r"(?<=[a-zà-ÿ]{2}[.!?])(?=[A-ZÀ-ÖØ-Þ][a-zà-ÿ])")
-# Chinese and Japanese full stops (and their closing quotes or brackets) end a sentence with no space after
-_CJK_END = re.compile(r"[\u3002\uff01\uff1f]+[\u300d\u300f\uff09\u201d\u2019]*(?=\S)")
-_KANA = re.compile(r"[\u3040-\u30ff]")
+# Chinese and Japanese full stops end a sentence, with or without a space after; not one inside a quotation,
+# which stays with its speaker ("“我们会上诉。”他说。" is one sentence)
+_CJK_END = re.compile(r"[\u3002\uff01\uff1f]+(?![\u300d\u300f\uff09\u201d\u2019\u3002\uff01\uff1f])")
+_KANA = re.compile(r"[\u3041-\u3096\u30a1-\u30fa]")  # hiragana and katakana letters (not "・" or "ー")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -265,6 +265,7 @@ LANG = make(
         "verzögerung": "delay",
         "verspätet": "delay",
         "verschoben": "delay",
+        "vertagt": "delay",
         "arbeitsplätze": "jobs",
         "jobs": "jobs",
         "mitarbeiter": "jobs",

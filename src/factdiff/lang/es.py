@@ -99,7 +99,7 @@ LANG = make(
         ancianos menor menores
     """.split()),
     between_words={"entre"},
-    between_articles={"los", "las"},
+    between_articles={"el", "los"},  # not "las": "entre las 9 y las 11" are clock times
     range_words={"a"},
     out_of={"de"},
     room_words={"cabida", "espacio", "lugar", "sitio"},
@@ -248,6 +248,8 @@ LANG = make(
         "aplazado": "delay",
         "aplazada": "delay",
         "pospuesto": "delay",
+        "postergado": "delay",
+        "postergada": "delay",
         "empleos": "jobs",
         "empleados": "jobs",
         "trabajadores": "jobs",

@@ -93,7 +93,7 @@ LANG = make(
         neonati
     """.split()),
     between_words={"tra", "fra"},
-    between_articles={"i", "gli", "le"},
+    between_articles={"il", "lo", "i", "gli"},  # not "le": "tra le 9 e le 11" are clock times
     range_words={"a"},
     out_of={"su", "di"},
     room_words={"posto", "spazio"},
@@ -242,6 +242,8 @@ LANG = make(
         "rinviata": "delay",
         "posticipato": "delay",
         "posticipata": "delay",
+        "slittato": "delay",
+        "slittata": "delay",
         "posti di lavoro": "jobs",
         "dipendenti": "jobs",
         "lavoratori": "jobs",

@@ -215,6 +215,7 @@ LANG = make(
         "vertraging": "delay",
         "vertraagd": "delay",
         "uitgesteld": "delay",
+        "verschoven": "delay",
         "banen": "jobs",
         "werknemers": "jobs",
         "medewerkers": "jobs",

@@ -92,7 +92,7 @@ LANG = make(
         passageiros turista turistas pessoa pessoas idoso idosa idosos bebê bebês bebé bebés
     """.split()),
     between_words={"entre"},
-    between_articles={"os", "as"},
+    between_articles={"os"},  # not "as": "entre as 9 e as 11" are clock times
     range_words={"a"},
     out_of={"de"},
     room_words={"espaço", "lugar"},
@@ -235,6 +235,8 @@ LANG = make(
         "atrasou": "delay",
         "adiado": "delay",
         "adiada": "delay",
+        "postergado": "delay",
+        "postergada": "delay",
         "empregos": "jobs",
         "funcionários": "jobs",
         "trabalhadores": "jobs",
