@@ -81,10 +81,10 @@ def _sentence_of(offsets: list[int], start: int) -> int:
     return k
 
 
-def compare_pair(original: list[str], translation: list[str], lang: str, config: Any = None,
-                 samefact_model: Any = None) -> Tally:
+def documents(original: list[str], translation: list[str], lang: str) -> tuple[list[Any], list[list[int]]]:
+    """The two articles (ids "original" and "translation": title, then one sentence a line) and, for each, where
+    its sentences start in its text."""
     from factdiff.doc import Document
-    from factdiff.pipeline import compare
 
     docs, offsets = [], []
     for name, lines, language in (("original", original, "en"), ("translation", translation, lang)):
@@ -95,6 +95,14 @@ def compare_pair(original: list[str], translation: list[str], lang: str, config:
             at += len(s) + 1
         offsets.append(starts)
         docs.append(Document(id=name, source=name, text="\n".join(body), title=lines[0], language=language))
+    return docs, offsets
+
+
+def compare_pair(original: list[str], translation: list[str], lang: str, config: Any = None,
+                 samefact_model: Any = None) -> Tally:
+    from factdiff.pipeline import compare
+
+    docs, offsets = documents(original, translation, lang)
     report = compare(docs, entities=False, config=config, samefact_model=samefact_model)
     t = Tally(pairs=1, sentences=len(original) - 1)
     hit: set[int] = set()

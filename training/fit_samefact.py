@@ -94,7 +94,6 @@ def translation_rows(skip: int = 15, per_language: int = 10, encoders: str = "us
     positive when they lie in counterpart sentences. The first ``skip`` articles of each language are left
     out (``python -m bench translations`` measures on them)."""
     from bench import translations as T
-    from factdiff.doc import Document
     from factdiff.pipeline import pair_tensors, prepare
 
     data = T.load()
@@ -102,15 +101,7 @@ def translation_rows(skip: int = 15, per_language: int = 10, encoders: str = "us
     for lang in T.LANGS:
         keys = sorted(k for k in data["en"] if k in data[lang] and len(data[lang][k]) == len(data["en"][k]))
         for key in keys[skip:skip + per_language]:
-            docs, offsets = [], []
-            for name, lines, language in (("original", data["en"][key], "en"), ("translation", data[lang][key], lang)):
-                starts, at = [], 0
-                for line in lines[1:]:
-                    starts.append(at)
-                    at += len(line) + 1
-                offsets.append(starts)
-                docs.append(Document(id=name, source=name, text="\n".join(lines[1:]), title=lines[0],
-                                     language=language))
+            docs, offsets = T.documents(data["en"][key], data[lang][key], lang)
             prep = prepare(docs, entities=False, second_encoder=encoders != "use")
             tensors = pair_tensors(prep)
             if ("original", "translation") not in tensors:
