@@ -163,7 +163,10 @@ def _filtered(toks: list[_Tok]) -> list[_Tok]:
         if t.text == "-" and t.space_before and out and out[-1].kind == "num":
             # "30 - 40" and "30 -- 40" (a dash typed as hyphens): a spaced hyphen after a figure and before
             # another is a dash, as "30 – 40"
-            nxt = next((x for x in toks[k + 1:] if x.text != "-"), None)
+            m = k + 1
+            while m < len(toks) and toks[m].text == "-":
+                m += 1  # (an index walk, not a slice: a long table of "3 - 1" scores stays linear)
+            nxt = toks[m] if m < len(toks) else None
             if nxt is not None and nxt.kind == "num" and nxt.space_before:
                 out.append(dataclasses.replace(t, text="\u2013", low="\u2013", kind="punct"))
                 joined = False  # (a second hyphen, "--", is unspaced before: dropped as a joiner above)
