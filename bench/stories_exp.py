@@ -133,6 +133,27 @@ def wordsfull() -> None:
     F.WORD_SENTENCES, F.WORD_MAX_CHARS = 200, 50_000
 
 
+def _closeness(quantile: float | None) -> None:
+    B.CLOSENESS = {**B.CLOSENESS, "story": quantile}
+
+
+@variant
+def absolute() -> None:
+    """The cosines as they are (no stream closeness: Model.closeness_quantile None)."""
+    _closeness(None)
+
+
+@variant
+def close25() -> None:
+    """The cosines relative to the lower quartile of the stream's closeness (shipped: the median)."""
+    _closeness(0.25)
+
+
+@variant
+def close75() -> None:
+    _closeness(0.75)
+
+
 def main() -> None:
     name = sys.argv[1] if len(sys.argv) > 1 else "base"
     for part in name.split("+"):
@@ -151,7 +172,8 @@ def main() -> None:
         ms = 1000 * (time.perf_counter() - t) / len(feats)
         p, r, f = B.b_cubed(s.labels, pred)
         out.append(f"{s.name:22s} P {p:.3f} R {r:.3f} F1 {f:.3f}  stories {len(set(pred))}  t={model.threshold} "
-                   f"merge={model.merge_threshold} floor={model.words_floor:.3f} {ms:.1f} ms/article")
+                   f"merge={model.merge_threshold} floor={model.words_floor:.3f} {ms:.1f} ms/article "
+                   f"train {model.meta.get('train_mean_bcubed_f1')}")
     save_cache()
     print(f"variant {name} ({time.time() - t0:.0f} s)")
     print("\n".join(out))

@@ -363,3 +363,29 @@ def test_a_date_in_dispute_leaves_an_agreed_figure_agreed_but_not_a_clock_time()
     labels, _ = judged("The new stadium will open at 18:00 on March 3, the council said.",
                        "The new stadium will open at 6 p.m. on March 5, the council said.")
     assert ("contradict", "date") in labels and not any(label == "agree" for label, _ in labels), labels
+
+
+def test_a_mutual_best_pair_agrees_from_config_agree_mutual_p_only() -> None:
+    """Config.agree_mutual_p (off by default): a pair under agree_p agrees when each claim is the other's closest
+    candidate, never when it is not."""
+    from factdiff.align import Candidate, Thresholds
+    from factdiff.config import DEFAULT
+    from factdiff.cues import read_cues
+    from factdiff.doc import Claim
+    from factdiff.judge import JudgeContext, judge_pair
+
+    a, b = "Rescuers reached the stranded hikers before dawn.", "Les secouristes ont atteint les randonneurs à l'aube."
+    ca, cb = Claim("a:0", "a", 0, 0, len(a), a, "en"), Claim("b:0", "b", 0, 0, len(b), b, "fr")
+    cues = {"a:0": read_cues(a, "en"), "b:0": read_cues(b, "fr")}
+
+    def verdict(agree_mutual: float, closest: set[tuple[str, str]]):  # type: ignore[no-untyped-def]
+        limits = Thresholds(candidate=DEFAULT.candidate_p, structured=DEFAULT.candidate_p / 2,
+                            related=DEFAULT.related_p, agree=DEFAULT.agree_p, context=0.0,
+                            agree_values=DEFAULT.agree_values_p, agree_mutual=agree_mutual)
+        return judge_pair(Candidate(ca, cb, 0.4, "similar"), JudgeContext(cues=cues, thresholds=limits,
+                                                                         closest=closest))
+
+    assert DEFAULT.agree_mutual_p > 1.0 - 1e-9  # off
+    assert verdict(DEFAULT.agree_mutual_p, {("a:0", "b:0")}).label == "unrelated"
+    assert verdict(0.35, {("a:0", "b:0")}).label == "agree"
+    assert verdict(0.35, set()).label == "unrelated"

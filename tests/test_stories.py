@@ -544,3 +544,63 @@ def test_a_lone_candidate_stands_out_from_a_typical_unrelated_story_with_a_margi
     expect = 0.6 - (0.8 + 2 * bg) / 3 if background else 0.6 - 0.8
     assert rows[0, FEATURES.index("margin")] == pytest.approx(expect, abs=1e-6)
     assert Model.from_json(c.model.to_json()).margin_background is background  # kept in model.json
+
+
+def test_cosines_are_read_relative_to_the_streams_closeness() -> None:
+    """With ``closeness_quantile`` (the story model's), the two cosine features are the cosines minus the quantile
+    of the recent articles' best closest-member cosines (the prior before CLOSENESS_MIN_SEEN of them); the margins
+    do not move; each decision records the article's best cosine."""
+    from factdiff.stories.cluster import CLOSENESS_MIN_SEEN, CLOSENESS_PRIOR
+
+    absolute = OnlineClusterer(Model((0.0,) * len(FEATURES), 0.0, 1.1), merge=False)
+    relative = OnlineClusterer(Model((0.0,) * len(FEATURES), 0.0, 1.1, closeness_quantile=0.5), merge=False)
+    t0 = datetime(2031, 1, 1)
+    rng = np.random.default_rng(7)
+    stream = [_f(list(rng.normal(size=8)), t0) for _ in range(CLOSENESS_MIN_SEEN + 5)]
+    for k, f in enumerate(stream):
+        a, r = absolute.add(f), relative.add(f)
+        assert a.story == r.story and a.closeness == r.closeness  # every score under 1.1: each opens a story
+        if k == 0:
+            assert r.closeness is None  # no candidate yet
+        else:
+            best = max(float(np.max(st.matrix @ f.vector)) for st in relative.stories.values() if st.key != r.story)
+            assert r.closeness == pytest.approx(best, abs=1e-6)
+    assert len(relative.closeness) == len(stream) - 1
+    level = float(np.median(list(relative.closeness)))
+    assert relative.level() == pytest.approx(level) and absolute.level() == 0.0
+    probe = _f(list(rng.normal(size=8)), t0)
+    keys = sorted(relative.stories)[:3]
+    xa, xr = absolute.features_many(probe, keys), relative.features_many(probe, keys)
+    for name in ("cos_centroid", "cos_max"):
+        assert xr[:, FEATURES.index(name)] == pytest.approx(xa[:, FEATURES.index(name)] - level, abs=1e-6)
+    for name in ("margin", "names", "words", "gap_days"):
+        assert xr[:, FEATURES.index(name)] == pytest.approx(xa[:, FEATURES.index(name)], abs=1e-9)
+    fresh = OnlineClusterer(Model((0.0,) * len(FEATURES), 0.0, 1.1, closeness_quantile=0.5))
+    assert fresh.level() == CLOSENESS_PRIOR
+    assert Model.from_json(relative.model.to_json()).closeness_quantile == 0.5  # kept in model.json
+    assert Model.from_json(absolute.model.to_json()).closeness_quantile is None
+
+
+def test_a_restart_restores_the_streams_closeness(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clustering state loaded from a store holds the stream's closeness the run left: the same recent
+    best cosines in the same order, so that the next article is read against the same level."""
+    import importlib
+
+    from factdiff.stories.ingest import load_clusterer
+
+    ingest_module = importlib.import_module("factdiff.stories.ingest")  # the package exports the function by that name
+
+    used: list[OnlineClusterer] = []
+
+    def keep(*args: Any, **kw: Any) -> OnlineClusterer:
+        used.append(load_clusterer(*args, **kw))
+        return used[-1]
+
+    monkeypatch.setattr(ingest_module, "load_clusterer", keep)
+    with open_store(f"sqlite:///{tmp_path / 'c.db'}") as store:
+        ingest([STREAM], store=store, cross_check=False, batch_size=4)
+        clusterer = used[0]
+        assert len(clusterer.closeness) >= 2 and load_model().closeness_quantile is not None
+        restored = load_clusterer(store)
+        assert list(restored.closeness) == list(clusterer.closeness)
+        assert restored.level() == clusterer.level()

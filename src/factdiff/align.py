@@ -31,6 +31,7 @@ class Thresholds:
     context: float  # sentences (with the one before) about the same event: numbers and dates compare
     top_k: int = 2
     agree_values: float = 1.0  # same fact when the claims give the same figure or clock time (judge.matching_values)
+    agree_mutual: float = 1.0  # same fact when each claim is the other's closest candidate (judge: ctx.closest)
 
 
 THRESHOLDS = {

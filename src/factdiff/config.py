@@ -22,6 +22,11 @@ class Config:
     # same thing, or the same clock time, and no check finds a disagreement (judge.matching_values);
     # fitted with `python bench/dev_errors.py --sweep agree_values_p=...` (chosen leaving each case out)
     agree_values_p: float = 0.0
+    # an agreement is printed from this probability when each claim is the other's closest candidate in the
+    # other article (mutual best by same-fact probability); 1.0: off. Measured with `python bench/dev_errors.py
+    # --sweep agree_mutual_p=0.15,0.2,0.25,0.3,0.35,0.4,0.5,1.0`: 0.35 gives 83 agreements (75 off) but 12 fewer
+    # unique claims and one more agreement on a gold disagreement; chosen out of fold: off
+    agree_mutual_p: float = 1.0
     contradict_p: float = 0.45  # a negation flip is a contradiction (below: a tension)
     top_k: int = 2  # counterparts per claim and article sent to the judge
     # claims that fill the same fact slot (a figure measuring the same thing, a clock time) are paired

@@ -370,7 +370,7 @@ def judge_pair(cand: Candidate, ctx: JudgeContext) -> Verdict:
         # nothing for the other claim to agree with
         return Verdict("unrelated", "other", 1.0 - sim, f"a supposition, not a report ('{supposed}')",
                        source="embedding")
-    if sim >= ctx.thresholds.agree:
+    if sim >= ctx.thresholds.agree or (sim >= ctx.thresholds.agree_mutual and (a.id, b.id) in ctx.closest):
         why = f"same fact (p={sim:.2f})" + (f"; {found[1]}" if found else "")
         return Verdict("agree", "paraphrase", min(0.99, sim), why, source="embedding")
     same = matching_values(a, b, ctx, found)

@@ -175,7 +175,8 @@ def compare_annotated(
     cands, all_pairs = candidates_by_probability(claims, probs, cues, cfg.candidate_p, cfg.top_k, exhaustive,
                                                  cos=cos, structured_cos=cosine.structured)
     thresholds = Thresholds(candidate=cfg.candidate_p, structured=cfg.candidate_p / 2, related=cfg.related_p,
-                            agree=cfg.agree_p, context=0.0, agree_values=cfg.agree_values_p)
+                            agree=cfg.agree_p, context=0.0, agree_values=cfg.agree_values_p,
+                            agree_mutual=cfg.agree_mutual_p)
     holders = _holders(claims, annotation)
     frames = frame_pairs(claims, probs, cues, holders) if cfg.frame_pairs else []
     recurring = recurring_figures(claims, cues)

@@ -95,6 +95,9 @@ class Membership(Base):
     story_id: Mapped[int] = mapped_column(ForeignKey("stories.id"), index=True)
     score: Mapped[float] = mapped_column(Float)
     joined_at: Mapped[datetime] = mapped_column(DateTime)
+    # the article's best closest-member cosine when it was clustered (None: no candidate story): the stream's
+    # closeness, restored on a restart (factdiff.stories.cluster.OnlineClusterer.closeness)
+    closeness: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class Report(Base):

@@ -23,6 +23,10 @@ other candidates; the time gap between publication dates (0, unknown, where the 
 an undated article is placed at the stream clock, which says nothing about when it was written). The margins
 make the decision carry over between streams whose absolute cosines do not compare: where many active
 stories share a topic, closeness alone means little; where the window holds one related story, it means much.
+The two cosines are read relative to the stream's closeness (``CLOSENESS_HISTORY``: the median of the recent
+articles' best closest-member cosines), for the same reason across streams: translations and wire copies of one
+story are far closer than independent reports of one event, and a cosine that means "same story" in a stream of
+independent reports means "same topic" in one of translations.
 
 Words mean nothing across languages: where the story has no article in the article's language,
 a second model fitted without the word features (``cross_coef``) scores it, so a missing feature
@@ -53,7 +57,7 @@ from __future__ import annotations
 import heapq
 import json
 import math
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -86,6 +90,16 @@ MEMBERS = 32
 MARGIN_OTHERS = 3
 MARGIN_BACKGROUND = {"cos_max": 0.33, "words": 0.06}
 MERGE_MEMBERS = 8  # the smaller story's most recent members scored in a story-to-story merge (at most 64)
+# The stream's closeness (a model's ``closeness_quantile``): how close an article's nearest story usually is in
+# *this* stream, a running quantile of each article's best closest-member cosine over the last
+# ``CLOSENESS_HISTORY`` articles that had a candidate (no labels). The two cosine features are read relative to it:
+# story-mates are far closer in a stream of translations or wire copies (median 0.90 on MEANTIME) than in one of
+# independent reports (0.78 on BASIL), so an absolute cosine that means "same story" in one means "same topic" in
+# the other. Before ``CLOSENESS_MIN_SEEN`` articles, the level is ``CLOSENESS_PRIOR``.
+CLOSENESS_HISTORY = 1000
+CLOSENESS_MIN_SEEN = 10
+CLOSENESS_PRIOR = 0.6
+_COSINES = [FEATURES.index("cos_centroid"), FEATURES.index("cos_max")]
 
 
 @dataclass
@@ -101,6 +115,9 @@ class Model:
     # True: the margins count missing candidates (below MARGIN_OTHERS) as a typical unrelated one; False: a lone
     # candidate's margin is its whole cosine (the fit chooses, by B-cubed F1 on its training streams)
     margin_background: bool = False
+    # the quantile of the stream's closeness (CLOSENESS_HISTORY) subtracted from the two cosine features;
+    # None: the cosines as they are
+    closeness_quantile: float | None = None
 
     def prob(self, x: np.ndarray, same_language: np.ndarray | None = None, floor: bool = True) -> np.ndarray:
         """P(same story) per row; rows with ``same_language`` False use the model without words; ``floor``
@@ -126,6 +143,8 @@ class Model:
             out["words_floor"] = round(self.words_floor, 6)
         if self.margin_background:
             out["margin_background"] = True
+        if self.closeness_quantile is not None:
+            out["closeness_quantile"] = self.closeness_quantile
         if self.cross_coef is not None:
             out |= {"cross_features": list(CROSS_FEATURES), "cross_coef": [round(c, 6) for c in self.cross_coef],
                     "cross_intercept": round(self.cross_intercept, 6)}
@@ -138,13 +157,14 @@ class Model:
         if "cross_coef" in data and tuple(data.get("cross_features", ())) != CROSS_FEATURES:
             raise ValueError("story model cross-language features do not match this factdiff")
         known = ("features", "coef", "intercept", "threshold", "merge_threshold", "cross_features", "cross_coef",
-                 "cross_intercept", "words_floor", "margin_background")
+                 "cross_intercept", "words_floor", "margin_background", "closeness_quantile")
         meta = {k: v for k, v in data.items() if k not in known}
         cross = data.get("cross_coef")
         return cls(tuple(float(c) for c in data["coef"]), float(data["intercept"]), float(data["threshold"]),
                    None if data.get("merge_threshold") is None else float(data["merge_threshold"]), meta,
                    None if cross is None else tuple(float(c) for c in cross), float(data.get("cross_intercept", 0.0)),
-                   float(data.get("words_floor", 0.0)), bool(data.get("margin_background", False)))
+                   float(data.get("words_floor", 0.0)), bool(data.get("margin_background", False)),
+                   None if data.get("closeness_quantile") is None else float(data["closeness_quantile"]))
 
 
 def load_model(path: Path = MODEL_PATH) -> Model:
@@ -219,6 +239,9 @@ class Decision:
     score: float  # P(same story) for the story joined; 1.0 for a new story
     new: bool
     merged: list[tuple[int, int]] = field(default_factory=list)  # (kept, absorbed)
+    # the article's best closest-member cosine among its candidates (None: no candidate), the value it added to
+    # the stream's closeness (OnlineClusterer.closeness); stored with the membership so that a restart restores it
+    closeness: float | None = None
 
 
 class OnlineClusterer:
@@ -249,6 +272,10 @@ class OnlineClusterer:
         self._df_names_arr = np.zeros(1024, dtype=np.float64)
         self._df_docs = 0  # n_docs when _df_arr last matched df_words
         self._bits = np.zeros(0, dtype=np.uint64)  # per vocabulary id: which query has the word (zero between calls)
+        # each recent article's best closest-member cosine, oldest first (CLOSENESS_HISTORY): the stream's closeness
+        self.closeness: deque[float] = deque(maxlen=CLOSENESS_HISTORY)
+        self._level: float | None = None  # the closeness level, cached until the history changes
+        self.raw_closeness: float | None = None  # the last scored article's best closest-member cosine
 
     # --- index ------------------------------------------------------------------------------
 
@@ -405,8 +432,28 @@ class OnlineClusterer:
         """Feature rows of the article against each of the stories ``keys``."""
         return self._features_and_language(f, keys)[0]
 
+    def level(self) -> float:
+        """The stream's closeness level subtracted from the cosine features (0 where the model reads them as
+        they are): the model's quantile of the recent articles' best closest-member cosines."""
+        q = self.model.closeness_quantile
+        if q is None:
+            return 0.0
+        if self._level is None:
+            self._level = CLOSENESS_PRIOR if len(self.closeness) < CLOSENESS_MIN_SEEN else \
+                float(np.quantile(np.fromiter(self.closeness, dtype=np.float64), q))
+        return self._level
+
+    def remember(self, closeness: float | None) -> None:
+        """Add one article's best closest-member cosine to the stream's closeness (None: it had no candidate)."""
+        if closeness is not None:
+            self.closeness.append(closeness)
+            self._level = None
+
     def _features_and_language(self, f: ArticleFeatures, keys: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        """Feature rows, and whether each story has an article in the article's language (words comparable)."""
+        """Feature rows, and whether each story has an article in the article's language (words comparable).
+
+        The two cosine columns are relative to the stream's closeness (``level``); ``raw_closeness`` then holds
+        the best closest-member cosine as it was."""
         names = self._weights(self.df_names, f.names)
         rows, same, packs = [], [], []
         for i, k in enumerate(keys):
@@ -425,6 +472,8 @@ class OnlineClusterer:
             cos = self._word_cosines([self._word_ids(f.words)], ids, starts)[:, 0]
             x[[i for i, _ in packs], WORDS] = np.maximum.reduceat(cos, first)
         _margins(x, np.array(same, dtype=bool), self.model.margin_background)
+        self.raw_closeness = float(x[:, FEATURES.index("cos_max")].max()) if len(x) else None
+        x[:, _COSINES] -= self.level()
         return x, np.array(same, dtype=bool)
 
     def features(self, f: ArticleFeatures, st: StoryState) -> np.ndarray:
@@ -453,6 +502,7 @@ class OnlineClusterer:
         if smaller:
             x[smaller], same[smaller] = self._rows_as_larger(st, [others[i] for i in smaller])
         x[:, FEATURES.index("gap_days")] = [math.log1p(_gap_days(st.dated, o.dated)) for o in others]
+        x[:, _COSINES] -= self.level()
         return x, same
 
     def _rows_as_smaller(self, small: StoryState, bigs: list[StoryState]) -> tuple[np.ndarray, np.ndarray]:
@@ -564,8 +614,10 @@ class OnlineClusterer:
             self._leap = t
 
     def score(self, f: ArticleFeatures) -> list[tuple[int, float]]:
-        """(story, P(same story)) for the candidate stories, best first."""
+        """(story, P(same story)) for the candidate stories, best first; ``raw_closeness`` holds the article's
+        best closest-member cosine (None: no candidate)."""
         keys = self.candidates(f.vector, time=f.time)
+        self.raw_closeness = None
         if not keys:
             return []
         x, same = self._features_and_language(f, keys)
@@ -578,17 +630,19 @@ class OnlineClusterer:
     def add(self, f: ArticleFeatures) -> Decision:
         self.observe(f)
         scored = self.score(f)
+        closeness = self.raw_closeness
         if scored and scored[0][1] >= self.model.threshold:
             key, p = scored[0]
             self._join(key, f)
-            decision = Decision(key, p, False)
+            decision = Decision(key, p, False, closeness=closeness)
             if self.merge:
                 decision.merged = self._merge_from(key, [k for k, _ in scored[1:]])
                 if decision.merged:
                     decision.story = decision.merged[-1][0]
-            return decision
-        key = self.open_story(f)
-        return Decision(key, 1.0, True)
+        else:
+            decision = Decision(self.open_story(f), 1.0, True, closeness=closeness)
+        self.remember(closeness)  # after the merge check: the level stays the one this article was scored at
+        return decision
 
     def open_story(self, f: ArticleFeatures, key: int | None = None) -> int:
         if key is None:

@@ -30,7 +30,7 @@ from ..embed import DEFAULT_BACKEND
 from ..ingest import ARTICLE_SUFFIXES, MAX_BYTES, InputError, decode, read_inputs
 from ..store import Store, open_store, topic_groups
 from ..store import models as m
-from .cluster import OnlineClusterer, load_model, load_topic_model
+from .cluster import CLOSENESS_HISTORY, OnlineClusterer, load_model, load_topic_model
 from .features import ArticleFeatures, article_features, article_time
 
 log = logging.getLogger("factdiff")
@@ -209,6 +209,11 @@ def load_clusterer(store: Store, clusterer: OnlineClusterer | None = None) -> On
                               .order_by(m.Article.id)):
             c.advance(t)
         missing = s.scalar(select(func.count()).select_from(m.Article).where(m.Article.topic_id.is_(None)))
+        # the stream's closeness as the run left it: the latest articles' best closest-member cosines, in order
+        recent = s.scalars(select(m.Membership.closeness).where(m.Membership.closeness.is_not(None))
+                           .order_by(m.Membership.article_id.desc()).limit(CLOSENESS_HISTORY)).all()
+        for value in reversed(recent):
+            c.remember(value)
     _restore_active(store, c, topics=False)
     topics = OnlineClusterer(load_topic_model(), window_days=c.window / timedelta(days=1), top_k=c.top_k,
                              merge=c.merge, members=c.members)
@@ -442,7 +447,7 @@ def _write_batch(s: Any, c: OnlineClusterer, items: list[tuple[Document, str, st
             result.stories_new += 1
         story_id = decision.story  # after any merge this step made
         s.add(m.Membership(article_id=art.id, story_id=story_id, score=round(decision.score, 4),
-                           joined_at=stream_time))
+                           joined_at=stream_time, closeness=decision.closeness))
         for kept, gone in decision.merged:
             s.execute(update(m.Membership).where(m.Membership.story_id == gone).values(story_id=kept))
             s.execute(update(m.Story).where(m.Story.id == gone).values(merged_into=kept, needs_report=False, size=0))
