@@ -490,7 +490,9 @@ def tables(quick: bool = False) -> list[Table]:
         "layer, its model fitted the same way on the topic-level sets (ECB+ topic, UCI, wikiref220) other than the one "
         "reported."))
     notes.append("factdiff: title + 5-sentence lead vectors (USE multilingual; cosine to the centroid and to the "
-                 "closest member, and its margin over the other candidates), IDF-weighted overlap of names and "
+                 "closest member, both less the stream's closeness (the median of the recent articles' best "
+                 "closest-member cosines: story model only), and the margin over the other candidates), IDF-weighted "
+                 "overlap of names and "
                  "figures, IDF-weighted word cosine with the closest member in the same language and its margin "
                  "(a second model without the words where the story has no article in that language), time gap "
                  "(0 where the article or the story has no date); "
