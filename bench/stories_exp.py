@@ -155,17 +155,10 @@ def close75() -> None:
 
 
 @variant
-def namefrac() -> None:
-    """An article's name shared with a story counts by the share of the story's articles that have it (against its
-    most frequent name): a name one member of a large story mentioned in passing counts little."""
-    def _shared(weights, theirs):  # type: ignore[no-untyped-def]
-        w, total = weights
-        if not total or not theirs:
-            return 0.0
-        top = max(theirs.values())
-        return sum(v * theirs[t] / top for t, v in w.items() if t in theirs) / total
-
-    C.OnlineClusterer._shared = staticmethod(_shared)  # type: ignore[method-assign]
+def namewhole() -> None:
+    """A name the article shares with a story counts whole, however few of the story's articles have it (shipped:
+    by that share, Model.names_by_share)."""
+    B.NAMES_BY_SHARE = {**B.NAMES_BY_SHARE, "story": False}
 
 
 def main() -> None:

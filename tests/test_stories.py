@@ -604,3 +604,22 @@ def test_a_restart_restores_the_streams_closeness(tmp_path: Path, monkeypatch: p
         restored = load_clusterer(store)
         assert list(restored.closeness) == list(clusterer.closeness)
         assert restored.level() == clusterer.level()
+
+
+def test_a_name_counts_by_the_share_of_the_storys_articles_that_have_it() -> None:
+    """With ``names_by_share`` (the story model's), a name the article shares with a story counts by how many of
+    the story's articles have it against its most common name; without, whole."""
+    t0 = datetime(2031, 1, 1)
+    rows = {}
+    for by_share in (False, True):
+        c = OnlineClusterer(Model((0.0,) * len(FEATURES), 0.0, 1.1, names_by_share=by_share), merge=False)
+        story = c.add(_f([1, 0, 0], t0, {"orrin", "tamsin"})).story
+        for _ in range(3):  # three more articles of the story name Orrin only
+            c._join(story, _f([1, 0.01, 0], t0, {"orrin"}))
+        article = _f([0.9, 0.1, 0], t0, {"tamsin", "ysolde"})  # Tamsin: in 1 of the story's 4 articles
+        rows[by_share] = c.features(article, c.stories[story])[FEATURES.index("names")]
+        weights = c._weights(c.df_names, article.names)[0]
+        whole = weights["tamsin"] / sum(weights.values())
+    assert rows[False] == pytest.approx(whole)
+    assert rows[True] == pytest.approx(whole / 4)
+    assert Model.from_json(Model((0.0,) * len(FEATURES), 0.0, 1.1, names_by_share=True).to_json()).names_by_share

@@ -17,7 +17,9 @@ A candidate is scored by a logistic model over a few features (``FEATURES``): co
 story's centroid and to its closest member (multilingual title+lead vectors); the margin of the
 latter over the mean of the article's other candidates; the share of the article's rare names
 and figures the story has (IDF-weighted, document frequencies counted online: a topic-mate shares
-the names, seldom the figures); the IDF-weighted cosine of
+the names, seldom the figures; with the story model's ``names_by_share``, each shared name counts by the
+share of the story's articles that have it, so that a large story does not draw every article that names
+someone one of its members mentioned in passing); the IDF-weighted cosine of
 the article's words with its closest member *in the same language*, and its margin over the
 other candidates; the time gap between publication dates (0, unknown, where the article or the story has none:
 an undated article is placed at the stream clock, which says nothing about when it was written). The margins
@@ -118,6 +120,10 @@ class Model:
     # the quantile of the stream's closeness (CLOSENESS_HISTORY) subtracted from the two cosine features;
     # None: the cosines as they are
     closeness_quantile: float | None = None
+    # the names feature, article against story: each shared name counts by the share of the story's articles that
+    # have it, against its most common name (a name one member of a large story mentioned in passing counts
+    # little); False: a shared name counts whole
+    names_by_share: bool = False
 
     def prob(self, x: np.ndarray, same_language: np.ndarray | None = None, floor: bool = True) -> np.ndarray:
         """P(same story) per row; rows with ``same_language`` False use the model without words; ``floor``
@@ -145,6 +151,8 @@ class Model:
             out["margin_background"] = True
         if self.closeness_quantile is not None:
             out["closeness_quantile"] = self.closeness_quantile
+        if self.names_by_share:
+            out["names_by_share"] = True
         if self.cross_coef is not None:
             out |= {"cross_features": list(CROSS_FEATURES), "cross_coef": [round(c, 6) for c in self.cross_coef],
                     "cross_intercept": round(self.cross_intercept, 6)}
@@ -157,14 +165,16 @@ class Model:
         if "cross_coef" in data and tuple(data.get("cross_features", ())) != CROSS_FEATURES:
             raise ValueError("story model cross-language features do not match this factdiff")
         known = ("features", "coef", "intercept", "threshold", "merge_threshold", "cross_features", "cross_coef",
-                 "cross_intercept", "words_floor", "margin_background", "closeness_quantile")
+                 "cross_intercept", "words_floor", "margin_background", "closeness_quantile",
+                 "names_by_share")
         meta = {k: v for k, v in data.items() if k not in known}
         cross = data.get("cross_coef")
         return cls(tuple(float(c) for c in data["coef"]), float(data["intercept"]), float(data["threshold"]),
                    None if data.get("merge_threshold") is None else float(data["merge_threshold"]), meta,
                    None if cross is None else tuple(float(c) for c in cross), float(data.get("cross_intercept", 0.0)),
                    float(data.get("words_floor", 0.0)), bool(data.get("margin_background", False)),
-                   None if data.get("closeness_quantile") is None else float(data["closeness_quantile"]))
+                   None if data.get("closeness_quantile") is None else float(data["closeness_quantile"]),
+                   bool(data.get("names_by_share", False)))
 
 
 def load_model(path: Path = MODEL_PATH) -> Model:
@@ -316,9 +326,17 @@ class OnlineClusterer:
         return w, sum(w.values())
 
     @staticmethod
-    def _shared(weights: tuple[dict[str, float], float], theirs: Counter[str]) -> float:
+    def _shared(weights: tuple[dict[str, float], float], theirs: Counter[str], by_share: bool = False) -> float:
+        """The IDF-weighted share of the article's terms (``weights``) that the story's counts ``theirs`` hold;
+        ``by_share``: each shared term counts by how many of the story's articles have it against its most
+        common term (Model.names_by_share)."""
         w, total = weights
-        return sum(v for t, v in w.items() if t in theirs) / total if total else 0.0
+        if not total:
+            return 0.0
+        if not by_share:
+            return sum(v for t, v in w.items() if t in theirs) / total
+        top = max(theirs.values(), default=0)
+        return sum(v * theirs[t] / top for t, v in w.items() if t in theirs) / total if top else 0.0
 
     def _overlap(self, df: Counter[str], mine: frozenset[str] | set[str], theirs: Counter[str]) -> float:
         return self._shared(self._weights(df, mine), theirs)
@@ -459,7 +477,7 @@ class OnlineClusterer:
         for i, k in enumerate(keys):
             st = self.stories[k]
             gap = _gap_days(f.time, st.dated)
-            shared_names = self._shared(names, st.names)
+            shared_names = self._shared(names, st.names, self.model.names_by_share)
             p = self._packed(st, f.language) if f.words else None
             same.append(p is not None and p.peers > 0)  # no words on either side: nothing to compare
             if p is not None and len(p.starts):
