@@ -223,6 +223,7 @@ class StoryState:
     _matrix: np.ndarray | None = None
     _packed: dict[str, Packed] = field(default_factory=dict)  # per language, built on first use
     _name_ids: np.ndarray | None = None  # the names as vocabulary ids, built on first use
+    _top_name: int | None = None  # the count of the most common name, computed on first use
 
     @property
     def centroid(self) -> np.ndarray:
@@ -238,8 +239,16 @@ class StoryState:
             self._matrix = np.stack(self.vectors)
         return self._matrix
 
+    @property
+    def top_name(self) -> int:
+        """How many of the story's articles have its most common name (0: no names); computed once per change,
+        so that scoring the story does not walk its names."""
+        if self._top_name is None:
+            self._top_name = max(self.names.values(), default=0)
+        return self._top_name
+
     def changed(self) -> None:
-        self._centroid = self._matrix = self._name_ids = None
+        self._centroid = self._matrix = self._name_ids = self._top_name = None
         self._packed = {}
 
 
@@ -326,16 +335,15 @@ class OnlineClusterer:
         return w, sum(w.values())
 
     @staticmethod
-    def _shared(weights: tuple[dict[str, float], float], theirs: Counter[str], by_share: bool = False) -> float:
+    def _shared(weights: tuple[dict[str, float], float], theirs: Counter[str], top: int | None = None) -> float:
         """The IDF-weighted share of the article's terms (``weights``) that the story's counts ``theirs`` hold;
-        ``by_share``: each shared term counts by how many of the story's articles have it against its most
-        common term (Model.names_by_share)."""
+        with ``top`` (the count of the story's most common term: Model.names_by_share), each shared term counts
+        by how many of the story's articles have it against that."""
         w, total = weights
         if not total:
             return 0.0
-        if not by_share:
+        if top is None:
             return sum(v for t, v in w.items() if t in theirs) / total
-        top = max(theirs.values(), default=0)
         return sum(v * theirs[t] / top for t, v in w.items() if t in theirs) / total if top else 0.0
 
     def _overlap(self, df: Counter[str], mine: frozenset[str] | set[str], theirs: Counter[str]) -> float:
@@ -477,7 +485,7 @@ class OnlineClusterer:
         for i, k in enumerate(keys):
             st = self.stories[k]
             gap = _gap_days(f.time, st.dated)
-            shared_names = self._shared(names, st.names, self.model.names_by_share)
+            shared_names = self._shared(names, st.names, st.top_name if self.model.names_by_share else None)
             p = self._packed(st, f.language) if f.words else None
             same.append(p is not None and p.peers > 0)  # no words on either side: nothing to compare
             if p is not None and len(p.starts):
