@@ -70,14 +70,15 @@ MERGE_GRID: tuple[float | None, ...] = (None, 0.7, 0.8, 0.9)
 # window drew every article into one topic)
 MARGIN_BACKGROUND_GRID = {"story": (False,), "topic": (False, True)}
 # Model.closeness_quantile: the cosines read relative to the stream's closeness (stories/cluster.py), at story
-# level only. Out of sample (python bench/stories_exp.py absolute / base / close25), B-cubed F1 for
+# level only. Out of sample, names_by_share off (python bench/stories_exp.py namewhole+absolute / namewhole /
+# namewhole+close25), B-cubed F1 for
 # none / median / lower quartile: BASIL 0.957 / 0.961 / 0.950, MEANTIME 0.946 / 0.968 / 0.975, ECB+ topic
 # 0.769 / 0.745 / 0.747, ECB+ sub-topic 0.832 / 0.753 / 0.738, UCI 0.693 / 0.771 / 0.799, wikiref220 0.535 / 0.770 /
 # 0.861: the median, which keeps BASIL at its goal; ECB+ (sub-topics of one topic, told alike) loses what the others
 # gain, as with margin_background above
 CLOSENESS: dict[str, float | None] = {"story": 0.5, "topic": None}
 # Model.names_by_share, at story level only. Out of sample, on top of the closeness (python bench/stories_exp.py
-# base / namefrac, the latter patching it in for both layers' article rows, before this setting existed): BASIL
+# namewhole / base): BASIL
 # 0.961 -> 0.968, MEANTIME 0.968 -> 0.980, ECB+ topic 0.745 -> 0.750, sub-topic 0.753 -> 0.771, UCI 0.771 ->
 # 0.792, wikiref220 0.770 -> 0.782
 NAMES_BY_SHARE = {"story": True, "topic": False}
