@@ -129,6 +129,11 @@ def child(mode: str, n: int, db: str) -> dict[str, Any]:
             else:
                 out["graph"] = row
         out["graph"]["same_story"] = _same_story(labels[None], labels[0])
+        from bench.stories import b_cubed
+
+        # a softer agreement than the same set of articles (one article more or less in a large story changes the
+        # set for all its members): B-cubed F1 with the default index's stories as the reference
+        out["graph"]["bcubed_vs_default"] = round(b_cubed([str(k) for k in labels[None]], labels[0])[2], 3)
     else:
         store = open_store(db)
         check = mode == "checked"
@@ -203,7 +208,9 @@ def tables(quick: bool = False, n: int | None = None, only: str | None = None) -
                          _after_first(g), "", g["stories"]])
             notes.append(f"ms per article, chunk by chunk, graph index from the first story: {g['chunks_ms']}; "
                          f"{g['same_story']} of {r['n']} articles end in the same story as with the default index "
-                         f"(exact scan up to {EXACT_MAX} active stories, the graph beyond: factdiff.stories.index)")
+                         f"(exact scan up to {EXACT_MAX} active stories, the graph beyond: factdiff.stories.index); "
+                         f"B-cubed F1 of the graph index's stories against the default index's: "
+                         f"{g.get('bcubed_vs_default', 'n/a')}")
         if only in (None, "checked"):
             m = min(n, QUICK_CHECKED if quick else CHECKED_PREFIX)
             r = _run_child("checked", m, f"sqlite:///{tmp}/checked.db")

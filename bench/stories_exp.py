@@ -161,6 +161,24 @@ def namewhole() -> None:
     B.NAMES_BY_SHARE = {**B.NAMES_BY_SHARE, "story": False}
 
 
+@variant
+def meanmargin() -> None:
+    """Margins over the mean of the other candidates only (Model.margin_over "mean"), as before the runner-up."""
+    B.MARGIN_OVER_GRID = {"story": ("mean",), "topic": ("mean",)}
+
+
+@variant
+def runnerup() -> None:
+    """Margins over the best other candidate only (Model.margin_over "runner_up"), not chosen by the fit."""
+    B.MARGIN_OVER_GRID = {"story": ("runner_up",), "topic": ("mean",)}
+
+
+@variant
+def topicrunner() -> None:
+    """The topic layer's fit may choose margins over the runner-up too."""
+    B.MARGIN_OVER_GRID = {"story": B.MARGIN_OVER_GRID["story"], "topic": ("mean", "runner_up")}
+
+
 def main() -> None:
     name = sys.argv[1] if len(sys.argv) > 1 else "base"
     for part in name.split("+"):
@@ -179,7 +197,8 @@ def main() -> None:
         ms = 1000 * (time.perf_counter() - t) / len(feats)
         p, r, f = B.b_cubed(s.labels, pred)
         out.append(f"{s.name:22s} P {p:.3f} R {r:.3f} F1 {f:.3f}  stories {len(set(pred))}  t={model.threshold} "
-                   f"merge={model.merge_threshold} floor={model.words_floor:.3f} {ms:.1f} ms/article "
+                   f"merge={model.merge_threshold} over={model.margin_over} floor={model.words_floor:.3f} "
+                   f"{ms:.1f} ms/article "
                    f"train {model.meta.get('train_mean_bcubed_f1')}")
     save_cache()
     print(f"variant {name} ({time.time() - t0:.0f} s)")

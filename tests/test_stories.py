@@ -546,6 +546,35 @@ def test_a_lone_candidate_stands_out_from_a_typical_unrelated_story_with_a_margi
     assert Model.from_json(c.model.to_json()).margin_background is background  # kept in model.json
 
 
+def test_margins_over_the_runner_up_single_out_a_candidate_only_if_it_leads_the_others() -> None:
+    """With ``margin_over`` "runner_up", the best candidate's margin is its lead over the second best and every
+    other candidate's is its distance below the best; an article about as close to two stories (the first of a new
+    event, close to nothing in particular) gives neither a margin, where the mean of the others would single out the
+    slightly closer one. The merge check reads its margins the same way."""
+    from factdiff.stories.cluster import _margin
+
+    col = np.array([0.50, 0.45, 0.10, 0.05])
+    mean = _margin(col, None, "mean")
+    runner = _margin(col, None, "runner_up")
+    assert mean[0] == pytest.approx(0.50 - 0.20)  # stands out from the mean of the others
+    assert runner == pytest.approx([0.05, -0.05, -0.40, -0.45])  # leads the second best by little
+    assert _margin(np.array([0.7, 0.7]), None, "runner_up") == pytest.approx([0.0, 0.0])  # a tie: no one leads
+    assert _margin(np.array([0.6]), None, "runner_up") == pytest.approx([0.6])  # alone: its cosine, as with "mean"
+
+    t0 = datetime(2031, 1, 1)
+    rows = {}
+    for over in ("mean", "runner_up"):
+        c = OnlineClusterer(Model((0.0,) * len(FEATURES), 0.0, 1.1, margin_over=over), merge=False)
+        keys = [c.add(_f(v, t0)).story for v in ([1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0])]
+        rows[over] = c.features_many(_f([0.5, 0.45, 0.1, 0.73], t0), keys)
+        assert Model.from_json(c.model.to_json()).margin_over == over  # kept in model.json
+    unit = np.array([0.5, 0.45, 0.1]) / np.linalg.norm([0.5, 0.45, 0.1, 0.73])
+    assert rows["mean"][:, FEATURES.index("margin")] == pytest.approx(_margin(unit, None, "mean"), abs=1e-6)
+    assert rows["runner_up"][:, FEATURES.index("margin")] == pytest.approx(_margin(unit, None, "runner_up"), abs=1e-6)
+    assert rows["runner_up"][0, FEATURES.index("margin")] < rows["mean"][0, FEATURES.index("margin")]
+    with pytest.raises(ValueError, match="margin_over"):
+        Model.from_json(Model((0.0,) * len(FEATURES), 0.0, 0.5).to_json() | {"margin_over": "median"})
+
 def test_cosines_are_read_relative_to_the_streams_closeness() -> None:
     """With ``closeness_quantile`` (the story model's), the two cosine features are the cosines minus the quantile
     of the recent articles' best closest-member cosines (the prior before CLOSENESS_MIN_SEEN of them); the margins

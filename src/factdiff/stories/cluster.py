@@ -124,6 +124,11 @@ class Model:
     # have it, against its most common name (a name one member of a large story mentioned in passing counts
     # little); False: a shared name counts whole
     names_by_share: bool = False
+    # what the margins subtract from a candidate's cosine: "mean", the mean of the article's other candidates;
+    # "runner_up", the best other candidate (the best candidate stands out by its lead over the second, every other
+    # candidate by its distance below the best), so that an article close to nothing in particular, the first of a
+    # new event, does not stand out just by being less far from one story than from the rest
+    margin_over: str = "mean"
 
     def prob(self, x: np.ndarray, same_language: np.ndarray | None = None, floor: bool = True) -> np.ndarray:
         """P(same story) per row; rows with ``same_language`` False use the model without words; ``floor``
@@ -153,6 +158,8 @@ class Model:
             out["closeness_quantile"] = self.closeness_quantile
         if self.names_by_share:
             out["names_by_share"] = True
+        if self.margin_over != "mean":
+            out["margin_over"] = self.margin_over
         if self.cross_coef is not None:
             out |= {"cross_features": list(CROSS_FEATURES), "cross_coef": [round(c, 6) for c in self.cross_coef],
                     "cross_intercept": round(self.cross_intercept, 6)}
@@ -166,7 +173,7 @@ class Model:
             raise ValueError("story model cross-language features do not match this factdiff")
         known = ("features", "coef", "intercept", "threshold", "merge_threshold", "cross_features", "cross_coef",
                  "cross_intercept", "words_floor", "margin_background", "closeness_quantile",
-                 "names_by_share")
+                 "names_by_share", "margin_over")
         meta = {k: v for k, v in data.items() if k not in known}
         cross = data.get("cross_coef")
         return cls(tuple(float(c) for c in data["coef"]), float(data["intercept"]), float(data["threshold"]),
@@ -174,7 +181,16 @@ class Model:
                    None if cross is None else tuple(float(c) for c in cross), float(data.get("cross_intercept", 0.0)),
                    float(data.get("words_floor", 0.0)), bool(data.get("margin_background", False)),
                    None if data.get("closeness_quantile") is None else float(data["closeness_quantile"]),
-                   bool(data.get("names_by_share", False)))
+                   bool(data.get("names_by_share", False)), _margin_over(data.get("margin_over", "mean")))
+
+
+MARGIN_OVER = ("mean", "runner_up")
+
+
+def _margin_over(value: Any) -> str:
+    if value not in MARGIN_OVER:
+        raise ValueError(f"story model margin_over {value!r} is not one of {', '.join(MARGIN_OVER)}")
+    return str(value)
 
 
 def load_model(path: Path = MODEL_PATH) -> Model:
@@ -497,7 +513,7 @@ class OnlineClusterer:
             ids, starts, first = _concat([p for _, p in packs])
             cos = self._word_cosines([self._word_ids(f.words)], ids, starts)[:, 0]
             x[[i for i, _ in packs], WORDS] = np.maximum.reduceat(cos, first)
-        _margins(x, np.array(same, dtype=bool), self.model.margin_background)
+        _margins(x, np.array(same, dtype=bool), self.model.margin_background, self.model.margin_over)
         self.raw_closeness = float(x[:, FEATURES.index("cos_max")].max()) if len(x) else None
         x[:, _COSINES] -= self.level()
         return x, np.array(same, dtype=bool)
@@ -716,7 +732,7 @@ class OnlineClusterer:
             if not others:
                 return merged
             x, same = self._story_rows(st, [self.stories[k] for k in others])
-            _margins(x, same, self.model.margin_background)
+            _margins(x, same, self.model.margin_background, self.model.margin_over)
             p = self.model.prob(x, same)
             best = int(np.argmax(p))
             if p[best] < self.model.merge_threshold:
@@ -790,31 +806,38 @@ def _mean_words(x: np.ndarray, words: np.ndarray, words_with_peers: np.ndarray, 
     return x, same
 
 
-def _margin(col: np.ndarray, background: float | None) -> np.ndarray:
-    """Each value minus the mean of the others. With a ``background``, fewer than ``MARGIN_OTHERS`` others count
-    the missing ones as a typical unrelated candidate: a lone candidate stands out by its distance from that,
-    not by its whole value; without, a lone candidate's margin is its value."""
+def _margin(col: np.ndarray, background: float | None, over: str = "mean") -> np.ndarray:
+    """Each value minus the mean of the others (``over`` "mean") or minus the best of the others ("runner_up").
+    With a ``background``, fewer than ``MARGIN_OTHERS`` others count the missing ones as a typical unrelated
+    candidate: a lone candidate stands out by its distance from that, not by its whole value; without, a lone
+    candidate's margin is its value."""
     others = len(col) - 1
+    missing = 0 if background is None else max(0, MARGIN_OTHERS - others)
+    if others < 1 and not missing:
+        return col.copy()
+    if over == "runner_up":
+        pool = np.concatenate([col, np.full(missing, background if background is not None else 0.0)])
+        top = np.sort(pool)[::-1][:2]  # the best and the second best value
+        return np.asarray(col - np.where(col >= top[0], top[1], top[0]))
     if background is None:
-        return col.copy() if others < 1 else np.asarray(col - (col.sum() - col) / others)
-    missing = max(0, MARGIN_OTHERS - others)
+        return np.asarray(col - (col.sum() - col) / others)
     return np.asarray(col - (col.sum() - col + missing * background) / (others + missing))
 
 
-def _margins(x: np.ndarray, same: np.ndarray, background: bool = False) -> None:
+def _margins(x: np.ndarray, same: np.ndarray, background: bool = False, over: str = "mean") -> None:
     """Fill the margin columns: how far each candidate stands out from the article's other candidates.
 
-    The closest-member cosine minus the mean of the other candidates' (with ``background``, missing ones
-    below three count as a typical unrelated candidate; without, a lone candidate's margin is its cosine), and
-    the same for the word cosine among the candidates with an article in the language.
+    The closest-member cosine minus the mean (or the best, ``over`` "runner_up") of the other candidates' (with
+    ``background``, missing ones below three count as a typical unrelated candidate; without, a lone candidate's
+    margin is its cosine), and the same for the word cosine among the candidates with an article in the language.
 
     How far a story stands out from the article's other candidates carries over between streams where
     absolute cosines do not: where many stories share a topic (all of them close), closeness alone means
     little; where the window holds a single related story, it means much."""
     bg = MARGIN_BACKGROUND if background else {}
-    x[:, FEATURES.index("margin")] = _margin(x[:, FEATURES.index("cos_max")], bg.get("cos_max"))
+    x[:, FEATURES.index("margin")] = _margin(x[:, FEATURES.index("cos_max")], bg.get("cos_max"), over)
     if same.any():
-        x[same, FEATURES.index("words_margin")] = _margin(x[same, WORDS], bg.get("words"))
+        x[same, FEATURES.index("words_margin")] = _margin(x[same, WORDS], bg.get("words"), over)
 
 
 def cluster_stream(features: list[ArticleFeatures], model: Model | None = None, **kw: Any) -> list[int]:
