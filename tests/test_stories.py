@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factdiff.doc import Document
 from factdiff.store import Store, open_store
@@ -574,6 +576,27 @@ def test_margins_over_the_runner_up_single_out_a_candidate_only_if_it_leads_the_
     assert rows["runner_up"][0, FEATURES.index("margin")] < rows["mean"][0, FEATURES.index("margin")]
     with pytest.raises(ValueError, match="margin_over"):
         Model.from_json(Model((0.0,) * len(FEATURES), 0.0, 0.5).to_json() | {"margin_over": "median"})
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(-1, 1, allow_nan=False), min_size=2, max_size=12),
+       st.sampled_from([None, 0.33]))
+def test_a_runner_up_margin_is_positive_only_for_a_sole_best_candidate(values: list[float],
+                                                                        background: float | None) -> None:
+    """Whatever the cosines: over the runner-up, only a candidate strictly ahead of every other (and of the
+    typical unrelated ones that stand in for missing candidates) has a positive margin, it equals its lead, and a
+    closer candidate never gets a smaller margin."""
+    from factdiff.stories.cluster import MARGIN_OTHERS, _margin
+
+    col = np.array(values)
+    m = _margin(col, background, "runner_up")
+    pool = list(values) + [background] * max(0, MARGIN_OTHERS - (len(values) - 1)) if background is not None \
+        else list(values)
+    top, second = sorted(pool, reverse=True)[:2]
+    for v, got in zip(values, m, strict=True):
+        assert got == pytest.approx(v - (second if v >= top else top), abs=1e-12)
+        assert (got > 0) == (v >= top and top > second)
+    for i in range(len(values)):  # a closer candidate never gets a smaller margin
+        assert np.all(m[col > col[i]] >= m[i])
 
 def test_cosines_are_read_relative_to_the_streams_closeness() -> None:
     """With ``closeness_quantile`` (the story model's), the two cosine features are the cosines minus the quantile
