@@ -179,6 +179,12 @@ def topicrunner() -> None:
     B.MARGIN_OVER_GRID = {"story": B.MARGIN_OVER_GRID["story"], "topic": ("mean", "runner_up")}
 
 
+@variant
+def topicclose() -> None:
+    """The topic layer's cosines read relative to the stream's closeness too (median)."""
+    B.CLOSENESS = {"story": B.CLOSENESS["story"], "topic": 0.5}
+
+
 def main() -> None:
     name = sys.argv[1] if len(sys.argv) > 1 else "base"
     for part in name.split("+"):
