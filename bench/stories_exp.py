@@ -1,7 +1,10 @@
 """Experiment harness (not part of the suite): factdiff's out-of-sample rows of ``python -m bench stories`` only
 (the baselines do not change), for a named variant patched in before the fit.
 
-``PYTHONPATH=src:. python bench/stories_exp.py VARIANT``
+``PYTHONPATH=src:. python bench/stories_exp.py VARIANT [--topic]``
+
+``--topic``: the topic layer's rows instead (``factdiff topics`` in the bench: the topic-level streams, each with a
+topic model fitted on the other topic-level streams).
 """
 
 from __future__ import annotations
@@ -186,7 +189,9 @@ def topicclose() -> None:
 
 
 def main() -> None:
-    name = sys.argv[1] if len(sys.argv) > 1 else "base"
+    args = [a for a in sys.argv[1:] if a != "--topic"]
+    level = "topic" if "--topic" in sys.argv[1:] else "story"
+    name = args[0] if args else "base"
     for part in name.split("+"):
         VARIANTS[part]()
     streams = B.load_streams()
@@ -194,8 +199,10 @@ def main() -> None:
     out = []
     t0 = time.time()
     for s in streams:
+        if level == "topic" and s.name not in B.TOPIC_STREAMS:
+            continue
         if s.group not in fits:
-            fits[s.group] = B.fit([o for o in streams if o.group != s.group])
+            fits[s.group] = B.fit([o for o in streams if o.group != s.group], level)
         model = fits[s.group]
         feats = B.stream_features(s)
         t = time.perf_counter()
@@ -203,13 +210,12 @@ def main() -> None:
         ms = 1000 * (time.perf_counter() - t) / len(feats)
         p, r, f = B.b_cubed(s.labels, pred)
         out.append(f"{s.name:22s} P {p:.3f} R {r:.3f} F1 {f:.3f}  stories {len(set(pred))}  t={model.threshold} "
-                   f"merge={model.merge_threshold} over={model.margin_over} floor={model.words_floor:.3f} "
-                   f"{ms:.1f} ms/article "
+                   f"merge={model.merge_threshold} over={model.margin_over} background={model.margin_background} "
+                   f"floor={model.words_floor:.3f} {ms:.1f} ms/article "
                    f"train {model.meta.get('train_mean_bcubed_f1')}")
     save_cache()
-    print(f"variant {name} ({time.time() - t0:.0f} s)")
+    print(f"variant {name}, {level} level ({time.time() - t0:.0f} s)")
     print("\n".join(out))
-
 
 if __name__ == "__main__":
     main()

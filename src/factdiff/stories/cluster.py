@@ -816,7 +816,7 @@ def _margin(col: np.ndarray, background: float | None, over: str = "mean") -> np
     if others < 1 and not missing:
         return col.copy()
     if over == "runner_up":
-        pool = np.concatenate([col, np.full(missing, background if background is not None else 0.0)])
+        pool = np.concatenate([col, np.full(missing, background or 0.0)])  # missing is 0 without a background
         top = np.sort(pool)[::-1][:2]  # the best and the second best value
         return np.asarray(col - np.where(col >= top[0], top[1], top[0]))
     if background is None:
