@@ -31,7 +31,7 @@ from factdiff.stories import (
     story,
     story_report,
 )
-from factdiff.stories.cluster import FEATURES, Model
+from factdiff.stories.cluster import FEATURES, Model, load_topic_model
 
 STREAM = Path(__file__).resolve().parent.parent / "examples" / "stream" / "articles.jsonl"
 EVENTS = {  # which invented articles tell the same event (by id prefix after the outlet)
@@ -634,8 +634,9 @@ def test_cosines_are_read_relative_to_the_streams_closeness() -> None:
 
 
 def test_a_restart_restores_the_streams_closeness(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The clustering state loaded from a store holds the stream's closeness the run left: the same recent
-    best cosines in the same order, so that the next article is read against the same level."""
+    """The clustering state loaded from a store holds the stream's closeness the run left, in the story layer and in
+    the topic layer: the same recent best cosines in the same order, so that the next article is read against the
+    same level."""
     import importlib
 
     from factdiff.stories.ingest import load_clusterer
@@ -656,6 +657,11 @@ def test_a_restart_restores_the_streams_closeness(tmp_path: Path, monkeypatch: p
         restored = load_clusterer(store)
         assert list(restored.closeness) == list(clusterer.closeness)
         assert restored.level() == clusterer.level()
+        # the topic layer's too (its model reads cosines relative to its own stream closeness)
+        assert clusterer.topics is not None and restored.topics is not None
+        assert load_topic_model().closeness_quantile is not None and len(clusterer.topics.closeness) >= 2
+        assert list(restored.topics.closeness) == list(clusterer.topics.closeness)
+        assert restored.topics.level() == clusterer.topics.level()
 
 
 def test_a_name_counts_by_the_share_of_the_storys_articles_that_have_it() -> None:

@@ -55,6 +55,9 @@ class Article(Base):
     # the article's topic: a coarser grouping than its story (topics of many events), made at ingest by the same
     # clusterer with the topic model; NULL only until a store from before topics is next opened for ingest
     topic_id: Mapped[int | None] = mapped_column(Integer, index=True, nullable=True, default=None)
+    # the article's best closest-topic cosine when the topic layer clustered it (the topic layer's stream
+    # closeness, restored on a restart: factdiff.stories.cluster.OnlineClusterer.closeness); NULL: no candidate
+    topic_closeness: Mapped[float | None] = mapped_column(Float, nullable=True, default=None)
 
 
 class Annotation(Base):

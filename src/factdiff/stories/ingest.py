@@ -223,6 +223,11 @@ def load_clusterer(store: Store, clusterer: OnlineClusterer | None = None) -> On
     # both layers saw the same articles: the same document frequencies and clock
     topics.n_docs, topics.clock, topics._leap = c.n_docs, c.clock, c._leap
     topics.df_names, topics.df_words = Counter(c.df_names), Counter(c.df_words)
+    with store.session() as s:  # the topic layer's closeness as the run left it (as the story layer's above)
+        recent = s.scalars(select(m.Article.topic_closeness).where(m.Article.topic_closeness.is_not(None))
+                           .order_by(m.Article.id.desc()).limit(CLOSENESS_HISTORY)).all()
+        for value in reversed(recent):
+            topics.remember(value)
     c.topics = _restore_active(store, topics, topics=True)
     return c
 
@@ -267,18 +272,19 @@ def _backfill_topics(store: Store, c: OnlineClusterer) -> OnlineClusterer:
     with store.session() as s:
         rows = s.execute(select(m.Article.id, m.Annotation.data, m.Annotation.vector, m.Article.published_at)
                          .join(m.Annotation, m.Annotation.article_id == m.Article.id).order_by(m.Article.id)).all()
-        topic_of: dict[int, int] = {}
+        topic_of: dict[int, tuple[int, float | None]] = {}
         absorbed_by: dict[int, int] = {}  # a merged topic -> the topic that kept it
         for art_id, data, vec, published in rows:
             f = ArticleFeatures.from_json(data, vec)
             f.time = published
             decision = c.add(f)
-            topic_of[art_id] = decision.story
+            topic_of[art_id] = (decision.story, decision.closeness)
             absorbed_by.update({gone: kept for kept, gone in decision.merged})
-        for art_id, topic in topic_of.items():
+        for art_id, (topic, closeness) in topic_of.items():
             while topic in absorbed_by:
                 topic = absorbed_by[topic]
-            s.execute(update(m.Article).where(m.Article.id == art_id).values(topic_id=topic))
+            s.execute(update(m.Article).where(m.Article.id == art_id).values(topic_id=topic,
+                                                                              topic_closeness=closeness))
     log.info("topics given to %d stored articles", len(topic_of))
     return c
 
@@ -430,7 +436,8 @@ def _write_batch(s: Any, c: OnlineClusterer, items: list[tuple[Document, str, st
         art = m.Article(ext_id=ext[:400], url=d.url or None, content_hash=digest,
                         source_id=sources[d.source[:400] or "unknown"], title=d.title, text=d.text,
                         language=d.language, published=d.published[:64], published_at=f.time,
-                        stream_time=stream_time, ingested_at=now, topic_id=topic.story if topic else None)
+                        stream_time=stream_time, ingested_at=now, topic_id=topic.story if topic else None,
+                        topic_closeness=topic.closeness if topic else None)
         s.add(art)
         s.flush()
         for kept, gone in topic.merged if topic else []:
