@@ -512,7 +512,7 @@ def tables(quick: bool = False) -> list[Table]:
         "reported."))
     notes.append("factdiff: title + 5-sentence lead vectors (USE multilingual; cosine to the centroid and to the "
                  "closest member, both less the stream's closeness (the median of the recent articles' best "
-                 "closest-member cosines: story model only), and the margin over the other candidates: over their "
+                 "closest-member cosines; each layer its own), and the margin over the other candidates: over their "
                  "mean, or, story model, over the best of them where the fit finds that better on its training sets), "
                  "IDF-weighted overlap of names and "
                  "figures (story model: each shared one counted by the share of the story's articles that have it), "
