@@ -60,6 +60,21 @@ class Table:
     ok: bool = True  # False when a floor was missed (the runner exits non-zero in --quick)
 
 
+def conll_sentences(path: Path) -> dict[str, dict[int, list[str]]]:
+    """The tokens of a CoNLL file (document id, sentence number, ..., token in the fourth column), per document and
+    sentence number, in file order; comment lines and short lines skipped."""
+    from collections import defaultdict
+
+    sents: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if line.startswith("#") or len(parts) < 4:
+                continue
+            sents[parts[0]][int(parts[1])].append(parts[3])
+    return sents
+
+
 def fmt(value: Any) -> str:
     """Numbers to 3 decimals, everything else as text."""
     if isinstance(value, bool):

@@ -40,7 +40,7 @@ import numpy as np
 if str(Path(__file__).resolve().parent.parent) not in sys.path:  # run as a script: make ``bench`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import DATA, Skip, Table, encode, save_cache, split_sentences, timer  # noqa: E402
+from bench.common import DATA, Skip, Table, conll_sentences, encode, save_cache, split_sentences, timer  # noqa: E402
 from factdiff.doc import Document  # noqa: E402
 from factdiff.stories.cluster import (  # noqa: E402
     FEATURES,
@@ -141,13 +141,7 @@ def _meantime() -> Stream:
         raise Skip(f"MEANTIME not found under {root}")
     items = []
     for lang in langs:
-        sents: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
-        with (root / lang / "meantime.conll").open(encoding="utf-8") as fh:
-            for line in fh:
-                parts = line.rstrip("\n").split("\t")
-                if line.startswith("#") or len(parts) < 4:
-                    continue
-                sents[parts[0]][int(parts[1])].append(parts[3])
+        sents = conll_sentences(root / lang / "meantime.conll")
         for key, by_sent in sents.items():
             lines = [" ".join(by_sent[i]) for i in sorted(by_sent)]
             num = int(re.sub(r"\D", "", key.rsplit("/", 1)[-1]) or 0)

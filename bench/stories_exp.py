@@ -194,21 +194,13 @@ def topicclose() -> None:
 def _newswcl() -> B.Stream:
     """NewsWCL50: 50 articles, 10 events of April-June 2018 (several share protagonists: two North Korea events)
     told by 5 outlets each; no publication date in the data, so file order (event by event), undated like ECB+."""
-    from collections import defaultdict
-
-    from bench.common import DATA, Skip
+    from bench.common import DATA, Skip, conll_sentences
     from factdiff.doc import Document
 
     path = DATA / "coref" / "newswcl50" / "NewsWCL50.conll"
     if not path.exists():
         raise Skip(f"{path} not found")
-    sents: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.rstrip("\n").split("\t")
-            if line.startswith("#") or len(parts) < 4:
-                continue
-            sents[parts[0]][int(parts[1])].append(parts[3])
+    sents = conll_sentences(path)
     docs, labels = [], []
     for key in sorted(sents, key=lambda k: (int(k.split("/")[0]), k)):
         text = "\n".join(" ".join(t for t in sents[key][i] if t != "\\n") for i in sorted(sents[key]))

@@ -21,11 +21,10 @@ from __future__ import annotations
 
 import re
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.common import DATA, Skip, Table
+from bench.common import DATA, Skip, Table, conll_sentences
 
 ROOT_DIR = DATA / "coref" / "meantime"
 LANGS = ("es", "it", "nl")
@@ -56,13 +55,7 @@ def load() -> dict[str, dict[str, list[str]]]:
         path = ROOT_DIR / lang / "meantime.conll"
         if not path.exists():
             raise Skip(f"MEANTIME {lang} not found under {ROOT_DIR}")
-        sents: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                parts = line.rstrip("\n").split("\t")
-                if line.startswith("#") or len(parts) < 4:
-                    continue
-                sents[parts[0]][int(parts[1])].append(parts[3])
+        sents = conll_sentences(path)
         out[lang] = {key: [_detok(" ".join(by[i])) for i in sorted(by)] for key, by in sents.items()}
     return out
 
