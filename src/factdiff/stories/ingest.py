@@ -210,10 +210,7 @@ def load_clusterer(store: Store, clusterer: OnlineClusterer | None = None) -> On
             c.advance(t)
         missing = s.scalar(select(func.count()).select_from(m.Article).where(m.Article.topic_id.is_(None)))
         # the stream's closeness as the run left it: the latest articles' best closest-member cosines, in order
-        recent = s.scalars(select(m.Membership.closeness).where(m.Membership.closeness.is_not(None))
-                           .order_by(m.Membership.article_id.desc()).limit(CLOSENESS_HISTORY)).all()
-        for value in reversed(recent):
-            c.remember(value)
+        _restore_closeness(s, c, m.Membership.closeness, m.Membership.article_id)
     _restore_active(store, c, topics=False)
     topics = OnlineClusterer(load_topic_model(), window_days=c.window / timedelta(days=1), top_k=c.top_k,
                              merge=c.merge, members=c.members)
@@ -224,10 +221,7 @@ def load_clusterer(store: Store, clusterer: OnlineClusterer | None = None) -> On
     topics.n_docs, topics.clock, topics._leap = c.n_docs, c.clock, c._leap
     topics.df_names, topics.df_words = Counter(c.df_names), Counter(c.df_words)
     with store.session() as s:  # the topic layer's closeness as the run left it (as the story layer's above)
-        recent = s.scalars(select(m.Article.topic_closeness).where(m.Article.topic_closeness.is_not(None))
-                           .order_by(m.Article.id.desc()).limit(CLOSENESS_HISTORY)).all()
-        for value in reversed(recent):
-            topics.remember(value)
+        _restore_closeness(s, topics, m.Article.topic_closeness, m.Article.id)
     c.topics = _restore_active(store, topics, topics=True)
     return c
 
@@ -265,6 +259,15 @@ def _restore_active(store: Store, c: OnlineClusterer, topics: bool) -> OnlineClu
                 .order_by(m.Membership.story_id, m.Article.stream_time, m.Article.id)).all()
             _restore(c, [(sid, data, vec, stream_time, published) for sid, data, vec, stream_time, published in rows])
     return c
+
+
+def _restore_closeness(s: Any, c: OnlineClusterer, column: Any, order: Any) -> None:
+    """Feed ``c`` the stream's closeness a run left in ``column``: its latest ``CLOSENESS_HISTORY`` values (by
+    ``order``, the article id), oldest first, as the run remembered them."""
+    recent = s.scalars(select(column).where(column.is_not(None)).order_by(order.desc())
+                       .limit(CLOSENESS_HISTORY)).all()
+    for value in reversed(recent):
+        c.remember(value)
 
 
 def _backfill_topics(store: Store, c: OnlineClusterer) -> OnlineClusterer:
