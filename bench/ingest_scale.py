@@ -11,7 +11,9 @@ Each configuration runs in a fresh subprocess (peak memory is that process's max
 - ``ingest``: ``factdiff.stories.ingest`` in chunks of 1,000 without cross-checks: store writes,
   title+lead embeddings and online clustering; ms per article of the first and the last 1,000
   (flat cost: candidate stories come from the time window and the vector index, not a scan).
-- ``clustering alone``: ``OnlineClusterer.add`` over precomputed features, first vs last 1,000.
+- ``clustering alone``: ``OnlineClusterer.add`` over precomputed features, first vs last 1,000; the stream is
+  clustered ``REPEATS`` times and each chunk timed by its fastest run (noise from other work on the machine only
+  adds time), then once more with the graph index from the first story.
 - ``with cross-checks``: ingest of a shorter prefix with every changed story cross-checked
   (``compare`` on the story's articles), the full cost of a live stream.
 
@@ -36,6 +38,7 @@ from factdiff.stories.index import EXACT_MAX
 
 COMMAND = "python -m bench ingest"
 CHUNK = 1000
+REPEATS = 3  # clustering alone: runs of the stream with the default index; each chunk's time is its fastest run
 CHECKED_PREFIX = 200  # articles ingested with cross-checks (each changed story runs compare)
 QUICK_N = 100
 QUICK_CHECKED = 40
@@ -108,9 +111,12 @@ def child(mode: str, n: int, db: str) -> dict[str, Any]:
     if mode == "cluster":
         feats = article_features(docs)
         labels: dict[int | None, list[int]] = {}
-        for exact_max in (None, 0):  # the default index, then the graph index from the first story
+        fastest: dict[int | None, list[float]] = {}
+        # the default index, REPEATS times (each chunk's time is its fastest run: timeit's rule, since noise from
+        # other work on the machine only ever adds time), then the graph index from the first story, once
+        for exact_max in [None] * REPEATS + [0]:
             c = OnlineClusterer(load_model(), exact_max=exact_max)
-            per: list[float] = []
+            runs: list[float] = []
             parent: dict[int, int] = {}
             label: list[int] = []
             for at in range(0, len(feats), CHUNK):
@@ -119,8 +125,12 @@ def child(mode: str, n: int, db: str) -> dict[str, Any]:
                     d = c.add(f)
                     label.append(d.story)
                     parent.update((gone, kept) for kept, gone in d.merged)
-                per.append((time.perf_counter() - t0) / len(feats[at:at + CHUNK]))
-            labels[exact_max] = [story_root(parent, k) for k in label]
+                runs.append((time.perf_counter() - t0) / len(feats[at:at + CHUNK]))
+            fastest[exact_max] = runs if exact_max not in fastest else [min(a, b) for a, b in
+                                                                       zip(fastest[exact_max], runs, strict=True)]
+            per = fastest[exact_max]
+            stories = [story_root(parent, k) for k in label]
+            assert labels.setdefault(exact_max, stories) == stories  # the same stream, the same stories every run
             row = dict(seconds=sum(p * len(feats[k * CHUNK:(k + 1) * CHUNK]) for k, p in enumerate(per)),
                        first_ms=1000 * per[0], last_ms=1000 * per[-1], stories=len(c.stories),
                        chunks_ms=[round(1000 * p, 2) for p in per])
@@ -201,7 +211,8 @@ def tables(quick: bool = False, n: int | None = None, only: str | None = None) -
             rows.append(["clustering alone (features precomputed)", r["n"], round(r["n"] / r["seconds"], 1),
                          round(r["first_ms"], 2), round(r["last_ms"], 2), round(r["last_ms"] / r["first_ms"], 2),
                          _after_first(r), round(r["peak_mb"]), r["stories"]])
-            notes.append(f"ms per article, chunk by chunk, clustering alone: {r['chunks_ms']}")
+            notes.append(f"ms per article, chunk by chunk, clustering alone: {r['chunks_ms']} (each chunk's fastest of "
+                         f"{REPEATS} runs of the whole stream, which give the same stories; articles/s from their sum)")
             g = r["graph"]
             rows.append(["clustering alone, graph index from the first story", r["n"], round(r["n"] / g["seconds"], 1),
                          round(g["first_ms"], 2), round(g["last_ms"], 2), round(g["last_ms"] / g["first_ms"], 2),

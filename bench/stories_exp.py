@@ -133,7 +133,9 @@ def lead10() -> None:
 
 @variant
 def wordsfull() -> None:
-    """Names and words over the whole text (up to 200 sentences, 50,000 characters) instead of a 10-sentence opening."""
+    """Names and words over the whole text (up to 200 sentences, 50,000 characters) instead of a 10-sentence opening.
+
+    Measured 2026-11-30 on the ECB+ fold (``--only=ECB``; shipped 0.744 topic / 0.825 sub-topic): 0.758 / 0.754."""
     from factdiff.stories import features as F
 
     F.WORD_SENTENCES, F.WORD_MAX_CHARS = 200, 50_000
@@ -292,6 +294,98 @@ def lonedated() -> None:
         return x, same
 
     C.OnlineClusterer._features_and_language = _features_and_language  # type: ignore[method-assign]
+
+
+@variant
+def lonerel() -> None:
+    """A lone candidate's closest-member margin is its cosine less the stream's closeness (how much closer it is
+    than an article's nearest story usually is in this stream), not its whole cosine: with no other candidate to
+    stand out from, the stream's usual closeness is the reference; its word margin stays its whole word cosine.
+
+    Measured 2026-11-30 (B-cubed F1, out of sample; shipped: BASIL 0.968, MEANTIME 0.984, ECB+ topic 0.744,
+    sub-topic 0.825): ``lonerel`` BASIL 0.846, MEANTIME 0.984, ECB+ topic 0.754, sub-topic 0.671;
+    ``newswcl+lonerel`` BASIL 0.837, MEANTIME 0.979, ECB+ topic 0.775, sub-topic 0.863, NewsWCL50 0.801. BASIL's
+    right joins are mostly lone candidates (134 of 178 in its fold under ``newswcl+lonedated``: ``python
+    bench/stories_joins.py BASIL newswcl+lonedated``) whose cosine is about the stream's closeness, and the folds
+    that train on MEANTIME (translations: lone right joins at the closeness too, but with twice the names) do not
+    join them on that."""
+    fl = C.OnlineClusterer._features_and_language
+    m = C.FEATURES.index("margin")
+
+    def _features_and_language(self, f, keys):  # type: ignore[no-untyped-def]
+        x, same = fl(self, f, keys)
+        if len(keys) == 1:
+            x[0, m] = x[0, C.FEATURES.index("cos_max")]  # already less the stream's closeness
+        return x, same
+
+    C.OnlineClusterer._features_and_language = _features_and_language  # type: ignore[method-assign]
+
+
+@variant
+def lonedatedrel() -> None:
+    """As ``lonedated``, but where the article or the story is undated, a lone candidate's closest-member margin is
+    its cosine less the stream's closeness (as ``lonerel``) rather than 0, and its word margin 0.
+
+    Measured 2026-11-30: alone, every event-level row as shipped; ``newswcl+lonedatedrel`` BASIL 0.955, MEANTIME
+    0.957, ECB+ topic 0.735, sub-topic 0.854, NewsWCL50 0.876 (``newswcl+lonedated``: the same but ECB+ topic
+    0.782). Topic layer (``--topic --only=ECB``): ECB+ topic 0.763, as shipped (and so is ``lonedated``)."""
+    fl = C.OnlineClusterer._features_and_language
+    m, wm = C.FEATURES.index("margin"), C.FEATURES.index("words_margin")
+
+    def _features_and_language(self, f, keys):  # type: ignore[no-untyped-def]
+        x, same = fl(self, f, keys)
+        if len(keys) == 1 and (f.time is None or self.stories[keys[0]].dated is None):
+            x[0, m] = x[0, C.FEATURES.index("cos_max")]
+            x[0, wm] = 0.0
+        return x, same
+
+    C.OnlineClusterer._features_and_language = _features_and_language  # type: ignore[method-assign]
+
+
+@variant
+def heads() -> None:
+    """An eighth feature, the protagonists: the IDF-weighted share of the names of the article's title and first
+    sentence that the story has (each by the share of its articles that have it, as the names feature); the names
+    feature's value where the head names none. Story to story: the names feature's value. For the first article
+    of a new event on a story's topic (another quake, another escape), which shares the topic's names (places,
+    institutions) with the story but not its people.
+
+    Measured 2026-11-30 (B-cubed F1, out of sample; shipped: BASIL 0.968, MEANTIME 0.984, ECB+ topic 0.744,
+    sub-topic 0.825): ``heads`` BASIL 0.949, MEANTIME 0.976, ECB+ topic 0.761, sub-topic 0.827; ``newswcl+heads``
+    BASIL 0.970, MEANTIME 0.979, ECB+ topic 0.714, sub-topic 0.852, NewsWCL50 0.741."""
+    from factdiff.similarity import extract_names, name_keys
+    from factdiff.stories.features import lead_sentences
+
+    B.FEATURES = (*C.FEATURES, "heads")
+    orig_af = B.article_features
+
+    def article_features(docs, encode=None):  # type: ignore[no-untyped-def]
+        out = orig_af(docs, encode=encode)
+        for d, f in zip(docs, out, strict=True):
+            head = " ".join(([d.title] if d.title else []) + lead_sentences(d, 1))
+            f.heads = frozenset(name_keys(extract_names(head)))
+        return out
+
+    B.article_features = article_features
+    fl, sr = C.OnlineClusterer._features_and_language, C.OnlineClusterer._story_rows
+    names = C.FEATURES.index("names")
+
+    def _features_and_language(self, f, keys):  # type: ignore[no-untyped-def]
+        x, same = fl(self, f, keys)
+        col = x[:, names].copy()
+        if f.heads:
+            w = self._weights(self.df_names, f.heads)
+            for i, k in enumerate(keys):
+                st = self.stories[k]
+                col[i] = self._shared(w, st.names, st.top_name if self.model.names_by_share else None)
+        return np.hstack([x, col[:, None]]), same
+
+    def _story_rows(self, st, others):  # type: ignore[no-untyped-def]
+        x, same = sr(self, st, others)
+        return np.hstack([x, x[:, names:names + 1]]), same
+
+    C.OnlineClusterer._features_and_language = _features_and_language  # type: ignore[method-assign]
+    C.OnlineClusterer._story_rows = _story_rows  # type: ignore[method-assign]
 
 
 def _story_share(c, f, st):  # type: ignore[no-untyped-def]
