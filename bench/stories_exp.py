@@ -352,7 +352,8 @@ def heads() -> None:
 
     Measured 2026-11-30 (B-cubed F1, out of sample; shipped: BASIL 0.968, MEANTIME 0.984, ECB+ topic 0.744,
     sub-topic 0.825): ``heads`` BASIL 0.949, MEANTIME 0.976, ECB+ topic 0.761, sub-topic 0.827; ``newswcl+heads``
-    BASIL 0.970, MEANTIME 0.979, ECB+ topic 0.714, sub-topic 0.852, NewsWCL50 0.741."""
+    BASIL 0.970, MEANTIME 0.979, ECB+ topic 0.714, sub-topic 0.852, NewsWCL50 0.741; ``newswcl+lonedated+heads``
+    BASIL 0.969, MEANTIME 0.962, ECB+ topic 0.716, sub-topic 0.841, NewsWCL50 0.876."""
     from factdiff.similarity import extract_names, name_keys
     from factdiff.stories.features import lead_sentences
 
