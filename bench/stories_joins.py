@@ -41,11 +41,6 @@ def joins(s: B.Stream, model: C.Model) -> tuple[Counter[str], list[tuple[bool, i
     counts: Counter[str] = Counter()
     rows: list[tuple[bool, int, np.ndarray]] = []
 
-    def root(k: int) -> int:
-        while k in parent:
-            k = parent[k]
-        return k
-
     seen: dict[str, Any] = {}
     scored_on = c._features_and_language
 
@@ -62,7 +57,7 @@ def joins(s: B.Stream, model: C.Model) -> tuple[Counter[str], list[tuple[bool, i
         for kept, gone in decision.merged:
             parent[gone] = kept
             members.setdefault(kept, []).extend(members.pop(gone, []))
-        key = root(decision.story)
+        key = C.story_root(parent, decision.story)
         before = members.get(key, [])
         if not decision.new and before:
             right = Counter(before).most_common(1)[0][0] == label
