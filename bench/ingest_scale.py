@@ -12,8 +12,10 @@ Each configuration runs in a fresh subprocess (peak memory is that process's max
   title+lead embeddings and online clustering; ms per article of the first and the last 1,000
   (flat cost: candidate stories come from the time window and the vector index, not a scan).
 - ``clustering alone``: ``OnlineClusterer.add`` over precomputed features, first vs last 1,000; the stream is
-  clustered ``REPEATS`` times and each chunk timed by its fastest run (noise from other work on the machine only
-  adds time), then once more with the graph index from the first story.
+  clustered ``REPEATS`` times as ingest runs it (the matrix products on one BLAS thread), each run followed by
+  one with the products on the machine's BLAS threads (the baseline), and each chunk timed by its fastest run
+  (noise from other work on the machine only adds time); then once more with the graph index from the first
+  story.
 - ``with cross-checks``: ingest of a shorter prefix with every changed story cross-checked
   (``compare`` on the story's articles), the full cost of a live stream.
 
@@ -101,7 +103,7 @@ def child(mode: str, n: int, db: str) -> dict[str, Any]:
     """One configuration, in this (fresh) process."""
     from factdiff.store import open_store
     from factdiff.stories import ingest
-    from factdiff.stories.cluster import OnlineClusterer, load_model, story_root
+    from factdiff.stories.cluster import OnlineClusterer, load_model, one_blas_thread, story_root
     from factdiff.stories.features import article_features
 
     docs, copies = build_stream(n)
@@ -109,41 +111,49 @@ def child(mode: str, n: int, db: str) -> dict[str, Any]:
         _reset_pg(db)
     out: dict[str, Any] = {"mode": mode, "n": n, "copies": copies}
     if mode == "cluster":
+        import contextlib
+
         feats = article_features(docs)
-        labels: dict[int | None, list[int]] = {}
-        fastest: dict[int | None, list[float]] = {}
-        # the default index, REPEATS times (each chunk's time is its fastest run: timeit's rule, since noise from
-        # other work on the machine only ever adds time), then the graph index from the first story, once
-        for exact_max in [None] * REPEATS + [0]:
+        labels: dict[tuple[int | None, bool], list[int]] = {}
+        fastest: dict[tuple[int | None, bool], list[float]] = {}
+        # the default index REPEATS times as ingest runs it (the matrix products on one BLAS thread,
+        # cluster.one_blas_thread), each run followed by one with the products on the machine's BLAS threads (the
+        # baseline, interleaved so that both see the same phases of the machine); each chunk's time is its fastest
+        # run (timeit's rule: noise from other work on the machine only ever adds time); then the graph index from
+        # the first story, once
+        for exact_max, one in [(None, True), (None, False)] * REPEATS + [(0, True)]:
             c = OnlineClusterer(load_model(), exact_max=exact_max)
             runs: list[float] = []
             parent: dict[int, int] = {}
             label: list[int] = []
-            for at in range(0, len(feats), CHUNK):
-                t0 = time.perf_counter()
-                for f in feats[at:at + CHUNK]:
-                    d = c.add(f)
-                    label.append(d.story)
-                    parent.update((gone, kept) for kept, gone in d.merged)
-                runs.append((time.perf_counter() - t0) / len(feats[at:at + CHUNK]))
-            fastest[exact_max] = runs if exact_max not in fastest else [min(a, b) for a, b in
-                                                                       zip(fastest[exact_max], runs, strict=True)]
-            per = fastest[exact_max]
+            with one_blas_thread() if one else contextlib.nullcontext():  # as ingest clusters each batch
+                for at in range(0, len(feats), CHUNK):
+                    t0 = time.perf_counter()
+                    for f in feats[at:at + CHUNK]:
+                        d = c.add(f)
+                        label.append(d.story)
+                        parent.update((gone, kept) for kept, gone in d.merged)
+                    runs.append((time.perf_counter() - t0) / len(feats[at:at + CHUNK]))
+            key = (exact_max, one)
+            fastest[key] = runs if key not in fastest else [min(a, b) for a, b in zip(fastest[key], runs, strict=True)]
+            per = fastest[key]
             stories = [story_root(parent, k) for k in label]
-            assert labels.setdefault(exact_max, stories) == stories  # the same stream, the same stories every run
+            # the same stream, the same stories every run, on one thread or several
+            assert labels.setdefault(key, stories) == stories == labels.get((exact_max, True), stories)
             row = dict(seconds=sum(p * len(feats[k * CHUNK:(k + 1) * CHUNK]) for k, p in enumerate(per)),
                        first_ms=1000 * per[0], last_ms=1000 * per[-1], stories=len(c.stories),
                        chunks_ms=[round(1000 * p, 2) for p in per])
-            if exact_max is None:
+            if key == (None, True):
                 out.update(row)
             else:
-                out["graph"] = row
-        out["graph"]["same_story"] = _same_story(labels[None], labels[0])
+                out["graph" if exact_max == 0 else "threads"] = row
+        out["graph"]["same_story"] = _same_story(labels[(None, True)], labels[(0, True)])
         from bench.stories import b_cubed
 
         # a softer agreement than the same set of articles (one article more or less in a large story changes the
         # set for all its members): B-cubed F1 with the default index's stories as the reference
-        out["graph"]["bcubed_vs_default"] = round(b_cubed([str(k) for k in labels[None]], labels[0])[2], 3)
+        out["graph"]["bcubed_vs_default"] = round(b_cubed([str(k) for k in labels[(None, True)]], labels[(0, True)])[2],
+                                                  3)
     else:
         store = open_store(db)
         check = mode == "checked"
@@ -213,6 +223,13 @@ def tables(quick: bool = False, n: int | None = None, only: str | None = None) -
                          _after_first(r), round(r["peak_mb"]), r["stories"]])
             notes.append(f"ms per article, chunk by chunk, clustering alone: {r['chunks_ms']} (each chunk's fastest of "
                          f"{REPEATS} runs of the whole stream, which give the same stories; articles/s from their sum)")
+            b = r["threads"]
+            rows.append(["clustering alone, BLAS on the machine's threads (baseline)", r["n"],
+                         round(r["n"] / b["seconds"], 1), round(b["first_ms"], 2), round(b["last_ms"], 2),
+                         round(b["last_ms"] / b["first_ms"], 2), _after_first(b), "", b["stories"]])
+            notes.append(f"ms per article, chunk by chunk, BLAS on the machine's threads: {b['chunks_ms']} (the same "
+                         f"stories; its runs interleaved with those on one thread, fastest of {REPEATS}): clustering "
+                         f"alone as ingest runs it is {b['seconds'] / r['seconds']:.2f}x as fast")
             g = r["graph"]
             rows.append(["clustering alone, graph index from the first story", r["n"], round(r["n"] / g["seconds"], 1),
                          round(g["first_ms"], 2), round(g["last_ms"], 2), round(g["last_ms"] / g["first_ms"], 2),

@@ -435,6 +435,50 @@ def namesgeo() -> None:
     _names_both("geo")
 
 
+def _names_times(name: str, other: str) -> None:
+    """An eighth feature, the names share times another feature (``other``): an interaction the additive model
+    cannot form. A sibling event's story stands out (high margin, close vectors) but shares few of the article's
+    names; a story of the same event stands out *and* shares them. Story to story: the same product, formed after
+    the margins are filled."""
+    B.FEATURES = (*C.FEATURES, name)
+    names, col = C.FEATURES.index("names"), C.FEATURES.index(other)
+    fl, sr, margins = C.OnlineClusterer._features_and_language, C.OnlineClusterer._story_rows, C._margins
+
+    def value(x):  # type: ignore[no-untyped-def]
+        v = x[:, col]
+        return x[:, names] * (np.maximum(v, 0.0) if other != "margin" else v)
+
+    def _features_and_language(self, f, keys):  # type: ignore[no-untyped-def]
+        x, same = fl(self, f, keys)
+        return np.hstack([x, value(x)[:, None]]), same
+
+    def _story_rows(self, st, others):  # type: ignore[no-untyped-def]
+        x, same = sr(self, st, others)
+        return np.hstack([x, np.zeros((len(x), 1))]), same
+
+    def _margins(x, same, background=False, over="mean"):  # type: ignore[no-untyped-def]
+        margins(x, same, background, over)
+        if x.shape[1] == len(C.FEATURES) + 1:
+            x[:, -1] = value(x)
+
+    C.OnlineClusterer._features_and_language = _features_and_language  # type: ignore[method-assign]
+    C.OnlineClusterer._story_rows = _story_rows  # type: ignore[method-assign]
+    C._margins = _margins
+
+
+@variant
+def nxm() -> None:
+    """``_names_times``: names share times the closest-member margin."""
+    _names_times("names_x_margin", "margin")
+
+
+@variant
+def nxc() -> None:
+    """``_names_times``: names share times the closest-member cosine relative to the stream's closeness (at least
+    0)."""
+    _names_times("names_x_cos", "cos_max")
+
+
 def main() -> None:
     if "--baselines" in sys.argv:  # the two baselines at their best threshold on NewsWCL50
         s = _newswcl()

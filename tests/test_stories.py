@@ -273,6 +273,43 @@ def test_the_graph_index_takes_over_from_the_scan_beyond_its_size() -> None:
     assert all(graph.nearest(p, 5) == rest.nearest(p, 5) for p in probes)
 
 
+def test_clustering_runs_its_products_on_one_blas_thread_and_gives_the_threads_back() -> None:
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from factdiff.stories.cluster import cluster_stream, one_blas_thread, story_root
+
+    def blas_threads() -> list[int]:
+        return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+    assert blas_threads(), "numpy's BLAS is not visible to threadpoolctl"
+    with threadpool_limits(2, user_api="blas"):  # a caller's setting, whatever the machine's default
+        seen: list[list[int]] = []
+        orig = OnlineClusterer.add
+
+        def add(self: OnlineClusterer, f: ArticleFeatures) -> Any:
+            seen.append(blas_threads())
+            return orig(self, f)
+
+        feats = article_features(read_stream([STREAM])[0])
+        OnlineClusterer.add = add  # type: ignore[method-assign]
+        try:
+            labels = cluster_stream(feats)
+        finally:
+            OnlineClusterer.add = orig  # type: ignore[method-assign]
+        assert len(seen) == len(feats) and all(t == [1] * len(t) for t in seen)
+        assert blas_threads() == [2] * len(blas_threads())  # restored on exit
+        with one_blas_thread():
+            assert blas_threads() == [1] * len(blas_threads())
+        # the same stream on two threads: the same stories (the products agree whatever the thread count)
+        c, parent, raw = OnlineClusterer(), {}, []
+        for f in feats:
+            d = c.add(f)
+            raw.append(d.story)
+            parent.update((gone, kept) for kept, gone in d.merged)
+        assert [story_root(parent, k) for k in raw] == labels
+        assert len(set(labels)) < len(feats)  # some articles were joined: the stories were scored
+
+
 def test_features_are_multilingual_and_stable() -> None:
     docs = [Document("a", "s", "The city closed the old bridge after engineers found cracks in the steel girders.",
                      title="Old bridge closed over cracks", language="en"),

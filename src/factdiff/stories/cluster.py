@@ -60,6 +60,8 @@ import heapq
 import json
 import math
 from collections import Counter, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -840,16 +842,33 @@ def _margins(x: np.ndarray, same: np.ndarray, background: bool = False, over: st
         x[same, FEATURES.index("words_margin")] = _margin(x[same, WORDS], bg.get("words"), over)
 
 
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Run the clustering's matrix products on one BLAS thread (threadpoolctl; the caller's setting is restored on
+    exit).
+
+    Every product here is small: a few hundred kept member vectors, or the index's active centroids (a few thousand
+    rows). A threaded BLAS splits even these across its threads, which then wait on one another (and spin while
+    they wait, taking a core from whatever else runs). ``python -m bench ingest`` times clustering alone both ways,
+    interleaved. Callers wrap a batch of :meth:`OnlineClusterer.add` calls (entering costs under a millisecond),
+    not each article, and not the embedding of the articles, which sets its own threads (``factdiff.embed``)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1, user_api="blas"):
+        yield
+
+
 def cluster_stream(features: list[ArticleFeatures], model: Model | None = None, **kw: Any) -> list[int]:
     """Story labels for a stream (in the given order), merges applied: the in-memory path the bench uses."""
     c = OnlineClusterer(model, **kw)
     label: list[int] = []
     parent: dict[int, int] = {}
-    for f in features:
-        d = c.add(f)
-        label.append(d.story)
-        for kept, gone in d.merged:
-            parent[gone] = kept
+    with one_blas_thread():
+        for f in features:
+            d = c.add(f)
+            label.append(d.story)
+            for kept, gone in d.merged:
+                parent[gone] = kept
 
     return [story_root(parent, k) for k in label]
 

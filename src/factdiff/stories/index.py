@@ -96,9 +96,9 @@ class CentroidIndex:
             sims = self._matrix[rows] @ np.asarray(vec, dtype=np.float32)
             ordered = rows[np.argsort(-sims, kind="stable")]
         else:
-            # einsum, not BLAS: on a machine busy with other work, a threaded BLAS matrix-vector product waits
-            # on its threads (4x to 30x slower at 2,000 stories here than on one thread); one pass either way
-            sims = np.einsum("ij,j->i", self._matrix[:n], vec)
+            # a BLAS matrix-vector product, on one thread: callers cluster under cluster.one_blas_thread() (at
+            # this size a threaded BLAS's threads wait on one another)
+            sims = self._matrix[:n] @ vec
             top = np.argpartition(-sims, want - 1)[:want] if want < n else np.arange(n)
             ordered = top[np.argsort(-sims[top], kind="stable")]
         return [self._keys[i] for i in ordered if self._keys[i] != exclude][:k]

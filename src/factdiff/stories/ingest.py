@@ -30,7 +30,7 @@ from ..embed import DEFAULT_BACKEND
 from ..ingest import ARTICLE_SUFFIXES, MAX_BYTES, InputError, decode, read_inputs
 from ..store import Store, open_store, topic_groups
 from ..store import models as m
-from .cluster import CLOSENESS_HISTORY, OnlineClusterer, load_model, load_topic_model
+from .cluster import CLOSENESS_HISTORY, OnlineClusterer, load_model, load_topic_model, one_blas_thread
 from .features import ArticleFeatures, article_features, article_time
 
 log = logging.getLogger("factdiff")
@@ -277,12 +277,13 @@ def _backfill_topics(store: Store, c: OnlineClusterer) -> OnlineClusterer:
                          .join(m.Annotation, m.Annotation.article_id == m.Article.id).order_by(m.Article.id)).all()
         topic_of: dict[int, tuple[int, float | None]] = {}
         absorbed_by: dict[int, int] = {}  # a merged topic -> the topic that kept it
-        for art_id, data, vec, published in rows:
-            f = ArticleFeatures.from_json(data, vec)
-            f.time = published
-            decision = c.add(f)
-            topic_of[art_id] = (decision.story, decision.closeness)
-            absorbed_by.update({gone: kept for kept, gone in decision.merged})
+        with one_blas_thread():
+            for art_id, data, vec, published in rows:
+                f = ArticleFeatures.from_json(data, vec)
+                f.time = published
+                decision = c.add(f)
+                topic_of[art_id] = (decision.story, decision.closeness)
+                absorbed_by.update({gone: kept for kept, gone in decision.merged})
         for art_id, (topic, closeness) in topic_of.items():
             while topic in absorbed_by:
                 topic = absorbed_by[topic]
@@ -402,7 +403,7 @@ def _ingest_batch(store: Store, clusterer: OnlineClusterer, batch: list[Document
         d.language = _language(d)
     feats = article_features([d for d, _, _ in items])
     try:
-        with store.session() as s:
+        with store.session() as s, one_blas_thread():
             _write_batch(s, clusterer, items, feats, result)
     except BaseException:
         _reload(clusterer, store)
