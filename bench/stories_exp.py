@@ -468,14 +468,18 @@ def _names_times(name: str, other: str) -> None:
 
 @variant
 def nxm() -> None:
-    """``_names_times``: names share times the closest-member margin."""
+    """``_names_times``: names share times the closest-member margin.
+
+    Measured 2026-11-30 (B-cubed F1, out of sample; shipped: BASIL 0.968, MEANTIME 0.984, ECB+ topic 0.744,
+    sub-topic 0.825): BASIL 0.963, MEANTIME 0.982, ECB+ topic 0.739, sub-topic 0.821."""
     _names_times("names_x_margin", "margin")
 
 
 @variant
 def nxc() -> None:
     """``_names_times``: names share times the closest-member cosine relative to the stream's closeness (at least
-    0)."""
+    0). Measured 2026-11-30: BASIL 0.968, MEANTIME 0.984, ECB+ topic 0.744, sub-topic 0.825, the shipped figures:
+    the ECB+ fold trains on BASIL and MEANTIME, whose joins the product does not change."""
     _names_times("names_x_cos", "cos_max")
 
 
