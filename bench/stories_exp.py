@@ -492,7 +492,11 @@ def undated() -> None:
     articles as a stream in which nothing leaves the window and every story stays a candidate, as in a stream of
     text files without dates. Rows and thresholds weigh each copy as a stream of its own. For the ECB+ fold, whose
     training streams (BASIL, MEANTIME) are dated and hold a few stories at a time, this is the only undated stream
-    with many candidates it sees."""
+    with many candidates it sees.
+
+    Measured 2026-11-30 (B-cubed F1, out of sample; shipped: BASIL 0.968, MEANTIME 0.984, ECB+ topic 0.744,
+    sub-topic 0.825): BASIL 0.963, MEANTIME 0.979, ECB+ topic 0.712 (P 1.000, R 0.553), sub-topic 0.841 (P 0.866,
+    R 0.818): fewer sibling events joined, more stories split."""
     from dataclasses import replace
 
     orig_fit, orig_features = B.fit, B.stream_features
