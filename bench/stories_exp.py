@@ -517,6 +517,25 @@ def undated() -> None:
     B.fit = fit
 
 
+def _caps(members: int, merge_members: int) -> None:
+    d = list(C.OnlineClusterer.__init__.__defaults__ or ())
+    d[4] = members
+    C.OnlineClusterer.__init__.__defaults__ = tuple(d)
+    C.MERGE_MEMBERS = merge_members
+
+
+@variant
+def m4() -> None:
+    """A merge check scores the smaller story's 4 most recent members (shipped: 8); stories keep 32."""
+    _caps(32, 4)
+
+
+@variant
+def k24m4() -> None:
+    """Each story keeps and scores its 24 most recent members (shipped: 32), a merge check its 4 (shipped: 8)."""
+    _caps(24, 4)
+
+
 @variant
 def k16m4() -> None:
     """Each story keeps and scores its 16 most recent members (shipped: 32), a merge check its 4 (shipped: 8): the
@@ -525,10 +544,7 @@ def k16m4() -> None:
     Measured 2026-11-30 (B-cubed F1, out of sample; shipped: BASIL 0.968, MEANTIME 0.984, ECB+ topic 0.744,
     sub-topic 0.825): BASIL 0.968, MEANTIME 0.980 (behind the mean-embedding baseline's 0.983, which shipped is
     ahead of), ECB+ topic 0.744, sub-topic 0.826."""
-    d = list(C.OnlineClusterer.__init__.__defaults__ or ())
-    d[4] = 16  # members
-    C.OnlineClusterer.__init__.__defaults__ = tuple(d)
-    C.MERGE_MEMBERS = 4
+    _caps(16, 4)
 
 
 def main() -> None:

@@ -1,0 +1,58 @@
+"""Cost per article of clustering alone under smaller caps on what a story keeps (not part of the suite).
+
+``PYTHONPATH=src:. python bench/stories_caps.py [--n N] [K/M ...]``: the ingest bench's stream (``bench.ingest_scale``,
+10,000 articles, one every 30 s), clustered under each cap pair, K kept members per story
+(``OnlineClusterer(members=K)``) and M members in a merge check (``cluster.MERGE_MEMBERS``), as ingest runs it (one
+BLAS thread). The pairs are run in turn, ``REPEATS`` rounds, and each chunk of 1,000 is timed by its fastest round;
+prints ms per article chunk by chunk, last/first and last/2nd. Default pairs: 32/8 (shipped), 32/4, 24/4, 16/4.
+Accuracy under the same caps: ``bench/stories_exp.py m4``, ``k24m4``, ``k16m4``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.ingest_scale import CHUNK, build_stream  # noqa: E402
+from factdiff.stories import cluster as C  # noqa: E402
+from factdiff.stories.features import article_features  # noqa: E402
+
+REPEATS = 3
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    n = 10_000
+    if "--n" in args:
+        at = args.index("--n")
+        n = int(args[at + 1])
+        del args[at:at + 2]
+    caps = [tuple(int(v) for v in a.split("/")) for a in args] or [(32, 8), (32, 4), (24, 4), (16, 4)]
+    docs, copies = build_stream(n)
+    feats = article_features(docs)
+    fastest: dict[tuple[int, ...], list[float]] = {}
+    shipped = C.MERGE_MEMBERS
+    for _ in range(REPEATS):
+        for k, m in caps:
+            C.MERGE_MEMBERS = m
+            c = C.OnlineClusterer(C.load_model(), members=k)
+            runs = []
+            with C.one_blas_thread():
+                for at in range(0, len(feats), CHUNK):
+                    t0 = time.perf_counter()
+                    for f in feats[at:at + CHUNK]:
+                        c.add(f)
+                    runs.append(1000 * (time.perf_counter() - t0) / len(feats[at:at + CHUNK]))
+            fastest[(k, m)] = [min(a, b) for a, b in zip(fastest.get((k, m), runs), runs, strict=True)]
+    C.MERGE_MEMBERS = shipped
+    print(f"{n} articles ({copies} perturbed copies), ms per article by chunk of {CHUNK}, fastest of {REPEATS}")
+    for (k, m), r in fastest.items():
+        ratio = f"last/first {r[-1] / r[0]:.2f}" + (f" last/2nd {r[-1] / r[1]:.2f}" if len(r) > 2 else "")
+        print(f"K={k} M={m}: " + " ".join(f"{x:.2f}" for x in r) + f"  ({ratio})")
+
+
+if __name__ == "__main__":
+    main()
