@@ -273,7 +273,7 @@ def test_the_graph_index_takes_over_from_the_scan_beyond_its_size() -> None:
     assert all(graph.nearest(p, 5) == rest.nearest(p, 5) for p in probes)
 
 
-def test_clustering_runs_its_products_on_one_blas_thread_and_gives_the_threads_back() -> None:
+def test_clustering_runs_its_products_on_one_blas_thread_and_gives_the_threads_back(tmp_path: Path) -> None:
     from threadpoolctl import threadpool_info, threadpool_limits
 
     from factdiff.stories.cluster import cluster_stream, one_blas_thread, story_root
@@ -294,9 +294,13 @@ def test_clustering_runs_its_products_on_one_blas_thread_and_gives_the_threads_b
         OnlineClusterer.add = add  # type: ignore[method-assign]
         try:
             labels = cluster_stream(feats)
+            assert len(seen) == len(feats)
+            store = open_store(f"sqlite:///{tmp_path / 'threads.db'}")  # ingest clusters each batch so too
+            ingest([STREAM], store=store, cross_check=False, batch_size=5)
+            store.close()
         finally:
             OnlineClusterer.add = orig  # type: ignore[method-assign]
-        assert len(seen) == len(feats) and all(t == [1] * len(t) for t in seen)
+        assert len(seen) >= 2 * len(feats) and all(t == [1] * len(t) for t in seen)
         assert blas_threads() == [2] * len(blas_threads())  # restored on exit
         with one_blas_thread():
             assert blas_threads() == [1] * len(blas_threads())

@@ -403,7 +403,7 @@ def _ingest_batch(store: Store, clusterer: OnlineClusterer, batch: list[Document
         d.language = _language(d)
     feats = article_features([d for d, _, _ in items])
     try:
-        with store.session() as s, one_blas_thread():
+        with store.session() as s:
             _write_batch(s, clusterer, items, feats, result)
     except BaseException:
         _reload(clusterer, store)
@@ -428,6 +428,7 @@ def _source_ids(s: Any, names: set[str]) -> dict[str, int]:
     return found
 
 
+@one_blas_thread()  # the batch's clustering, local or in the Ray driver
 def _write_batch(s: Any, c: OnlineClusterer, items: list[tuple[Document, str, str]], feats: list[ArticleFeatures],
                  result: IngestResult) -> None:
     now = datetime.now(UTC).replace(tzinfo=None)
