@@ -103,7 +103,7 @@ def child(mode: str, n: int, db: str) -> dict[str, Any]:
     """One configuration, in this (fresh) process."""
     from factdiff.store import open_store
     from factdiff.stories import ingest
-    from factdiff.stories.cluster import OnlineClusterer, load_model, one_blas_thread, story_root
+    from factdiff.stories.cluster import OnlineClusterer, load_model
     from factdiff.stories.features import article_features
 
     docs, copies = build_stream(n)
@@ -111,8 +111,6 @@ def child(mode: str, n: int, db: str) -> dict[str, Any]:
         _reset_pg(db)
     out: dict[str, Any] = {"mode": mode, "n": n, "copies": copies}
     if mode == "cluster":
-        import contextlib
-
         feats = article_features(docs)
         labels: dict[tuple[int | None, bool], list[int]] = {}
         fastest: dict[tuple[int | None, bool], list[float]] = {}
@@ -123,21 +121,10 @@ def child(mode: str, n: int, db: str) -> dict[str, Any]:
         # the first story, once
         for exact_max, one in [(None, True), (None, False)] * REPEATS + [(0, True)]:
             c = OnlineClusterer(load_model(), exact_max=exact_max)
-            runs: list[float] = []
-            parent: dict[int, int] = {}
-            label: list[int] = []
-            with one_blas_thread() if one else contextlib.nullcontext():  # as ingest clusters each batch
-                for at in range(0, len(feats), CHUNK):
-                    t0 = time.perf_counter()
-                    for f in feats[at:at + CHUNK]:
-                        d = c.add(f)
-                        label.append(d.story)
-                        parent.update((gone, kept) for kept, gone in d.merged)
-                    runs.append((time.perf_counter() - t0) / len(feats[at:at + CHUNK]))
+            runs, stories = time_chunks(c, feats, one)
             key = (exact_max, one)
             fastest[key] = runs if key not in fastest else [min(a, b) for a, b in zip(fastest[key], runs, strict=True)]
             per = fastest[key]
-            stories = [story_root(parent, k) for k in label]
             # the same stream, the same stories every run, on one thread or several
             assert labels.setdefault(key, stories) == stories == labels.get((exact_max, True), stories)
             row = dict(seconds=sum(p * len(feats[k * CHUNK:(k + 1) * CHUNK]) for k, p in enumerate(per)),
@@ -172,6 +159,28 @@ def child(mode: str, n: int, db: str) -> dict[str, Any]:
     peak = vm_hwm_mb()
     out["peak_mb"] = peak if peak == peak else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
+
+
+def time_chunks(c: Any, feats: list[Any], one: bool = True) -> tuple[list[float], list[int]]:
+    """Cluster ``feats`` with the clusterer ``c``, timed by chunks of ``CHUNK``: seconds per article of each chunk,
+    and each article's story (merges followed). ``one``: the matrix products on one BLAS thread, as ingest runs
+    them; False: on the machine's BLAS threads."""
+    import contextlib
+
+    from factdiff.stories.cluster import one_blas_thread, story_root
+
+    runs: list[float] = []
+    parent: dict[int, int] = {}
+    label: list[int] = []
+    with one_blas_thread() if one else contextlib.nullcontext():  # as ingest clusters each batch
+        for at in range(0, len(feats), CHUNK):
+            t0 = time.perf_counter()
+            for f in feats[at:at + CHUNK]:
+                d = c.add(f)
+                label.append(d.story)
+                parent.update((gone, kept) for kept, gone in d.merged)
+            runs.append((time.perf_counter() - t0) / len(feats[at:at + CHUNK]))
+    return runs, [story_root(parent, k) for k in label]
 
 
 def _same_story(a: list[int], b: list[int]) -> int:

@@ -11,12 +11,11 @@ Accuracy under the same caps: ``bench/stories_exp.py m4``, ``k24m4``, ``k16m4``.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.ingest_scale import CHUNK, build_stream  # noqa: E402
+from bench.ingest_scale import CHUNK, build_stream, time_chunks  # noqa: E402
 from factdiff.stories import cluster as C  # noqa: E402
 from factdiff.stories.features import article_features  # noqa: E402
 
@@ -38,14 +37,7 @@ def main() -> None:
     for _ in range(REPEATS):
         for k, m in caps:
             C.MERGE_MEMBERS = m
-            c = C.OnlineClusterer(C.load_model(), members=k)
-            runs = []
-            with C.one_blas_thread():
-                for at in range(0, len(feats), CHUNK):
-                    t0 = time.perf_counter()
-                    for f in feats[at:at + CHUNK]:
-                        c.add(f)
-                    runs.append(1000 * (time.perf_counter() - t0) / len(feats[at:at + CHUNK]))
+            runs = [1000 * t for t in time_chunks(C.OnlineClusterer(C.load_model(), members=k), feats)[0]]
             fastest[(k, m)] = [min(a, b) for a, b in zip(fastest.get((k, m), runs), runs, strict=True)]
     C.MERGE_MEMBERS = shipped
     print(f"{n} articles ({copies} perturbed copies), ms per article by chunk of {CHUNK}, fastest of {REPEATS}")
