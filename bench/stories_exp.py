@@ -521,30 +521,126 @@ def _caps(members: int, merge_members: int) -> None:
     d = list(C.OnlineClusterer.__init__.__defaults__ or ())
     d[4] = members
     C.OnlineClusterer.__init__.__defaults__ = tuple(d)
-    C.MERGE_MEMBERS = merge_members
+    B.MERGE_MEMBERS = {**B.MERGE_MEMBERS, "story": merge_members}
 
 
 @variant
 def m4() -> None:
-    """A merge check scores the smaller story's 4 most recent members (shipped: 8); stories keep 32."""
+    """A merge check scores the smaller story's 4 most recent members (8 until 2026-11-30);
+    stories keep 32. Measured 2026-11-30 (B-cubed F1, out of sample): BASIL 0.968, MEANTIME 0.984, ECB+ topic 0.744,
+    sub-topic 0.825, the figures with 8; shipped since (``Model.merge_members``, bench/stories.py MERGE_MEMBERS)."""
     _caps(32, 4)
 
 
 @variant
+def m8() -> None:
+    """A merge check scores the smaller story's 8 most recent members, as until 2026-11-30 (shipped: 4)."""
+    _caps(32, 8)
+
+
+@variant
+def topicm4() -> None:
+    """The topic layer's merge check scores 4 members too (shipped: 8), with ``--topic``."""
+    B.MERGE_MEMBERS = {**B.MERGE_MEMBERS, "topic": 4}
+
+
+@variant
 def k24m4() -> None:
-    """Each story keeps and scores its 24 most recent members (shipped: 32), a merge check its 4 (shipped: 8)."""
+    """Each story keeps and scores its 24 most recent members (shipped: 32), a merge check its 4 (as shipped)."""
     _caps(24, 4)
 
 
 @variant
 def k16m4() -> None:
-    """Each story keeps and scores its 16 most recent members (shipped: 32), a merge check its 4 (shipped: 8): the
+    """Each story keeps and scores its 16 most recent members (shipped: 32), a merge check its 4 (as shipped): the
     cost per article levels off sooner and lower as stories fill up (the flat-cost goal of the ingest bench).
 
     Measured 2026-11-30 (B-cubed F1, out of sample; shipped: BASIL 0.968, MEANTIME 0.984, ECB+ topic 0.744,
     sub-topic 0.825): BASIL 0.968, MEANTIME 0.980 (behind the mean-embedding baseline's 0.983, which shipped is
     ahead of), ECB+ topic 0.744, sub-topic 0.826."""
     _caps(16, 4)
+
+
+@variant
+def crossclose() -> None:
+    """``_cross_closeness`` with the same-language history of same-language candidates only.
+
+    Measured 2026-11-30 (B-cubed F1, out of sample; shipped: BASIL 0.968, BASIL + dev events 0.942, MEANTIME 0.984,
+    ECB+ topic 0.744, sub-topic 0.825): BASIL 0.964, BASIL + dev events 0.952, MEANTIME 0.913 (its unrelated
+    same-language candidates, read against a level of unrelated stories, look as close as a story-mate), ECB+ topic
+    0.751, sub-topic 0.816."""
+    _cross_closeness(same_of_all=False)
+
+
+@variant
+def crossclose2() -> None:
+    """``_cross_closeness`` with the same-language level as shipped (the best candidate's cosine, whatever its
+    language); only cross-language candidates are read against a level of their own."""
+    _cross_closeness(same_of_all=True)
+
+
+def _cross_closeness(same_of_all: bool) -> None:
+    """The stream's closeness kept twice, for candidates with an article in the article's language and for those
+    without: a cosine across languages is read against how close the best cross-language candidates usually are in
+    this stream, not against the same-language level (the embedding puts independent reports of one event in two
+    languages further apart than two in one language: on the BASIL + dev events stream, a later dev article's
+    cosine with its own event's story has a median of 0.57 against a closeness level of 0.77, python
+    bench/stories_dev.py). Each article adds its best same-language candidate's cosine to the one history and its
+    best cross-language candidate's to the other; before ``CLOSENESS_MIN_SEEN`` of those, the prior. Streams in one
+    language are unchanged."""
+    from collections import deque
+
+    fl, sr, init = C.OnlineClusterer._features_and_language, C.OnlineClusterer._story_rows, C.OnlineClusterer.__init__
+    cm = C.FEATURES.index("cos_max")
+
+    def __init__(self, *a, **kw):  # type: ignore[no-untyped-def]
+        init(self, *a, **kw)
+        self.closeness_cross = deque(maxlen=C.CLOSENESS_HISTORY)
+        self._level_cross = None
+        self._pending = (None, None)
+
+    def level_cross(self):  # type: ignore[no-untyped-def]
+        q = self.model.closeness_quantile
+        if q is None:
+            return 0.0
+        if self._level_cross is None:
+            self._level_cross = C.CLOSENESS_PRIOR if len(self.closeness_cross) < C.CLOSENESS_MIN_SEEN else \
+                float(np.quantile(np.fromiter(self.closeness_cross, dtype=np.float64), q))
+        return self._level_cross
+
+    def _features_and_language(self, f, keys):  # type: ignore[no-untyped-def]
+        x, same = fl(self, f, keys)
+        lv = self.level()
+        raw = x[:, cm] + lv
+        cross = ~same
+        self._pending = (float(raw.max()) if same_of_all else float(raw[same].max()) if same.any() else None,
+                         float(raw[cross].max()) if cross.any() else None)
+        if cross.any():
+            x[np.ix_(cross, C._COSINES)] += lv - level_cross(self)
+        return x, same
+
+    def _story_rows(self, st, others):  # type: ignore[no-untyped-def]
+        x, same = sr(self, st, others)
+        cross = ~same
+        if cross.any():
+            x[np.ix_(cross, C._COSINES)] += self.level() - level_cross(self)
+        return x, same
+
+    def remember(self, closeness):  # type: ignore[no-untyped-def]
+        pend, self._pending = self._pending, (None, None)
+        if closeness is None:
+            return
+        if pend[0] is not None:
+            self.closeness.append(pend[0])
+            self._level = None
+        if pend[1] is not None:
+            self.closeness_cross.append(pend[1])
+            self._level_cross = None
+
+    C.OnlineClusterer.__init__ = __init__  # type: ignore[method-assign]
+    C.OnlineClusterer._features_and_language = _features_and_language  # type: ignore[method-assign]
+    C.OnlineClusterer._story_rows = _story_rows  # type: ignore[method-assign]
+    C.OnlineClusterer.remember = remember  # type: ignore[method-assign]
 
 
 def main() -> None:

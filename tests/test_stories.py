@@ -31,7 +31,7 @@ from factdiff.stories import (
     story,
     story_report,
 )
-from factdiff.stories.cluster import FEATURES, Model, load_topic_model
+from factdiff.stories.cluster import FEATURES, MERGE_MEMBERS, Model, load_topic_model
 
 STREAM = Path(__file__).resolve().parent.parent / "examples" / "stream" / "articles.jsonl"
 EVENTS = {  # which invented articles tell the same event (by id prefix after the outlet)
@@ -478,6 +478,48 @@ def test_a_story_scores_its_k_most_recent_members_however_large_it_grows(monkeyp
     assert x2[0, FEATURES.index("words")] == pytest.approx(expect)
     # the same pair seen from the larger story (the other code path: all smaller stories against it at once)
     assert c2.story_features(big, small) == pytest.approx(x2[0])
+
+
+def test_a_merge_check_scores_as_many_recent_members_as_the_model_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A merge check scores the smaller story's ``Model.merge_members`` most recent members (fewer than the K it
+    keeps), from either side of the pair, and the count is kept in model.json; a bad count is refused."""
+    k, last = 8, 3
+    model = Model((0.0,) * len(FEATURES), 0.0, 1.1, merge_members=last)  # nothing joins by itself
+    c = OnlineClusterer(model, merge=False, members=k)
+    t0 = datetime(2031, 7, 1)
+    for i in range(30):
+        c.observe(_w([1, 0, 0, 0], f"ferry delay{i} berth{i % 4}", t0))
+    a = c.open_story(_w([1, 0, 0, 0], "ferry delay0 berth0", t0))
+    b = c.open_story(_w([0, 1, 0, 0], "ferry delay15 berth3", t0))
+    for i in range(1, 12):
+        c._join(a, _w([1, 0.05 * i, 0, 0], f"ferry delay{i} berth{i % 4}", t0 + timedelta(minutes=i)))
+        c._join(b, _w([0.05 * i, 1, 0, 0], f"ferry delay{15 + i} berth{i % 3}", t0 + timedelta(minutes=i)))
+    c._join(b, _w([0.5, 1, 0, 0], "ferry delay29 berth1", t0 + timedelta(hours=1)))  # b is the larger story
+    small, big = c.stories[a], c.stories[b]
+    assert len(small.members) == k and small.size == 12
+    queries: list[int] = []
+    inner = c._word_cosines
+
+    def counting(qs: list[np.ndarray], ids: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        queries.append(len(qs))
+        return inner(qs, ids, starts)
+
+    monkeypatch.setattr(c, "_word_cosines", counting)
+    x, same = c._story_rows(small, [big])
+    assert queries == [last] and bool(same[0])
+    recent = small.members[-last:]
+    assert x[0, FEATURES.index("words")] == pytest.approx(
+        np.mean([max(_idf_cosine(c, m.words, p.words) for p in big.members) for m in recent]))
+    assert x[0, FEATURES.index("cos_max")] + c.level() == pytest.approx(
+        np.mean([float(np.max(big.matrix @ m)) for m in small.matrix[-last:]]))
+    queries.clear()
+    assert c.story_features(big, small) == pytest.approx(x[0])  # the larger story's side: the same rows
+    assert sum(queries) == last
+    assert Model.from_json(model.to_json()).merge_members == last  # kept in model.json
+    assert Model.from_json(Model((0.0,) * len(FEATURES), 0.0, 0.5).to_json()).merge_members == MERGE_MEMBERS
+    for bad in (0, -2, 2.5, "4", True):
+        with pytest.raises(ValueError, match="merge_members"):
+            Model.from_json(model.to_json() | {"merge_members": bad})
 
 
 def test_word_cosines_of_many_queries_in_one_pass() -> None:

@@ -11,7 +11,7 @@ Scoring a story costs the same however large it grows: a story keeps its ``membe
 ``MEMBERS``) most recent members for the closest-member features (their vectors, and their words
 laid end to end per language for one vectorised pass), while its centroid and name counts are
 running sums over every member. A story-to-story merge check scores the smaller story's
-``MERGE_MEMBERS`` most recent members against those K.
+``Model.merge_members`` most recent members against those K.
 
 A candidate is scored by a logistic model over a few features (``FEATURES``): cosine to the
 story's centroid and to its closest member (multilingual title+lead vectors); the margin of the
@@ -93,7 +93,9 @@ MEMBERS = 32
 # bench/stories_background.py: closest member 0.33, words 0.06)
 MARGIN_OTHERS = 3
 MARGIN_BACKGROUND = {"cos_max": 0.33, "words": 0.06}
-MERGE_MEMBERS = 8  # the smaller story's most recent members scored in a story-to-story merge (at most 64)
+# the smaller story's most recent members scored in a story-to-story merge check, for a model that does not say
+# (``Model.merge_members``; the fit sets it per layer, bench/stories.py MERGE_MEMBERS)
+MERGE_MEMBERS = 8
 # The stream's closeness (a model's ``closeness_quantile``): how close an article's nearest story usually is in
 # *this* stream, a running quantile of each article's best closest-member cosine over the last
 # ``CLOSENESS_HISTORY`` articles that had a candidate (no labels). The two cosine features are read relative to it:
@@ -131,6 +133,8 @@ class Model:
     # candidate by its distance below the best), so that an article close to nothing in particular, the first of a
     # new event, does not stand out just by being less far from one story than from the rest
     margin_over: str = "mean"
+    # a merge check scores the smaller story's this many most recent members against the larger one
+    merge_members: int = MERGE_MEMBERS
 
     def prob(self, x: np.ndarray, same_language: np.ndarray | None = None, floor: bool = True) -> np.ndarray:
         """P(same story) per row; rows with ``same_language`` False use the model without words; ``floor``
@@ -162,6 +166,8 @@ class Model:
             out["names_by_share"] = True
         if self.margin_over != "mean":
             out["margin_over"] = self.margin_over
+        if self.merge_members != MERGE_MEMBERS:
+            out["merge_members"] = self.merge_members
         if self.cross_coef is not None:
             out |= {"cross_features": list(CROSS_FEATURES), "cross_coef": [round(c, 6) for c in self.cross_coef],
                     "cross_intercept": round(self.cross_intercept, 6)}
@@ -175,7 +181,7 @@ class Model:
             raise ValueError("story model cross-language features do not match this factdiff")
         known = ("features", "coef", "intercept", "threshold", "merge_threshold", "cross_features", "cross_coef",
                  "cross_intercept", "words_floor", "margin_background", "closeness_quantile",
-                 "names_by_share", "margin_over")
+                 "names_by_share", "margin_over", "merge_members")
         meta = {k: v for k, v in data.items() if k not in known}
         cross = data.get("cross_coef")
         return cls(tuple(float(c) for c in data["coef"]), float(data["intercept"]), float(data["threshold"]),
@@ -183,7 +189,8 @@ class Model:
                    None if cross is None else tuple(float(c) for c in cross), float(data.get("cross_intercept", 0.0)),
                    float(data.get("words_floor", 0.0)), bool(data.get("margin_background", False)),
                    None if data.get("closeness_quantile") is None else float(data["closeness_quantile"]),
-                   bool(data.get("names_by_share", False)), _margin_over(data.get("margin_over", "mean")))
+                   bool(data.get("names_by_share", False)), _margin_over(data.get("margin_over", "mean")),
+                   _merge_members(data.get("merge_members", MERGE_MEMBERS)))
 
 
 MARGIN_OVER = ("mean", "runner_up")
@@ -193,6 +200,12 @@ def _margin_over(value: Any) -> str:
     if value not in MARGIN_OVER:
         raise ValueError(f"story model margin_over {value!r} is not one of {', '.join(MARGIN_OVER)}")
     return str(value)
+
+
+def _merge_members(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"story model merge_members {value!r} is not a positive whole number")
+    return value
 
 
 def load_model(path: Path = MODEL_PATH) -> Model:
@@ -531,7 +544,7 @@ class OnlineClusterer:
         """Story-to-story feature rows of ``st`` against each of ``others`` (margins left at 0), and per pair
         whether words compare.
 
-        In each pair the smaller story (``st`` on a tie) plays the article: each of its ``MERGE_MEMBERS``
+        In each pair the smaller story (``st`` on a tie) plays the article: each of its ``Model.merge_members``
         most recent members is scored against the larger story as an article would be (the larger story's
         centroid and its kept members), and the rows are averaged; the word cosine is averaged over the
         members with peers in their language where at least half have some. Each side is done in a few
@@ -551,8 +564,9 @@ class OnlineClusterer:
 
     def _rows_as_smaller(self, small: StoryState, bigs: list[StoryState]) -> tuple[np.ndarray, np.ndarray]:
         """``small``'s recent members against each of the larger stories ``bigs``: mean rows, words comparable."""
-        mine = small.members[-MERGE_MEMBERS:]
-        vecs = small.matrix[-MERGE_MEMBERS:]
+        last = self.model.merge_members
+        mine = small.members[-last:]
+        vecs = small.matrix[-last:]
         r = len(mine)
         mats = [b.matrix for b in bigs]
         sims = np.concatenate(mats) @ vecs.T  # (all kept members of all bigs, r)
@@ -581,10 +595,11 @@ class OnlineClusterer:
 
     def _rows_as_larger(self, big: StoryState, smalls: list[StoryState]) -> tuple[np.ndarray, np.ndarray]:
         """Each of the smaller stories ``smalls``, its recent members against ``big``: mean rows, words comparable."""
-        mine = [m for o in smalls for m in o.members[-MERGE_MEMBERS:]]
-        counts = np.array([min(len(o.members), MERGE_MEMBERS) for o in smalls])
+        last = self.model.merge_members
+        mine = [m for o in smalls for m in o.members[-last:]]
+        counts = np.array([min(len(o.members), last) for o in smalls])
         begins = np.cumsum(counts) - counts
-        vecs = np.concatenate([o.matrix[-MERGE_MEMBERS:] for o in smalls])  # (all rows, d)
+        vecs = np.concatenate([o.matrix[-last:] for o in smalls])  # (all rows, d)
         cos_centroid = (vecs @ big.centroid).astype(np.float64)
         cos_max = np.max(vecs @ big.matrix.T, axis=1).astype(np.float64)
         words = np.zeros(len(mine))
