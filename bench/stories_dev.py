@@ -7,7 +7,8 @@ The stream of ``python -m bench stories`` that adds the real multi-outlet report
 VARIANT names ``bench/stories_exp.py`` variants patched in before the fit). For each dev event: its languages,
 whether its articles end in one story, and for each later article its closest-member cosine with its own event's
 story (the best over that story's kept members), the stream's closeness level it was read against, and P(same
-story) for that story. Then how many events stay whole, and the median of those cosines (every pair here is
+story) for that story (the level is the cross-language one where the story has no article in the article's
+language). Then how many events stay whole, and the median of those cosines (every pair here is
 across languages) beside the median closeness level.
 """
 
@@ -57,12 +58,12 @@ def main() -> None:
             own = [k for k in dict.fromkeys(story_root(parent, story_of[i]) for i in seen[label]) if k in c.stories]
             if own:
                 keys = own + [k for k in c.candidates(f.vector, time=f.time) if k not in own]
-                raw = c.raw_closeness
+                raw = c.raw_closeness, c.raw_closeness_cross
                 x, same = c._features_and_language(f, keys)
-                c.raw_closeness = raw  # what add() records is the scored candidates' best, untouched
+                c.raw_closeness, c.raw_closeness_cross = raw  # what add() records: the scored candidates' best
                 p = model.prob(x, same)
-                level = c.level()
                 best = int(np.argmax(x[: len(own), C.FEATURES.index("cos_max")]))
+                level = float(c._levels(same)[best])
                 cos = float(x[best, C.FEATURES.index("cos_max")] + level)
                 cosines.append(cos)
                 levels.append(level)
@@ -92,7 +93,7 @@ def main() -> None:
     print(f"dev events in one story: {whole} of {len(events)} ({name}); closest-member cosine of a later article "
           f"with its own event's story: median {np.median(cosines):.2f} (10th-90th percentile "
           f"{np.percentile(cosines, 10):.2f}-{np.percentile(cosines, 90):.2f}, {len(cosines)} articles), against a "
-          f"stream closeness level of {np.median(levels):.2f}")
+          f"closeness level of {np.median(levels):.2f}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -31,7 +31,14 @@ from factdiff.stories import (
     story,
     story_report,
 )
-from factdiff.stories.cluster import FEATURES, MERGE_MEMBERS, Model, load_topic_model
+from factdiff.stories.cluster import (
+    CLOSENESS_MIN_SEEN,
+    CLOSENESS_PRIOR,
+    FEATURES,
+    MERGE_MEMBERS,
+    Model,
+    load_topic_model,
+)
 
 STREAM = Path(__file__).resolve().parent.parent / "examples" / "stream" / "articles.jsonl"
 EVENTS = {  # which invented articles tell the same event (by id prefix after the outlet)
@@ -426,6 +433,20 @@ def _idf_cosine(c: OnlineClusterer, a: frozenset[str], b: frozenset[str]) -> flo
     return dot / float(np.sqrt(sum(idf2(t) for t in a) * sum(idf2(t) for t in b))) if dot else 0.0
 
 
+def _two_stories(c: OnlineClusterer, n: int, t0: datetime, words: Callable[[int], str]) -> tuple[int, int]:
+    """Two stories opened and filled directly (no scoring): ``a`` of ``n`` articles and ``b``, the larger, of n + 1;
+    article i's words ``words(i)``."""
+    for i in range(2 * n):
+        c.observe(_w([1, 0, 0, 0], words(i), t0))
+    a = c.open_story(_w([1, 0, 0, 0], words(0), t0))
+    b = c.open_story(_w([0, 1, 0, 0], words(n), t0))
+    for i in range(1, n):
+        c._join(a, _w([1, 0.01 * i, 0, 0], words(i), t0 + timedelta(minutes=i)))
+        c._join(b, _w([0.01 * i, 1, 0, 0], words(n + i), t0 + timedelta(minutes=i)))
+    c._join(b, _w([0.5, 1, 0, 0], words(2 * n - 1), t0 + timedelta(hours=1)))
+    return a, b
+
+
 def test_a_story_scores_its_k_most_recent_members_however_large_it_grows(monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 9: scoring a story must not cost more as it grows. A story of 40 articles keeps its K = 4 most
     recent members; an article, and a story-to-story merge check, score at most K member rows of it, and the
@@ -460,14 +481,7 @@ def test_a_story_scores_its_k_most_recent_members_however_large_it_grows(monkeyp
     # a second story of 40 articles: the merge check scores at most MERGE_MEMBERS of the smaller story's
     # members against at most K of the larger one's
     c2 = OnlineClusterer(Model((0.0,) * len(FEATURES), 0.0, 1.1), merge=False, members=k)  # nothing joins
-    for i in range(80):
-        c2.observe(_w([1, 0, 0, 0], f"harbour update{i}", t0))
-    a = c2.open_story(_w([1, 0, 0, 0], "harbour update0", t0))
-    b = c2.open_story(_w([0, 1, 0, 0], "harbour update40", t0))
-    for i in range(1, 40):
-        c2._join(a, _w([1, 0.01 * i, 0, 0], f"harbour update{i}", t0 + timedelta(minutes=i)))
-        c2._join(b, _w([0.01 * i, 1, 0, 0], f"harbour update{40 + i}", t0 + timedelta(minutes=i)))
-    c2._join(b, _w([0.5, 1, 0, 0], "harbour update79", t0 + timedelta(hours=1)))  # b is the larger story
+    a, b = _two_stories(c2, 40, t0, lambda i: f"harbour update{i}")
     scored.clear()
     inner = c2._word_cosines
     monkeypatch.setattr(c2, "_word_cosines", counting)
@@ -486,15 +500,7 @@ def test_a_merge_check_scores_as_many_recent_members_as_the_model_says(monkeypat
     k, last = 8, 3
     model = Model((0.0,) * len(FEATURES), 0.0, 1.1, merge_members=last)  # nothing joins by itself
     c = OnlineClusterer(model, merge=False, members=k)
-    t0 = datetime(2031, 7, 1)
-    for i in range(30):
-        c.observe(_w([1, 0, 0, 0], f"ferry delay{i} berth{i % 4}", t0))
-    a = c.open_story(_w([1, 0, 0, 0], "ferry delay0 berth0", t0))
-    b = c.open_story(_w([0, 1, 0, 0], "ferry delay15 berth3", t0))
-    for i in range(1, 12):
-        c._join(a, _w([1, 0.05 * i, 0, 0], f"ferry delay{i} berth{i % 4}", t0 + timedelta(minutes=i)))
-        c._join(b, _w([0.05 * i, 1, 0, 0], f"ferry delay{15 + i} berth{i % 3}", t0 + timedelta(minutes=i)))
-    c._join(b, _w([0.5, 1, 0, 0], "ferry delay29 berth1", t0 + timedelta(hours=1)))  # b is the larger story
+    a, b = _two_stories(c, 12, datetime(2031, 7, 1), lambda i: f"ferry delay{i} berth{i % 4}")
     small, big = c.stories[a], c.stories[b]
     assert len(small.members) == k and small.size == 12
     queries: list[int] = []
@@ -745,6 +751,50 @@ def test_a_restart_restores_the_streams_closeness(tmp_path: Path, monkeypatch: p
         assert load_topic_model().closeness_quantile is not None and len(clusterer.topics.closeness) >= 2
         assert list(restored.topics.closeness) == list(clusterer.topics.closeness)
         assert restored.topics.level() == clusterer.topics.level()
+        # and both layers' cross-language closeness (the bundled stream mixes English, French and Spanish)
+        assert len(clusterer.closeness_cross) >= 1 and len(clusterer.topics.closeness_cross) >= 1
+        assert list(restored.closeness_cross) == list(clusterer.closeness_cross)
+        assert list(restored.topics.closeness_cross) == list(clusterer.topics.closeness_cross)
+        assert restored.level_cross() == clusterer.level_cross()
+
+
+def test_a_candidate_without_the_articles_language_is_read_against_the_cross_language_closeness() -> None:
+    """The cosines of a story with no article in the article's language are read relative to the stream's
+    cross-language closeness (the recent articles' best cross-language cosines), those of a story in its language
+    relative to the usual one; each article adds its best cross-language cosine to that history, and an article
+    with none adds nothing there."""
+    model = Model((0.0,) * len(FEATURES), 0.0, 1.1, closeness_quantile=0.5, cross_closeness=True)  # nothing joins
+    c = OnlineClusterer(model, merge=False)
+    t0 = datetime(2031, 8, 1)
+    cos_max = FEATURES.index("cos_max")
+    english = [_w([1, 0.1 * i, 0, 0], f"dock{i} quay", t0 + timedelta(minutes=i)) for i in range(5)]
+    for f in english:
+        c.add(f)
+    assert len(c.closeness) == 4 and not c.closeness_cross  # one language: no cross-language candidate yet
+    assert c.level_cross() == CLOSENESS_PRIOR
+    for i in range(12):  # Dutch articles far from everything: their best cross-language cosines are low
+        c.add(_w([0.2, 0, 1, 0.1 * i], f"kade{i} haven", t0 + timedelta(hours=1, minutes=i), lang="nl"))
+    assert len(c.closeness_cross) >= CLOSENESS_MIN_SEEN
+    assert c.level_cross() < c.level() - 0.2
+    probe = _w([1, 0.3, 0, 0], "dock3 quay", t0 + timedelta(hours=2), lang="nl")
+    c.observe(probe)
+    keys = c.candidates(probe.vector, time=probe.time)
+    x, same = c._features_and_language(probe, keys)
+    dutch = [i for i, k in enumerate(keys) if any(m.language == "nl" for m in c.stories[k].members)]
+    assert dutch and len(dutch) < len(keys)  # judged against stories in both kinds
+    for i, k in enumerate(keys):
+        raw = float(np.max(c.stories[k].matrix @ probe.vector))
+        level = c.level() if bool(same[i]) else c.level_cross()
+        assert bool(same[i]) == (i in dutch)
+        assert x[i, cos_max] == pytest.approx(raw - level)
+    assert c.raw_closeness_cross == pytest.approx(max(float(np.max(c.stories[keys[i]].matrix @ probe.vector))
+                                                      for i in range(len(keys)) if not same[i]))
+    assert Model.from_json(model.to_json()).cross_closeness  # kept in model.json
+    c.model = replace(model, cross_closeness=False)  # a model without it: the one level for every candidate
+    x1, same1 = c._features_and_language(probe, keys)
+    assert (same1 == same).all() and (~same).any()
+    assert x1[~same, cos_max] == pytest.approx(x[~same, cos_max] + c.level_cross() - c.level())
+    assert x1[same, cos_max] == pytest.approx(x[same, cos_max])
 
 
 def test_a_name_counts_by_the_share_of_the_storys_articles_that_have_it() -> None:

@@ -58,6 +58,8 @@ class Article(Base):
     # the article's best closest-topic cosine when the topic layer clustered it (the topic layer's stream
     # closeness, restored on a restart: factdiff.stories.cluster.OnlineClusterer.closeness); NULL: no candidate
     topic_closeness: Mapped[float | None] = mapped_column(Float, nullable=True, default=None)
+    # its best cosine with a topic without an article in its language (OnlineClusterer.closeness_cross); NULL: none
+    topic_closeness_cross: Mapped[float | None] = mapped_column(Float, nullable=True, default=None)
 
 
 class Annotation(Base):
@@ -101,6 +103,9 @@ class Membership(Base):
     # the article's best closest-member cosine when it was clustered (None: no candidate story): the stream's
     # closeness, restored on a restart (factdiff.stories.cluster.OnlineClusterer.closeness)
     closeness: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # its best cosine with a candidate story without an article in its language: the cross-language closeness,
+    # restored on a restart (OnlineClusterer.closeness_cross); None: no such candidate
+    closeness_cross: Mapped[float | None] = mapped_column(Float, nullable=True, default=None)
 
 
 class Report(Base):

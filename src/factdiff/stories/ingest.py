@@ -210,7 +210,7 @@ def load_clusterer(store: Store, clusterer: OnlineClusterer | None = None) -> On
             c.advance(t)
         missing = s.scalar(select(func.count()).select_from(m.Article).where(m.Article.topic_id.is_(None)))
         # the stream's closeness as the run left it: the latest articles' best closest-member cosines, in order
-        _restore_closeness(s, c, m.Membership.closeness, m.Membership.article_id)
+        _restore_closeness(s, c, m.Membership.closeness, m.Membership.closeness_cross, m.Membership.article_id)
     _restore_active(store, c, topics=False)
     topics = OnlineClusterer(load_topic_model(), window_days=c.window / timedelta(days=1), top_k=c.top_k,
                              merge=c.merge, members=c.members)
@@ -221,7 +221,7 @@ def load_clusterer(store: Store, clusterer: OnlineClusterer | None = None) -> On
     topics.n_docs, topics.clock, topics._leap = c.n_docs, c.clock, c._leap
     topics.df_names, topics.df_words = Counter(c.df_names), Counter(c.df_words)
     with store.session() as s:  # the topic layer's closeness as the run left it (as the story layer's above)
-        _restore_closeness(s, topics, m.Article.topic_closeness, m.Article.id)
+        _restore_closeness(s, topics, m.Article.topic_closeness, m.Article.topic_closeness_cross, m.Article.id)
     c.topics = _restore_active(store, topics, topics=True)
     return c
 
@@ -261,13 +261,17 @@ def _restore_active(store: Store, c: OnlineClusterer, topics: bool) -> OnlineClu
     return c
 
 
-def _restore_closeness(s: Any, c: OnlineClusterer, column: Any, order: Any) -> None:
-    """Feed ``c`` the stream's closeness a run left in ``column``: its latest ``CLOSENESS_HISTORY`` values (by
-    ``order``, the article id), oldest first, as the run remembered them."""
-    recent = s.scalars(select(column).where(column.is_not(None)).order_by(order.desc())
-                       .limit(CLOSENESS_HISTORY)).all()
-    for value in reversed(recent):
-        c.remember(value)
+def _restore_closeness(s: Any, c: OnlineClusterer, column: Any, cross: Any, order: Any) -> None:
+    """Feed ``c`` the stream's closeness a run left in ``column``, and its cross-language closeness in ``cross``:
+    the latest ``CLOSENESS_HISTORY`` values of each (by ``order``, the article id), oldest first, as the run
+    remembered them."""
+    for col, same in ((column, True), (cross, False)):
+        recent = s.scalars(select(col).where(col.is_not(None)).order_by(order.desc()).limit(CLOSENESS_HISTORY)).all()
+        for value in reversed(recent):
+            if same:
+                c.remember(value)
+            else:
+                c.remember(None, value)
 
 
 def _backfill_topics(store: Store, c: OnlineClusterer) -> OnlineClusterer:
@@ -275,20 +279,20 @@ def _backfill_topics(store: Store, c: OnlineClusterer) -> OnlineClusterer:
     with store.session() as s:
         rows = s.execute(select(m.Article.id, m.Annotation.data, m.Annotation.vector, m.Article.published_at)
                          .join(m.Annotation, m.Annotation.article_id == m.Article.id).order_by(m.Article.id)).all()
-        topic_of: dict[int, tuple[int, float | None]] = {}
+        topic_of: dict[int, tuple[int, float | None, float | None]] = {}
         absorbed_by: dict[int, int] = {}  # a merged topic -> the topic that kept it
         with one_blas_thread():
             for art_id, data, vec, published in rows:
                 f = ArticleFeatures.from_json(data, vec)
                 f.time = published
                 decision = c.add(f)
-                topic_of[art_id] = (decision.story, decision.closeness)
+                topic_of[art_id] = (decision.story, decision.closeness, decision.closeness_cross)
                 absorbed_by.update({gone: kept for kept, gone in decision.merged})
-        for art_id, (topic, closeness) in topic_of.items():
+        for art_id, (topic, closeness, cross) in topic_of.items():
             while topic in absorbed_by:
                 topic = absorbed_by[topic]
-            s.execute(update(m.Article).where(m.Article.id == art_id).values(topic_id=topic,
-                                                                              topic_closeness=closeness))
+            s.execute(update(m.Article).where(m.Article.id == art_id).values(
+                topic_id=topic, topic_closeness=closeness, topic_closeness_cross=cross))
     log.info("topics given to %d stored articles", len(topic_of))
     return c
 
@@ -442,7 +446,8 @@ def _write_batch(s: Any, c: OnlineClusterer, items: list[tuple[Document, str, st
                         source_id=sources[d.source[:400] or "unknown"], title=d.title, text=d.text,
                         language=d.language, published=d.published[:64], published_at=f.time,
                         stream_time=stream_time, ingested_at=now, topic_id=topic.story if topic else None,
-                        topic_closeness=topic.closeness if topic else None)
+                        topic_closeness=topic.closeness if topic else None,
+                        topic_closeness_cross=topic.closeness_cross if topic else None)
         s.add(art)
         s.flush()
         for kept, gone in topic.merged if topic else []:
@@ -459,7 +464,8 @@ def _write_batch(s: Any, c: OnlineClusterer, items: list[tuple[Document, str, st
             result.stories_new += 1
         story_id = decision.story  # after any merge this step made
         s.add(m.Membership(article_id=art.id, story_id=story_id, score=round(decision.score, 4),
-                           joined_at=stream_time, closeness=decision.closeness))
+                           joined_at=stream_time, closeness=decision.closeness,
+                           closeness_cross=decision.closeness_cross))
         for kept, gone in decision.merged:
             s.execute(update(m.Membership).where(m.Membership.story_id == gone).values(story_id=kept))
             s.execute(update(m.Story).where(m.Story.id == gone).values(merged_into=kept, needs_report=False, size=0))
