@@ -265,13 +265,14 @@ def _restore_closeness(s: Any, c: OnlineClusterer, column: Any, cross: Any, orde
     """Feed ``c`` the stream's closeness a run left in ``column``, and its cross-language closeness in ``cross``:
     the latest ``CLOSENESS_HISTORY`` values of each (by ``order``, the article id), oldest first, as the run
     remembered them."""
-    for col, same in ((column, True), (cross, False)):
-        recent = s.scalars(select(col).where(col.is_not(None)).order_by(order.desc()).limit(CLOSENESS_HISTORY)).all()
-        for value in reversed(recent):
-            if same:
-                c.remember(value)
-            else:
-                c.remember(None, value)
+    def latest(col: Any) -> list[float]:
+        return list(reversed(s.scalars(select(col).where(col.is_not(None)).order_by(order.desc())
+                                       .limit(CLOSENESS_HISTORY)).all()))
+
+    for value in latest(column):
+        c.remember(value)
+    for value in latest(cross):
+        c.remember(None, value)
 
 
 def _backfill_topics(store: Store, c: OnlineClusterer) -> OnlineClusterer:
