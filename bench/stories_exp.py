@@ -588,7 +588,12 @@ def nocross() -> None:
 @variant
 def mergejoinable() -> None:
     """A merge check only against the other candidates the article could have joined too (P >= the join
-    threshold): the article ties those stories together, not the ones it was merely scored against."""
+    threshold): the article ties those stories together, not the ones it was merely scored against.
+
+    Measured 2026-11-30 (B-cubed F1 out of sample; shipped: BASIL 0.968, BASIL + dev events 0.966, MEANTIME 0.980,
+    ECB+ topic 0.785, sub-topic 0.824, UCI 0.775, wikiref220 0.749): 0.968, 0.966, 0.984, 0.749, 0.840, 0.742, 0.639,
+    at about half the clustering time (the ms/article column). The topic-gold rows, which gather by merges, lose
+    most."""
     def add(self, f):  # type: ignore[no-untyped-def]
         self.observe(f)
         scored = self.score(f)
