@@ -814,3 +814,18 @@ def test_a_name_counts_by_the_share_of_the_storys_articles_that_have_it() -> Non
     assert rows[False] == pytest.approx(whole)
     assert rows[True] == pytest.approx(whole / 4)
     assert Model.from_json(Model((0.0,) * len(FEATURES), 0.0, 1.1, names_by_share=True).to_json()).names_by_share
+
+
+def test_the_fit_picks_the_middle_of_near_tied_threshold_pairs_not_the_edge(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Threshold pairs whose mean training scores differ by less than the tie are read as equals: the fit keeps the
+    median join threshold among them, then the median merge setting at it (no merge ranking above every merge
+    threshold); a pair clearly ahead is kept as it is."""
+    from bench import stories as B
+
+    tied = {(0.4, 0.8): 0.930, (0.5, 0.7): 0.9410, (0.5, 0.8): 0.9412, (0.5, 0.9): 0.9411, (0.6, 0.9): 0.9413,
+            (0.7, 0.9): 0.900}
+    assert B._choose(tied) == (0.5, 0.8)
+    assert B._choose({**tied, (0.6, 0.9): 0.9600}) == (0.6, 0.9)
+    assert B._choose({(0.3, 0.7): 0.8, (0.5, None): 0.9401, (0.5, 0.7): 0.9400, (0.5, 0.9): 0.9410}) == (0.5, 0.9)
+    monkeypatch.setattr(B, "THRESHOLD_CHOICE", "best")
+    assert B._choose(tied) == (0.6, 0.9)
