@@ -46,8 +46,9 @@ join, the grown story merges with another of the stories the article was scored 
 article is what brought them together; no second index search) when the same model, applied
 story to story (the mean of the smaller story's members scored against the larger), passes the
 (stricter) merge threshold. The weights and both thresholds are fitted by ``python -m
-bench.stories --fit`` on public data only and shipped in ``model.json``; ``python -m bench
-stories`` reports the fit out-of-sample (leave one data set out).
+bench.stories --fit`` on public data only and shipped in ``model.json`` (the threshold pair at the
+centre of the grid pairs whose training scores tie with the best, ``bench.stories._choose``);
+``python -m bench stories`` reports the fit out-of-sample (leave one data set out).
 
 The topic layer (``factdiff stories --level topic``) is a second clusterer over the same article features with
 its own model (``topic_model.json``), fitted the same way on data sets whose gold groups are topics of many
