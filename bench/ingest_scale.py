@@ -8,9 +8,11 @@ as it would on a live feed). Where the sets hold fewer articles than asked, pert
 into the stream with the real ones; the table says how many.
 
 Each configuration runs in a fresh subprocess (peak memory is that process's maximum RSS):
-- ``ingest``: ``factdiff.stories.ingest`` in chunks of 1,000 without cross-checks: store writes,
+- ``ingest``: ``factdiff.stories.ingest`` in chunks of 1,000 without cross-checks, each call through the same
+  open store (as a feed process would; each takes up the clustering state the last one left): store writes,
   title+lead embeddings and online clustering; ms per article of the first and the last 1,000
-  (flat cost: candidate stories come from the time window and the vector index, not a scan).
+  (flat cost: candidate stories come from the time window and the vector index, not a scan); then the time a
+  fresh process takes to load the clustering state of the full store.
 - ``clustering alone``: ``OnlineClusterer.add`` over precomputed features, first vs last 1,000; the stream is
   clustered ``REPEATS`` times as ingest runs it (the matrix products on one BLAS thread), each run followed by
   one with the products on the machine's BLAS threads (the baseline), and each chunk timed by its fastest run
@@ -155,6 +157,13 @@ def child(mode: str, n: int, db: str) -> dict[str, Any]:
                    **store.counts())
         out["chunks_ms"] = [round(1000 * p, 2) for p in per]
         store.close()
+        # what a fresh process pays before its first batch: the clustering state loaded from the full store
+        from factdiff.stories.ingest import load_clusterer
+
+        with open_store(db) as fresh:
+            t0 = time.perf_counter()
+            load_clusterer(fresh)
+            out["load_s"] = time.perf_counter() - t0
     # VmHWM, not ru_maxrss: a child's ru_maxrss starts from its parent's peak (bench.common.vm_hwm_mb)
     peak = vm_hwm_mb()
     out["peak_mb"] = peak if peak == peak else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -223,7 +232,8 @@ def tables(quick: bool = False, n: int | None = None, only: str | None = None) -
             rows.append([f"ingest without cross-checks ({name})", r["n"], round(r["n"] / r["seconds"], 1),
                          round(r["first_ms"], 1), round(r["last_ms"], 1),
                          round(r["last_ms"] / r["first_ms"], 2), _after_first(r), round(r["peak_mb"]), r["stories"]])
-            notes.append(f"ms per article, chunk by chunk, ingest ({name}): {r['chunks_ms']}")
+            notes.append(f"ms per article, chunk by chunk, ingest ({name}): {r['chunks_ms']}; a fresh process loads "
+                         f"the clustering state of the full store in {r['load_s']:.2f} s before its first batch")
         if only in (None, "cluster"):
             r = _run_child("cluster", n, "none")
             copies = r["copies"]
@@ -258,7 +268,10 @@ def tables(quick: bool = False, n: int | None = None, only: str | None = None) -
                  "(sentences rotated, a suffix added) because the sets hold fewer articles. Chunks of "
                  f"{CHUNK} articles; first/last = ms per article in the first and the last chunk (goal: within "
                  "1.5x); last/2nd = the last chunk against the second (the first starts from an empty store: no "
-                 "story to score or merge, so it is cheaper whatever the index does); peak = the subprocess's "
+                 "story to score or merge, so it is cheaper whatever the index does); ingest runs "
+                 "``factdiff.stories.ingest`` once per chunk through one open store, as a feed process would, and "
+                 "each call takes up the clustering state the last one left (``clusterer_for``); a fresh process "
+                 "loads it from the database first (the time above). Peak = the subprocess's "
                  "maximum RSS (goal <= 1.5 GB). With cross-checks, every story that "
                  "gained an article is compared again, so its cost depends on how many stories grow.")
     command = COMMAND if only is None else f"python -m bench.ingest_scale --only {only}"

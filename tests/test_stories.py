@@ -829,3 +829,46 @@ def test_the_fit_picks_the_middle_of_near_tied_threshold_pairs_not_the_edge(monk
     assert B._choose({(0.3, 0.7): 0.8, (0.5, None): 0.9401, (0.5, 0.7): 0.9400, (0.5, 0.9): 0.9410}) == (0.5, 0.9)
     monkeypatch.setattr(B, "THRESHOLD_CHOICE", "best")
     assert B._choose(tied) == (0.6, 0.9)
+
+
+def test_ingests_through_one_store_take_up_its_clustering_state_unless_another_writer_came_between(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An ingest after another through the same ``Store`` takes up the clustering state the last one left instead of
+    loading it from the database again (a cost that grows with the store); where another connection stored articles
+    in between, it loads. Either way the stories are those of one ingest of the whole stream: a later part's article
+    joins the story of an article that the other writer stored."""
+    import importlib
+
+    ingest_module = importlib.import_module("factdiff.stories.ingest")
+    real = ingest_module.load_clusterer
+    loads: list[int] = []
+
+    def counting(*args: Any, **kw: Any) -> OnlineClusterer:
+        loads.append(1)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(ingest_module, "load_clusterer", counting)
+    lines = STREAM.read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x)["published"] for x in lines] == sorted(json.loads(x)["published"] for x in lines)
+    parts = []
+    for k, (a, b) in enumerate([(0, 4), (4, 7), (7, 10), (10, 12)]):
+        parts.append(tmp_path / f"part{k}.jsonl")
+        parts[-1].write_text("\n".join(lines[a:b]) + "\n", encoding="utf-8")
+    with open_store(f"sqlite:///{tmp_path / 'whole.db'}") as whole:
+        ingest([STREAM], store=whole, cross_check=False, batch_size=5)
+        expected = list_stories(store=whole), list_stories(store=whole, level="topic")
+    url = f"sqlite:///{tmp_path / 'parts.db'}"
+    with open_store(url) as store:
+        loads.clear()
+        ingest([parts[0]], store=store, cross_check=False, batch_size=5)
+        ingest([parts[1]], store=store, cross_check=False, batch_size=5)
+        assert len(loads) == 1  # the second took up the first's state
+        with open_store(url) as other:  # another writer: its own state, loaded from the database
+            ingest([parts[2]], store=other, cross_check=False, batch_size=5)
+        assert len(loads) == 2
+        ingest([parts[3]], store=store, cross_check=False, batch_size=5)
+        assert len(loads) == 3  # what this Store held is out of date: loaded again
+        got = list_stories(store=store), list_stories(store=store, level="topic")
+    assert got == expected
+    observatory = next(s for s in got[0]["stories"] if any(a["id"] == "wire-observatory-2" for a in s["articles"]))
+    assert {a["id"] for a in observatory["articles"]} == EVENTS["observatory"]

@@ -39,10 +39,11 @@ from ..stories.ingest import (
     _prepare,
     _reload,
     _write_batch,
+    clusterer_for,
     compare_stored,
     content_hash,
     cross_check_story,
-    load_clusterer,
+    hold_clusterer,
     save_report,
 )
 from . import ScaleError
@@ -307,11 +308,12 @@ def run(sources: Iterable[str | Path | Document], db: str | None, *, store: Stor
         clock = time.perf_counter()
         docs, metas = _annotate(plan, max_bytes, size, result)
         STATS["annotate"] = time.perf_counter() - clock
-        clusterer = load_clusterer(st)
+        clusterer = clusterer_for(st)
         if checkers is not None:
             result.reports += _timed("check", checkers.refresh, compare_options)
         _cluster_and_write(st, clusterer, docs, metas, batch_size, size, result, progress,
                            None if checkers is None else partial(checkers.refresh, compare_options))
+        hold_clusterer(st, clusterer)
     finally:
         if checkers is not None:
             checkers.close()

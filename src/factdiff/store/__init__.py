@@ -87,6 +87,9 @@ class Store:
         self.engine: Engine = _engine(self.url)
         self.dialect = self.engine.dialect.name
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # state a process keeps beside the database between calls (the stories' clustering state after an
+        # ingest: factdiff.stories.ingest.clusterer_for), each entry checked against the store before reuse
+        self.held: dict[str, Any] = {}
         try:
             self._migrate()
         except StoreError:

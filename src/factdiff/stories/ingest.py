@@ -338,7 +338,7 @@ def ingest(sources: Iterable[str | Path | Document], db: str | None = None, *, s
     own = store is None
     st = store or open_store(db)
     try:
-        clusterer = load_clusterer(st)
+        clusterer = clusterer_for(st)
         if cross_check:
             result.reports += refresh_reports(st, compare_options)
         ordered = _order(docs)
@@ -350,10 +350,38 @@ def ingest(sources: Iterable[str | Path | Document], db: str | None = None, *, s
                 result.reports += refresh_reports(st, compare_options)
             if progress is not None:
                 progress(result, len(ordered))
+        hold_clusterer(st, clusterer)
     finally:
         if own:
             st.close()
     return result
+
+
+def _fingerprint(store: Store) -> tuple[int | None, ...]:
+    """What changes whenever anyone stores an article, opens a story or merges two: the highest ids."""
+    with store.session() as s:
+        return tuple(s.scalar(select(func.max(col))) for col in (m.Article.id, m.Story.id, m.Audit.id))
+
+
+def clusterer_for(store: Store) -> OnlineClusterer:
+    """The clustering state for the next ingest into ``store``: the one this process held after its last ingest
+    through this ``Store`` where nothing was written since (by another process or connection), else
+    :func:`load_clusterer`'s.
+
+    Loading reads the document frequencies of every stored article and rebuilds the active stories from their
+    members, a cost that grows with the store; a process that ingests batch after batch through one ``Store`` (the
+    Python API, a long-running feed) pays it once, so that its cost per article stays flat. The state is taken
+    out of the store while the ingest runs, so an ingest that fails leaves none behind (the next one loads)."""
+    held = store.held.pop("clusterer", None)
+    if held is not None and held[0] == _fingerprint(store):
+        return held[1]  # type: ignore[no-any-return]
+    return load_clusterer(store)
+
+
+def hold_clusterer(store: Store, clusterer: OnlineClusterer) -> None:
+    """Keep ``clusterer`` with ``store`` for the next ingest (:func:`clusterer_for`), with the store's fingerprint now:
+    after the last batch of an ingest that completed."""
+    store.held["clusterer"] = (_fingerprint(store), clusterer)
 
 
 def _prepare(s: Any, batch: list[Document], seen: set[str], result: IngestResult) -> list[tuple[Document, str, str]]:
