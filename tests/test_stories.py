@@ -872,3 +872,37 @@ def test_ingests_through_one_store_take_up_its_clustering_state_unless_another_w
     assert got == expected
     observatory = next(s for s in got[0]["stories"] if any(a["id"] == "wire-observatory-2" for a in s["articles"]))
     assert {a["id"] for a in observatory["articles"]} == EVENTS["observatory"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.frozensets(st.sampled_from("abcdefghij"), max_size=5)),
+                min_size=2, max_size=14))
+def test_the_names_two_stories_share_are_weighed_as_by_their_definition(arts: list[tuple[int, frozenset[str]]]) -> None:
+    """Story to story, the names feature (computed over name ids, one side marked in an array, the other looked up;
+    a story's ids extended as it gains names) is the IDF-weighted share of the one story's names that the other has,
+    as the set definition gives it, pair by pair and in both directions, after stories grew and merged."""
+    c = OnlineClusterer(Model((0.0,) * len(FEATURES), 0.0, 1.1), merge=False)  # never joins: stories by hand
+    t0 = datetime(2031, 1, 1)
+    keys: dict[int, int] = {}
+    for k, (group, names) in enumerate(arts):
+        f = _f([1.0, 0.1 * group, 0.01 * k], t0 + timedelta(minutes=k), set(names))
+        c.observe(f)
+        if group in keys:
+            c._join(keys[group], f)
+        else:
+            keys[group] = c.open_story(f)
+        stories = [c.stories[key] for key in keys.values()]
+        c._shares(stories, [stories[0]] * len(stories))  # builds name ids, then extended by the next joins
+
+    def share(a: Any, b: Any) -> float:
+        total = sum(c._idf(c.df_names, n) for n in a.names)
+        return sum(c._idf(c.df_names, n) for n in a.names if n in b.names) / total if total else 0.0
+
+    if len(keys) >= 3:  # a merge too: the kept story gains the other's names
+        kept, gone = list(keys.values())[:2]
+        c._absorb(c.stories[kept], c.stories[gone])
+    stories = list(c.stories.values())
+    for one in stories:
+        expect = [share(one, o) for o in stories]
+        assert c._names_shared(one, stories) == pytest.approx(expect, abs=1e-9)
+        assert c._shares(stories, [one] * len(stories)) == pytest.approx([share(o, one) for o in stories], abs=1e-9)

@@ -268,7 +268,9 @@ class StoryState:
     _centroid: np.ndarray | None = None
     _matrix: np.ndarray | None = None
     _packed: dict[str, Packed] = field(default_factory=dict)  # per language, built on first use
-    _name_ids: np.ndarray | None = None  # the names as vocabulary ids, built on first use
+    # the names as vocabulary ids, built on first use and then extended by each new name (a story's names only
+    # grow), so that a large story's are not walked again after every article it gains
+    _name_ids: np.ndarray | None = None
     _top_name: int | None = None  # the count of the most common name, computed on first use
 
     @property
@@ -294,7 +296,7 @@ class StoryState:
         return self._top_name
 
     def changed(self) -> None:
-        self._centroid = self._matrix = self._name_ids = self._top_name = None
+        self._centroid = self._matrix = self._top_name = None
         self._packed = {}
 
 
@@ -338,6 +340,10 @@ class OnlineClusterer:
         self._name_vocab: dict[str, int] = {}
         self._df_names_arr = np.zeros(1024, dtype=np.float64)
         self._df_docs = 0  # n_docs when _df_arr last matched df_words
+        # log(df + 1) of each word and name (the part of the IDF that changes only with the term's own count)
+        self._log_df = np.zeros(1024, dtype=np.float64)
+        self._log_df_names = np.zeros(1024, dtype=np.float64)
+        self._name_marks = np.zeros(0, dtype=bool)  # per name id: the names of one story (False between calls)
         self._bits = np.zeros(0, dtype=np.uint64)  # per vocabulary id: which query has the word (zero between calls)
         # each recent article's best closest-member cosine, oldest first (CLOSENESS_HISTORY): the stream's closeness
         self.closeness: deque[float] = deque(maxlen=CLOSENESS_HISTORY)
@@ -415,39 +421,64 @@ class OnlineClusterer:
             return
         self._df_arr = _frequencies(self.df_words, self._vocab)
         self._df_names_arr = _frequencies(self.df_names, self._name_vocab)
+        self._log_df, self._log_df_names = np.log(self._df_arr + 1), np.log(self._df_names_arr + 1)
         self._df_docs = self.n_docs
 
     def _story_name_ids(self, st: StoryState) -> np.ndarray:
-        """The story's names as vocabulary ids (cached until the story changes)."""
+        """The story's names as vocabulary ids (built once, then extended as it gains names: :meth:`_new_names`)."""
         if st._name_ids is None:
             vocab = self._name_vocab
             st._name_ids = np.fromiter((i for n in st.names if (i := vocab.get(n)) is not None), dtype=np.int64)
         return st._name_ids
 
+    def _new_names(self, st: StoryState, names: list[str]) -> None:
+        """Extend the story's name ids (where built) by ``names``, which it did not have."""
+        if st._name_ids is not None and names:
+            vocab = self._name_vocab
+            st._name_ids = np.concatenate([st._name_ids, np.fromiter(
+                (i for n in names if (i := vocab.get(n)) is not None), dtype=np.int64)])
+
     def _name_idf(self, ids: np.ndarray) -> np.ndarray:
         """IDF of the names ``ids`` (as :meth:`_idf`, for those only)."""
-        return np.asarray(np.log((self.n_docs + 1) / (self._df_names_arr[ids] + 1)) + 1.0)
+        return np.asarray((math.log(self.n_docs + 1) + 1.0) - self._log_df_names[ids])
 
-    def _names_shared(self, small: StoryState, theirs: list[StoryState]) -> list[float]:
-        """IDF-weighted share of the names of the story ``small`` that each of the stories ``theirs`` also has.
+    def _names_shared(self, small: StoryState, theirs: list[StoryState]) -> np.ndarray:
+        """IDF-weighted share of the names of the story ``small`` that each of the stories ``theirs`` also has."""
+        return self._shares([small] * len(theirs), theirs)
 
-        The names two stories share are found by a set intersection, which walks the smaller of the two
-        name sets: the cost never grows with how many names a large story has gathered."""
-        ids = self._story_name_ids(small)
-        total = float(self._name_idf(ids).sum())
-        if not total:
-            return [0.0] * len(theirs)
-        vocab = self._name_vocab
-        out = []
-        for t in theirs:
-            common = small.names.keys() & t.names.keys()
-            shared = np.fromiter((vocab[n] for n in common), dtype=np.int64, count=len(common))
-            out.append(float(self._name_idf(shared).sum()) / total)
-        return out
+    def _shares(self, mine: list[StoryState], theirs: list[StoryState]) -> np.ndarray:
+        """Pair by pair, the IDF-weighted share of the names of ``mine[i]`` that ``theirs[i]`` also has.
+
+        The stories that appear on one side only once or all the same (one story against many) have their names
+        marked in a scratch array indexed by name id, and the other side's names are looked up in it: a few array
+        operations, whatever the number of pairs."""
+        n = len(mine)
+        if not n:
+            return np.zeros(0)
+        one_mine = all(s is mine[0] for s in mine)
+        if not one_mine and not all(t is theirs[0] for t in theirs):
+            raise ValueError("one side of the pairs must be one story")
+        if len(self._name_marks) < len(self._df_names_arr):
+            self._name_marks = np.zeros(len(self._df_names_arr), dtype=bool)
+        marked = self._story_name_ids(mine[0] if one_mine else theirs[0])
+        walked = [self._story_name_ids(t) for t in (theirs if one_mine else mine)]
+        ids = np.concatenate(walked)
+        pair = np.repeat(np.arange(n), [len(w) for w in walked])
+        self._name_marks[marked] = True
+        hit = self._name_marks[ids]
+        self._name_marks[marked] = False
+        if one_mine:  # theirs' names walked: the shared ones weigh, over mine's total
+            total = np.full(n, float(self._name_idf(marked).sum()))
+            shared = np.bincount(pair[hit], weights=self._name_idf(ids[hit]), minlength=n)
+        else:  # mine's names walked (theirs all one story)
+            idf = self._name_idf(ids)
+            total = np.bincount(pair, weights=idf, minlength=n)
+            shared = np.bincount(pair[hit], weights=idf[hit], minlength=n)
+        return np.divide(shared, total, out=np.zeros(n), where=total > 0)
 
     def _idf2(self, ids: np.ndarray) -> np.ndarray:
         """Squared IDF of the words ``ids`` (vocabulary ids): computed for those only, never the vocabulary."""
-        return np.asarray((np.log((self.n_docs + 1) / (self._df_arr[ids] + 1)) + 1.0) ** 2)
+        return np.asarray(((math.log(self.n_docs + 1) + 1.0) - self._log_df[ids]) ** 2)
 
     def _packed(self, st: StoryState, language: str) -> Packed:
         """The story's kept members in ``language`` as one array of word ids (at most K members, cached)."""
@@ -662,7 +693,7 @@ class OnlineClusterer:
         x = np.zeros((len(smalls), len(FEATURES)))
         x[:, FEATURES.index("cos_centroid")] = np.add.reduceat(cos_centroid, begins) / counts
         x[:, FEATURES.index("cos_max")] = np.add.reduceat(cos_max, begins) / counts
-        x[:, FEATURES.index("names")] = [self._names_shared(o, [big])[0] for o in smalls]
+        x[:, FEATURES.index("names")] = self._shares(smalls, [big] * len(smalls))
         return _mean_words(x, np.add.reduceat(words, begins), np.add.reduceat(words * peers, begins),
                            np.add.reduceat(peers.astype(np.int64), begins), counts)
 
@@ -688,16 +719,16 @@ class OnlineClusterer:
             if name not in self._name_vocab:
                 self._name_vocab[name] = len(self._name_vocab)
         if len(self._name_vocab) > len(self._df_names_arr):
-            grown_names = np.zeros(2 * len(self._name_vocab), dtype=np.float64)
-            grown_names[:len(self._df_names_arr)] = self._df_names_arr
-            self._df_names_arr = grown_names
-        self._df_names_arr[[self._name_vocab[n] for n in f.names]] += 1
+            self._df_names_arr, self._log_df_names = _grown(self._df_names_arr, len(self._name_vocab)), _grown(
+                self._log_df_names, len(self._name_vocab))
+        name_ids = np.array([self._name_vocab[n] for n in f.names], dtype=np.int64)
+        self._df_names_arr[name_ids] += 1
+        self._log_df_names[name_ids] = np.log(self._df_names_arr[name_ids] + 1)
         ids = self._word_ids(f.words, grow=True)
         if len(self._vocab) > len(self._df_arr):
-            grown = np.zeros(2 * len(self._vocab), dtype=np.float64)
-            grown[:len(self._df_arr)] = self._df_arr
-            self._df_arr = grown
+            self._df_arr, self._log_df = _grown(self._df_arr, len(self._vocab)), _grown(self._log_df, len(self._vocab))
         self._df_arr[ids] += 1
+        self._log_df[ids] = np.log(self._df_arr[ids] + 1)
         self._df_docs = self.n_docs
         self.advance(f.time)
         self._expire()
@@ -766,6 +797,7 @@ class OnlineClusterer:
         st.vec_sum = st.vec_sum + f.vector
         st.vectors = (st.vectors + [f.vector])[-self.members:]
         st.members = (st.members + [Member(f.language, f.words)])[-self.members:]
+        self._new_names(st, [n for n in f.names if n not in st.names])
         st.names.update(f.names)
         st.words.setdefault(f.language, Counter()).update(f.words)
         st.size += 1
@@ -810,6 +842,7 @@ class OnlineClusterer:
         kept.vec_sum = kept.vec_sum + gone.vec_sum
         kept.vectors = (kept.vectors + gone.vectors)[-self.members:]
         kept.members = (kept.members + gone.members)[-self.members:]
+        self._new_names(kept, list(gone.names.keys() - kept.names.keys()))
         kept.names.update(gone.names)
         for lang, words in gone.words.items():
             kept.words.setdefault(lang, Counter()).update(words)
@@ -848,6 +881,13 @@ def _frequencies(counts: Counter[str], vocab: dict[str, int]) -> np.ndarray:
     for term, n in counts.items():
         arr[vocab[term]] = n
     return arr
+
+
+def _grown(arr: np.ndarray, size: int) -> np.ndarray:
+    """``arr`` with room for twice ``size`` entries (the new ones 0)."""
+    out = np.zeros(2 * size, dtype=arr.dtype)
+    out[:len(arr)] = arr
+    return out
 
 
 def _concat(packs: list[Packed]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
