@@ -906,3 +906,58 @@ def test_the_names_two_stories_share_are_weighed_as_by_their_definition(arts: li
         expect = [share(one, o) for o in stories]
         assert c._names_shared(one, stories) == pytest.approx(expect, abs=1e-9)
         assert c._shares(stories, [one] * len(stories)) == pytest.approx([share(o, one) for o in stories], abs=1e-9)
+
+
+def test_a_load_reads_the_saved_counts_and_the_articles_after_them(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ingest saves the clustering's document frequencies and clock every ``SAVE_COUNTS_EVERY`` articles; a load
+    reads those and only the annotations of the articles stored after them, and holds exactly the state that
+    counting every stored article gives (as after a kill, when the last articles came after the last save). Saved
+    counts that are unreadable, or that would not be the counts over the stored articles, are not used."""
+    import importlib
+
+    from sqlalchemy import delete, update
+
+    from factdiff.store import models as m
+    from factdiff.stories.ingest import load_clusterer, save_counts
+
+    ingest_module = importlib.import_module("factdiff.stories.ingest")
+    monkeypatch.setattr(ingest_module, "SAVE_COUNTS_EVERY", 4)
+    lines = STREAM.read_text(encoding="utf-8").splitlines()
+    first, rest = tmp_path / "first.jsonl", tmp_path / "rest.jsonl"
+    first.write_text("\n".join(lines[:5]) + "\n", encoding="utf-8")
+    rest.write_text("\n".join(lines[5:]) + "\n", encoding="utf-8")
+
+    def state(c: OnlineClusterer) -> tuple[Any, ...]:
+        return c.n_docs, dict(c.df_names), dict(c.df_words), c.clock, c._leap, sorted(c.stories)
+
+    with open_store(f"sqlite:///{tmp_path / 's.db'}") as store:
+        ingest([first], store=store, cross_check=False, batch_size=2)
+        with store.session() as s:
+            saved = s.get(m.ClusteringState, 1)
+            assert saved is not None and (saved.upto, saved.n_docs) == (5, 5)
+        # the next articles are stored without a save, as by a run killed before it saved
+        monkeypatch.setattr(ingest_module, "SAVE_COUNTS_EVERY", 10**6)
+        ingest([rest], store=store, cross_check=False, batch_size=3)
+        with store.session() as s:
+            assert s.get(m.ClusteringState, 1).upto == 5
+        monkeypatch.setattr(ingest_module, "_saved_counts", lambda s, c: 0)  # count every article
+        full = load_clusterer(store)
+        monkeypatch.undo()
+        loaded = load_clusterer(store)
+        assert full.n_docs == 12 and full.clock is not None and full.df_words
+        assert state(loaded) == state(full) and loaded.last_article == 12
+        assert (full.saved_docs, loaded.saved_docs) == (0, 5)  # read from the save, and 7 articles after it
+        # a state that did not count every stored article up to its last is not saved
+        loaded.n_docs -= 1
+        assert not save_counts(store, loaded)
+        loaded.n_docs += 1
+        assert save_counts(store, loaded)
+        assert state(load_clusterer(store)) == state(full)
+        # unreadable saved counts: every article is counted again
+        with store.session() as s:
+            s.execute(update(m.ClusteringState).values(data=b"\x00not zlib"))
+        assert state(load_clusterer(store)) == state(full)
+        with store.session() as s:
+            s.execute(delete(m.ClusteringState))
+        assert state(load_clusterer(store)) == state(full)

@@ -179,3 +179,16 @@ class Audit(Base):
     story_id: Mapped[int] = mapped_column(Integer)  # the story that stays
     other_id: Mapped[int] = mapped_column(Integer)  # the story merged into it (or split off)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ClusteringState(Base):
+    """What the clustering counted over every stored article, as of one article (``upto``): the document frequencies
+    of names and words and the stream clock, so that a process loading the clustering state reads these and the
+    articles stored after ``upto``, not every annotation (factdiff.stories.ingest.load_clusterer). One row."""
+
+    __tablename__ = "clustering_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    upto: Mapped[int] = mapped_column(Integer)  # the highest article id counted
+    n_docs: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)  # zlib-compressed JSON: names, words, clock, leap

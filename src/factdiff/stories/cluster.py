@@ -353,6 +353,10 @@ class OnlineClusterer:
         self.closeness_cross: deque[float] = deque(maxlen=CLOSENESS_HISTORY)
         self._level_cross: float | None = None
         self.raw_closeness_cross: float | None = None
+        # kept by the store's ingest (factdiff.stories.ingest): the highest stored article this state has counted,
+        # and how many articles its last saved document frequencies counted (ClusteringState)
+        self.last_article: int | None = None
+        self.saved_docs = 0
 
     # --- index ------------------------------------------------------------------------------
 

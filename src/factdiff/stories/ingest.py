@@ -5,6 +5,12 @@ loses at most the batch in flight, and a rerun skips what is stored (content has
 and goes on. Stories whose membership changed are flagged ``needs_report`` inside that
 transaction; their reports are recomputed after the batch (and, on a rerun, any flag left over
 from a killed run is picked up first).
+
+The clustering state an ingest starts from is the one an uninterrupted run would hold (:func:`load_clusterer`): the
+document frequencies and stream clock saved every ``SAVE_COUNTS_EVERY`` articles plus the articles stored after
+them, and the active stories rebuilt from their members; so its cost grows with the time window, not with the
+store. A process that ingests again through the same open ``Store`` takes up the state its last ingest left
+(:func:`clusterer_for`), unless another writer stored something in between.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import hashlib
 import json
 import logging
 import sys
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -36,6 +43,9 @@ from .features import ArticleFeatures, article_features, article_time
 log = logging.getLogger("factdiff")
 
 BATCH_SIZE = 32
+# an ingest saves the clustering's document frequencies and clock (ClusteringState) once this many articles were
+# stored since the last save: loading reads the saved counts and at most about this many articles' annotations
+SAVE_COUNTS_EVERY = 2000
 MAX_REPORT_ARTICLES = 12  # a story's report cross-checks its most recent articles (compare is quadratic)
 EPOCH = datetime(1970, 1, 1)
 JSON_SUFFIXES = {".jsonl", ".json"}
@@ -199,15 +209,17 @@ def load_clusterer(store: Store, clusterer: OnlineClusterer | None = None) -> On
     their topics first, by replaying the topic clusterer over every stored article)."""
     c = clusterer or OnlineClusterer(load_model())
     with store.session() as s:
-        for data, in s.execute(select(m.Annotation.data)):
+        upto = _saved_counts(s, c)
+        for data, in s.execute(select(m.Annotation.data).where(m.Annotation.article_id > upto)):
             c.n_docs += 1
             c.df_names.update(data.get("names", []))
             c.df_words.update(data.get("words", []))
         # the clock as the run moved it: each dated article in the order it was clustered (a leap past the
         # window moves it only once confirmed, so replaying the times is the only way to the same clock)
-        for (t,) in s.execute(select(m.Article.published_at).where(m.Article.published_at.is_not(None))
-                              .order_by(m.Article.id)):
+        for (t,) in s.execute(select(m.Article.published_at).where(m.Article.published_at.is_not(None),
+                                                                   m.Article.id > upto).order_by(m.Article.id)):
             c.advance(t)
+        c.last_article = s.scalar(select(func.max(m.Article.id)))
         missing = s.scalar(select(func.count()).select_from(m.Article).where(m.Article.topic_id.is_(None)))
         # the stream's closeness as the run left it: the latest articles' best closest-member cosines, in order
         _restore_closeness(s, c, m.Membership.closeness, m.Membership.closeness_cross, m.Membership.article_id)
@@ -224,6 +236,45 @@ def load_clusterer(store: Store, clusterer: OnlineClusterer | None = None) -> On
         _restore_closeness(s, topics, m.Article.topic_closeness, m.Article.topic_closeness_cross, m.Article.id)
     c.topics = _restore_active(store, topics, topics=True)
     return c
+
+
+def _saved_counts(s: Any, c: OnlineClusterer) -> int:
+    """Fill ``c``'s document frequencies and clock from the saved ones (:func:`save_counts`); the highest article id
+    they counted (0: none saved, or unreadable: every article is counted again)."""
+    row = s.get(m.ClusteringState, 1)
+    if row is None:
+        return 0
+    try:
+        data = json.loads(zlib.decompress(row.data))
+        names, words = Counter(data["names"]), Counter(data["words"])
+        clock, leap = (None if v is None else datetime.fromisoformat(v) for v in (data["clock"], data["leap"]))
+    except (zlib.error, ValueError, KeyError, TypeError):
+        log.warning("factdiff: the saved clustering counts are unreadable; counting every stored article again")
+        return 0
+    c.n_docs, c.df_names, c.df_words, c.clock, c._leap = row.n_docs, names, words, clock, leap
+    c.saved_docs = row.n_docs
+    return int(row.upto)
+
+
+def save_counts(store: Store, c: OnlineClusterer) -> bool:
+    """Save ``c``'s document frequencies and clock as of the highest article it counted (``c.last_article``), so that
+    the next load reads them instead of every annotation: only where those are exactly the counts over the stored
+    articles up to that one (no other writer stored one in between). Whether it saved."""
+    if c.last_article is None:
+        return False
+    with store.session() as s:
+        if s.scalar(select(func.count()).select_from(m.Article).where(m.Article.id <= c.last_article)) != c.n_docs:
+            return False
+        data = {"names": c.df_names, "words": c.df_words, "clock": c.clock and c.clock.isoformat(),
+                "leap": c._leap and c._leap.isoformat()}
+        blob = zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+        row = s.get(m.ClusteringState, 1)
+        if row is None:
+            s.add(m.ClusteringState(id=1, upto=c.last_article, n_docs=c.n_docs, data=blob))
+        else:
+            row.upto, row.n_docs, row.data = c.last_article, c.n_docs, blob
+    c.saved_docs = c.n_docs
+    return True
 
 
 def _restore_active(store: Store, c: OnlineClusterer, topics: bool) -> OnlineClusterer:
@@ -380,7 +431,10 @@ def clusterer_for(store: Store) -> OnlineClusterer:
 
 def hold_clusterer(store: Store, clusterer: OnlineClusterer) -> None:
     """Keep ``clusterer`` with ``store`` for the next ingest (:func:`clusterer_for`), with the store's fingerprint now:
-    after the last batch of an ingest that completed."""
+    after the last batch of an ingest that completed; and save its counts (:func:`save_counts`) where
+    ``SAVE_COUNTS_EVERY`` articles were counted since they were last saved."""
+    if clusterer.n_docs - clusterer.saved_docs >= SAVE_COUNTS_EVERY:
+        save_counts(store, clusterer)
     store.held["clusterer"] = (_fingerprint(store), clusterer)
 
 
@@ -479,6 +533,7 @@ def _write_batch(s: Any, c: OnlineClusterer, items: list[tuple[Document, str, st
                         topic_closeness_cross=topic.closeness_cross if topic else None)
         s.add(art)
         s.flush()
+        c.last_article = art.id
         for kept, gone in topic.merged if topic else []:
             s.execute(update(m.Article).where(m.Article.topic_id == gone).values(topic_id=kept))
             s.add(m.Audit(at=now, action="topic-merge", story_id=kept, other_id=gone,
