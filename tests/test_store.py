@@ -72,7 +72,7 @@ def test_open_creates_every_table_and_reopens(store: Store) -> None:
     with store.engine.connect() as conn:
         names = set(store.engine.dialect.get_table_names(conn))
     assert {"sources", "articles", "annotations", "stories", "story_members", "claims", "relations", "entities",
-            "mentions", "reports", "audit_log", "alembic_version"} <= names
+            "mentions", "reports", "audit_log", "clustering_state", "alembic_version"} <= names
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == schema_head()
     again = Store(store.url)  # a second open finds the schema current and changes nothing
