@@ -148,3 +148,30 @@ def test_ingest_is_the_same_on_postgresql_and_sqlite(tmp_path: Path) -> None:
             results.append(list_stories(store=s))
             assert any("Kessel" in hit["text"] for hit in s.search("Kessel bridge"))
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_second_ingest_waits_for_the_one_writing_then_stores_its_articles(tmp_path: Path, backend: str) -> None:
+    """Two ingests into one database at once (a scheduled run overlapping the last one): the second says it is
+    waiting and stores nothing while the first holds the database (``Store.ingest_lock``, held here as an ingest
+    holds it), then stores every article, once, in one ordered pass."""
+    import subprocess
+    import sys
+    import threading
+
+    stream = Path(__file__).resolve().parent.parent / "examples" / "stream" / "articles.jsonl"
+    url = f"sqlite:///{tmp_path / 'w.db'}" if backend == "sqlite" else _pg_url()
+    cmd = [sys.executable, "-c", "from factdiff.cli import main; main()", "ingest", str(stream), "--db", url,
+           "--no-check", "-q"]
+    with open_store(url) as store:
+        with store.ingest_lock():
+            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=os.environ.copy())
+            first: list[bytes] = []
+            reader = threading.Thread(target=lambda: first.append(proc.stderr.readline() if proc.stderr else b""))
+            reader.start()
+            reader.join(timeout=300)
+            assert first and b"another ingest is writing to this database; waiting" in first[0], first
+            assert proc.poll() is None and store.counts()["articles"] == 0
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err.decode()
+        assert store.counts()["articles"] == 12

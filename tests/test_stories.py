@@ -961,3 +961,43 @@ def test_a_load_reads_the_saved_counts_and_the_articles_after_them(tmp_path: Pat
         with store.session() as s:
             s.execute(delete(m.ClusteringState))
         assert state(load_clusterer(store)) == state(full)
+
+
+def test_an_ingest_another_writer_ran_beside_leaves_no_state_to_take_up(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where something stored articles while an ingest ran (between two of its batches, past the ingest lock), the
+    ingest's clustering state lacks them: it is neither kept for the next ingest nor saved, and the next ingest
+    loads the state from the database (which counts them)."""
+    import contextlib
+    import importlib
+
+    from factdiff.store import models as m
+
+    ingest_module = importlib.import_module("factdiff.stories.ingest")
+    monkeypatch.setattr(ingest_module, "SAVE_COUNTS_EVERY", 1)
+    lines = STREAM.read_text(encoding="utf-8").splitlines()
+    mine, theirs, later = (tmp_path / f"{n}.jsonl" for n in ("mine", "theirs", "later"))
+    mine.write_text("\n".join(lines[:6]) + "\n", encoding="utf-8")
+    theirs.write_text(lines[10] + "\n", encoding="utf-8")  # joins the story of the first two (no new story id)
+    later.write_text("\n".join(lines[6:10] + lines[11:]) + "\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    beside: list[int] = []
+
+    def other_writer(result: Any, total: int) -> None:
+        if not beside:  # after this ingest's first batch
+            with open_store(url) as other:
+                monkeypatch.setattr(other, "ingest_lock", contextlib.nullcontext)  # past the lock
+                beside.append(ingest([theirs], store=other, cross_check=False).added)
+
+    with open_store(url) as store:
+        ingest([mine], store=store, cross_check=False, batch_size=2, progress=other_writer)
+        assert beside == [1] and store.counts()["articles"] == 7
+        assert "clusterer" not in store.held
+        with store.session() as s:  # saved by the other writer (3 articles), not by this ingest (6 of the 7)
+            assert s.get(m.ClusteringState, 1).n_docs == 3
+        real = ingest_module.load_clusterer
+        loads: list[int] = []
+        monkeypatch.setattr(ingest_module, "load_clusterer", lambda *a, **k: loads.append(1) or real(*a, **k))
+        ingest([later], store=store, cross_check=False)
+        assert loads == [1] and "clusterer" in store.held
+        assert store.held["clusterer"][1].n_docs == 12

@@ -308,12 +308,13 @@ def run(sources: Iterable[str | Path | Document], db: str | None, *, store: Stor
         clock = time.perf_counter()
         docs, metas = _annotate(plan, max_bytes, size, result)
         STATS["annotate"] = time.perf_counter() - clock
-        clusterer = clusterer_for(st)
-        if checkers is not None:
-            result.reports += _timed("check", checkers.refresh, compare_options)
-        _cluster_and_write(st, clusterer, docs, metas, batch_size, size, result, progress,
-                           None if checkers is None else partial(checkers.refresh, compare_options))
-        hold_clusterer(st, clusterer)
+        with st.ingest_lock():
+            clusterer = clusterer_for(st)
+            if checkers is not None:
+                result.reports += _timed("check", checkers.refresh, compare_options)
+            _cluster_and_write(st, clusterer, docs, metas, batch_size, size, result, progress,
+                               None if checkers is None else partial(checkers.refresh, compare_options))
+            hold_clusterer(st, clusterer)
     finally:
         if checkers is not None:
             checkers.close()

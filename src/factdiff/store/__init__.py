@@ -7,8 +7,10 @@ refuses, with one line, a database written by a newer factdiff. Every failure a 
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -26,6 +28,9 @@ from .models import Article, Audit, Membership, Source, Story
 DEFAULT_URL = "sqlite:///factdiff.db"
 URL_ENV = "FACTDIFF_DB"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# PostgreSQL's advisory lock that one ingest at a time holds (Store.ingest_lock)
+INGEST_LOCK_KEY = zlib.crc32(b"factdiff ingest")
+log = logging.getLogger("factdiff")
 
 __all__ = ["DEFAULT_URL", "Store", "StoreError", "models", "open_store", "resolve_url"]
 
@@ -123,6 +128,43 @@ class Store:
             if current != script.get_current_head():
                 command.upgrade(_migration_config(conn), "head")
                 conn.commit()
+
+    @contextmanager
+    def ingest_lock(self) -> Iterator[None]:
+        """One ingest at a time into this database: the story clustering is one ordered pass over the stream,
+        which gives the new stories their ids, so a second ingest waits until the first is done (saying so once).
+
+        PostgreSQL: a session-level advisory lock on a connection held for the ingest; SQLite: a lock on the file
+        ``DB.ingest-lock`` beside the database (none for an in-memory database). Both go when the process does,
+        even killed."""
+        if self.dialect == "postgresql":
+            with self.engine.connect() as conn:
+                if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": INGEST_LOCK_KEY}).scalar():
+                    log.warning("another ingest is writing to this database; waiting for it to finish")
+                    conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": INGEST_LOCK_KEY})
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": INGEST_LOCK_KEY})
+                    conn.commit()
+            return
+        database = make_url(self.url).database
+        if not database or database == ":memory:":
+            yield
+            return
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(f"{database}.ingest-lock")
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            log.warning("another ingest is writing to this database; waiting for it to finish")
+            lock.acquire()
+        try:
+            yield
+        finally:
+            lock.release()
 
     @contextmanager
     def session(self) -> Iterator[Session]:

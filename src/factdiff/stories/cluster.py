@@ -453,9 +453,8 @@ class OnlineClusterer:
     def _shares(self, mine: list[StoryState], theirs: list[StoryState]) -> np.ndarray:
         """Pair by pair, the IDF-weighted share of the names of ``mine[i]`` that ``theirs[i]`` also has.
 
-        The stories that appear on one side only once or all the same (one story against many) have their names
-        marked in a scratch array indexed by name id, and the other side's names are looked up in it: a few array
-        operations, whatever the number of pairs."""
+        One side is one story throughout (one story against many): its names are marked in a scratch array indexed
+        by name id and the other side's names looked up in it, a few array operations however many pairs."""
         n = len(mine)
         if not n:
             return np.zeros(0)

@@ -249,7 +249,7 @@ def _saved_counts(s: Any, c: OnlineClusterer) -> int:
         names, words = Counter(data["names"]), Counter(data["words"])
         clock, leap = (None if v is None else datetime.fromisoformat(v) for v in (data["clock"], data["leap"]))
     except (zlib.error, ValueError, KeyError, TypeError):
-        log.warning("factdiff: the saved clustering counts are unreadable; counting every stored article again")
+        log.warning("the saved clustering counts are unreadable; counting every stored article again")
         return 0
     c.n_docs, c.df_names, c.df_words, c.clock, c._leap = row.n_docs, names, words, clock, leap
     c.saved_docs = row.n_docs
@@ -389,19 +389,20 @@ def ingest(sources: Iterable[str | Path | Document], db: str | None = None, *, s
     own = store is None
     st = store or open_store(db)
     try:
-        clusterer = clusterer_for(st)
-        if cross_check:
-            result.reports += refresh_reports(st, compare_options)
-        ordered = _order(docs)
-        seen: set[str] = set()
-        for at in range(0, len(ordered), batch_size):
-            _ingest_batch(st, clusterer, ordered[at:at + batch_size], seen, result)
-            result.batches += 1
+        with st.ingest_lock():
+            clusterer = clusterer_for(st)
             if cross_check:
                 result.reports += refresh_reports(st, compare_options)
-            if progress is not None:
-                progress(result, len(ordered))
-        hold_clusterer(st, clusterer)
+            ordered = _order(docs)
+            seen: set[str] = set()
+            for at in range(0, len(ordered), batch_size):
+                _ingest_batch(st, clusterer, ordered[at:at + batch_size], seen, result)
+                result.batches += 1
+                if cross_check:
+                    result.reports += refresh_reports(st, compare_options)
+                if progress is not None:
+                    progress(result, len(ordered))
+            hold_clusterer(st, clusterer)
     finally:
         if own:
             st.close()
@@ -409,9 +410,13 @@ def ingest(sources: Iterable[str | Path | Document], db: str | None = None, *, s
 
 
 def _fingerprint(store: Store) -> tuple[int | None, ...]:
-    """What changes whenever anyone stores an article, opens a story or merges two: the highest ids."""
+    """What changes whenever anyone stores an article, opens a story or merges two: how many articles there are and
+    the highest ids of articles, stories and merges (one statement, so one view of the database)."""
     with store.session() as s:
-        return tuple(s.scalar(select(func.max(col))) for col in (m.Article.id, m.Story.id, m.Audit.id))
+        row = s.execute(select(select(func.count()).select_from(m.Article).scalar_subquery(),
+                               *(select(func.max(col)).scalar_subquery() for col in (m.Article.id, m.Story.id,
+                                                                                     m.Audit.id)))).one()
+        return tuple(row)
 
 
 def clusterer_for(store: Store) -> OnlineClusterer:
@@ -419,10 +424,10 @@ def clusterer_for(store: Store) -> OnlineClusterer:
     through this ``Store`` where nothing was written since (by another process or connection), else
     :func:`load_clusterer`'s.
 
-    Loading reads the document frequencies of every stored article and rebuilds the active stories from their
-    members, a cost that grows with the store; a process that ingests batch after batch through one ``Store`` (the
-    Python API, a long-running feed) pays it once, so that its cost per article stays flat. The state is taken
-    out of the store while the ingest runs, so an ingest that fails leaves none behind (the next one loads)."""
+    Loading reads the saved document frequencies and the annotations stored after them, and rebuilds the active
+    stories from their members; a process that ingests batch after batch through one ``Store`` (the Python API, a
+    long-running feed) pays that once. The state is taken out of the store while the ingest runs, so an ingest that
+    fails leaves none behind (the next one loads)."""
     held = store.held.pop("clusterer", None)
     if held is not None and held[0] == _fingerprint(store):
         return held[1]  # type: ignore[no-any-return]
@@ -430,12 +435,15 @@ def clusterer_for(store: Store) -> OnlineClusterer:
 
 
 def hold_clusterer(store: Store, clusterer: OnlineClusterer) -> None:
-    """Keep ``clusterer`` with ``store`` for the next ingest (:func:`clusterer_for`), with the store's fingerprint now:
-    after the last batch of an ingest that completed; and save its counts (:func:`save_counts`) where
-    ``SAVE_COUNTS_EVERY`` articles were counted since they were last saved."""
+    """After the last batch of an ingest that completed: keep ``clusterer`` with ``store`` for the next ingest
+    (:func:`clusterer_for`) with the store's fingerprint now, where it counted exactly the stored articles; and save
+    its counts (:func:`save_counts`) where ``SAVE_COUNTS_EVERY`` articles were counted since they were last saved."""
+    now = _fingerprint(store)
+    if now[:2] != (clusterer.n_docs, clusterer.last_article):
+        return  # another writer stored articles while this ingest ran: its state lacks them, the next one loads
     if clusterer.n_docs - clusterer.saved_docs >= SAVE_COUNTS_EVERY:
         save_counts(store, clusterer)
-    store.held["clusterer"] = (_fingerprint(store), clusterer)
+    store.held["clusterer"] = (now, clusterer)
 
 
 def _prepare(s: Any, batch: list[Document], seen: set[str], result: IngestResult) -> list[tuple[Document, str, str]]:
