@@ -175,3 +175,19 @@ def test_a_second_ingest_waits_for_the_one_writing_then_stores_its_articles(tmp_
         _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err.decode()
         assert store.counts()["articles"] == 12
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_migrations_build_the_schema_the_models_describe(tmp_path: Path, backend: str) -> None:
+    """A store made by the shipped migrations has every table, column and index of the models, and nothing else
+    but the full-text search the migrations add (SQLite's FTS5 tables, PostgreSQL's tsvector indexes), by Alembic's
+    autogenerate comparison."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    url = f"sqlite:///{tmp_path / 'm.db'}" if backend == "sqlite" else _pg_url()
+    with open_store(url) as store, store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), m.Base.metadata)
+    search = [d for d in diff if (d[0] == "remove_table" and d[1].name.startswith("search_fts"))
+              or (d[0] == "remove_index" and d[1].name.endswith("_tsv"))]
+    assert search and [d for d in diff if d not in search] == []

@@ -50,7 +50,7 @@ class Article(Base):
     language: Mapped[str] = mapped_column(String(16), default="und")
     published: Mapped[str] = mapped_column(String(64), default="")  # as given
     published_at: Mapped[datetime | None] = mapped_column(DateTime)  # parsed, naive UTC
-    stream_time: Mapped[datetime] = mapped_column(DateTime)  # the clock the clustering saw
+    stream_time: Mapped[datetime] = mapped_column(DateTime, index=True)  # the clock the clustering saw
     ingested_at: Mapped[datetime] = mapped_column(DateTime)
     # the article's topic: a coarser grouping than its story (topics of many events), made at ingest by the same
     # clusterer with the topic model; NULL only until a store from before topics is next opened for ingest

@@ -35,7 +35,7 @@ from ..config import DEFAULT as DEFAULT_CONFIG
 from ..doc import Document
 from ..embed import DEFAULT_BACKEND
 from ..ingest import ARTICLE_SUFFIXES, MAX_BYTES, InputError, decode, read_inputs
-from ..store import Store, open_store, topic_groups
+from ..store import Store, open_store
 from ..store import models as m
 from .cluster import CLOSENESS_HISTORY, OnlineClusterer, load_model, load_topic_model, one_blas_thread
 from .features import ArticleFeatures, article_features, article_time
@@ -283,7 +283,11 @@ def _restore_active(store: Store, c: OnlineClusterer, topics: bool) -> OnlineClu
         horizon = (c.clock - c.window) if c.clock is not None else None
         if topics:
             c.next_key = (s.scalar(select(func.max(m.Article.topic_id))) or 0) + 1
-            active = sorted(int(k) for k in s.scalars(topic_groups(horizon)) if k is not None)
+            # a topic with an article in the window (the index on stream time: not every article read)
+            q_topics = select(m.Article.topic_id).where(m.Article.topic_id.is_not(None)).distinct()
+            if horizon is not None:
+                q_topics = q_topics.where(m.Article.stream_time >= horizon)
+            active = sorted(int(k) for k in s.scalars(q_topics) if k is not None)
         else:
             c.next_key = (s.scalar(select(func.max(m.Story.id))) or 0) + 1
             q = select(m.Story.id).where(m.Story.merged_into.is_(None))

@@ -1,6 +1,7 @@
 """clustering state: the document frequencies and the stream clock as of one article, so that loading the clustering
 state reads the articles stored after it, not every annotation (factdiff.stories.ingest.load_clusterer); a store
-without the row is read in full, as before
+without the row is read in full, as before. And an index on the articles' stream time, so that the topics active in
+the time window are found without reading every article.
 
 Revision ID: 0007
 Revises: 0006
@@ -24,7 +25,9 @@ def upgrade() -> None:
                     sa.Column('n_docs', sa.Integer(), nullable=False),
                     sa.Column('data', sa.LargeBinary(), nullable=False),
                     sa.PrimaryKeyConstraint('id'))
+    op.create_index('ix_articles_stream_time', 'articles', ['stream_time'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_articles_stream_time', table_name='articles')
     op.drop_table('clustering_state')
