@@ -80,6 +80,16 @@ def mergegrid() -> None:
 
 
 @variant
+def nomerge() -> None:
+    """No merge step (the fit's merge grid holds only None): how much of a stream's precision loss comes from merges.
+
+    Measured 2026-12-01 (story level, B-cubed F1, shipped in brackets): BASIL 0.968 (0.968), BASIL + dev events 0.966
+    (0.966), MEANTIME 0.984 (0.980), ECB+ topic 0.744 (0.785), ECB+ sub-topic 0.825 (0.824; precision 0.797 against
+    0.763: the sub-topic errors are joins, not merges), UCI 0.625 (0.775), wikiref220 0.633 (0.749). Not kept."""
+    B.MERGE_GRID = (None,)
+
+
+@variant
 def top20() -> None:
     C.TOP_K = 20
     init = C.OnlineClusterer.__init__
