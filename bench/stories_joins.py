@@ -7,10 +7,11 @@ GROUP is a leave-one-out unit of ``bench.stories`` (BASIL, MEANTIME, ECB+, or Ne
 variant); VARIANT names ``bench/stories_exp.py`` variants patched in before the fit (default: none, the shipped
 code). The model is fitted on the other event-level sets, as ``python -m bench stories`` does, and the stream is
 replayed with it. Every join into a story that already holds an article is counted right (the story's majority
-gold label is the article's) or wrong, and split by whether the article had one candidate story (a lone
-candidate, whose margins are its whole cosines unless a variant says otherwise) or several. For each group: the
-10th, 50th and 90th percentile of the closest-member cosine less the stream's closeness, the names share, the
-word cosine and the closest-member margin.
+gold label is the article's) or wrong, and split by whether the article had one candidate story (a lone candidate,
+whose margins are its whole cosines unless a variant says otherwise) or several. For each group: the 10th, 50th and
+90th percentile of the closest-member cosine less the stream's closeness, the names share, the word cosine and the
+closest-member margin. Every merge of two stories with articles is counted too: right where their majority labels
+are one.
 """
 
 from __future__ import annotations
@@ -55,6 +56,10 @@ def joins(s: B.Stream, model: C.Model) -> tuple[Counter[str], list[tuple[bool, i
         seen.clear()
         decision = c.add(f)
         for kept, gone in decision.merged:
+            a, b = members.get(C.story_root(parent, kept), []), members.get(gone, [])
+            if a and b:  # two stories with articles: one event (their majority gold labels) or two
+                same = Counter(a).most_common(1)[0][0] == Counter(b).most_common(1)[0][0]
+                counts["right merge" if same else "wrong merge"] += 1
             parent[gone] = kept
             members.setdefault(kept, []).extend(members.pop(gone, []))
         key = C.story_root(parent, decision.story)
