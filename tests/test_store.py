@@ -191,3 +191,18 @@ def test_the_migrations_build_the_schema_the_models_describe(tmp_path: Path, bac
     search = [d for d in diff if (d[0] == "remove_table" and d[1].name.startswith("search_fts"))
               or (d[0] == "remove_index" and d[1].name.endswith("_tsv"))]
     assert search and [d for d in diff if d not in search] == []
+
+
+def test_an_ingest_lock_that_cannot_be_made_is_one_clear_error(tmp_path: Path) -> None:
+    """Where the lock file beside a SQLite database cannot be written (here a folder stands in its way), an ingest
+    stops with one StoreError line and stores nothing."""
+    from factdiff.stories import ingest
+
+    db = tmp_path / "l.db"
+    (tmp_path / "l.db.ingest-lock").mkdir()
+    stream = Path(__file__).resolve().parent.parent / "examples" / "stream" / "articles.jsonl"
+    with open_store(f"sqlite:///{db}") as store:
+        with pytest.raises(StoreError, match=r"cannot write beside database .*l\.db") as caught:
+            ingest([stream], store=store, cross_check=False)
+        assert "\n" not in str(caught.value)
+        assert store.counts()["articles"] == 0

@@ -157,10 +157,13 @@ class Store:
 
         lock = FileLock(f"{database}.ingest-lock")
         try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            log.warning("another ingest is writing to this database; waiting for it to finish")
-            lock.acquire()
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                log.warning("another ingest is writing to this database; waiting for it to finish")
+                lock.acquire()
+        except OSError as exc:
+            raise StoreError(f"cannot write beside database {database}: {exc.strerror or exc}") from None
         try:
             yield
         finally:
