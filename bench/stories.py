@@ -106,6 +106,20 @@ MERGE_MEMBERS = {"story": 4, "topic": 8}
 # F1: BASIL + dev events 0.942 -> 0.966 (its real multilingual reports: 13 of 16 dev events whole, 5 without it;
 # PYTHONPATH=src:. python bench/stories_dev.py), every other row the same (both with THRESHOLD_CHOICE "centre")
 CROSS_CLOSENESS = True
+# Model.merge_scope: which of the article's other candidates a merge check scores after a join, every one or those
+# the article could have joined too; each way listed gets its own thresholds, and the way with the better mean
+# training score is kept (as margin_over above; the scores of each way in the model's meta, train_by_merge_scope).
+# Story level: "joinable" only. Offered both (measured 2026-12-01: the fit of each fold, PYTHONPATH=src:. python
+# bench/stories_grid.py), the mean training B-cubed F1 of the two ways tied within THRESHOLD_TIE in every fit: BASIL
+# fold 0.9361 / 0.9361 (candidates / joinable), MEANTIME fold 0.9201 / 0.9181, ECB+ fold 0.9783 / 0.9783, all three
+# 0.9412 / 0.9421, so that the pick flipped between folds on noise; "joinable" scores half the merge checks' cost
+# (PYTHONPATH=src:. python -m bench.ingest_scale --only cluster), and a story's precision is what its cross-checks
+# rest on (a story that gathered two related events reports their differences as contradictions). Out of sample
+# (python bench/stories_exp.py base, with both offered, against joinable only, mergejoinable's docstring), B-cubed
+# F1: BASIL and BASIL + dev events the same, MEANTIME 0.980 -> 0.984, ECB+ sub-topic 0.824 -> 0.840, and the
+# story-level rows of the topic-gold sets, which gather by merges, ECB+ topic 0.785 -> 0.749, UCI 0.775 -> 0.742,
+# wikiref220 0.749 -> 0.639 (the topic layer answers those: its fits keep "candidates", by 0.007 to 0.025)
+MERGE_SCOPE_GRID = {"story": ("joinable",), "topic": ("candidates", "joinable")}
 # How the fit picks the join and merge thresholds from their mean training scores (_choose). The best pairs differ
 # by less than the noise: on the three event sets, cross closeness on, 0.6/0.9 scores 0.9413, 0.5/0.8 0.9412,
 # 0.5/0.7 0.9410, and a paired bootstrap over the gold events puts the standard error of such differences between
@@ -389,7 +403,7 @@ def fit(streams: list[Stream], level: str = "story") -> Model:
     for background in MARGIN_BACKGROUND_GRID[level]:
         for over in MARGIN_OVER_GRID[level]:
             model = _fit_one(train, feats, background, CLOSENESS[level], NAMES_BY_SHARE[level], over,
-                             MERGE_MEMBERS[level])
+                             MERGE_MEMBERS[level], level=level)
             score = float(model.meta["train_mean_bcubed_f1"])
             if best is None or score > best[0]:
                 best = (score, model)
@@ -402,7 +416,7 @@ def fit(streams: list[Stream], level: str = "story") -> Model:
 def _fit_one(train: list[Stream], feats: dict[str, list[ArticleFeatures]], background: bool,
              closeness: float | None = None, names_by_share: bool = False, margin_over: str = "mean",
              merge_members: int = MERGE_MEMBERS["story"],
-             record: dict[tuple[float, float | None], float] | None = None) -> Model:
+             record: dict[tuple[float, float | None], float] | None = None, level: str = "story") -> Model:
     """One way's logistic weights, then its thresholds; ``record``, if given, receives every grid pair's mean
     training B-cubed F1."""
     xs, ys, ws, ss = [], [], [], []
@@ -420,23 +434,36 @@ def _fit_one(train: list[Stream], feats: dict[str, list[ArticleFeatures]], backg
     # stories wherever the candidates were several (always, in an undated stream): wikiref220 0.537 without, 0.353
     # with (python bench/stories_exp.py nofloor)
     floor = 0.0
-    scores: dict[tuple[float, float | None], float] = {}
-    for t in THRESHOLD_GRID:
-        for m in MERGE_GRID:
-            if m is not None and m <= t:
-                continue
-            model = Model(coef, intercept, t, m, cross_coef=cross_coef, cross_intercept=cross_intercept,
-                          words_floor=floor, margin_background=background, closeness_quantile=closeness,
-                          names_by_share=names_by_share, margin_over=margin_over, merge_members=merge_members,
-                          cross_closeness=CROSS_CLOSENESS)
-            scores[(t, m)] = float(np.mean([b_cubed(s.labels, cluster_stream(feats[s.name], model))[2]
-                                            for s in train]))
+    chosen: tuple[float, tuple[float, float | None], str, dict[tuple[float, float | None], float]] | None = None
+    by_scope: dict[str, float] = {}
+    for scope in MERGE_SCOPE_GRID[level]:
+        scores: dict[tuple[float, float | None], float] = {}
+        for t in THRESHOLD_GRID:
+            for m in MERGE_GRID:
+                if m is not None and m <= t:
+                    continue
+                if m is None and chosen is not None:  # no merge step: the scope changes nothing
+                    scores[(t, m)] = chosen[3][(t, m)]
+                    continue
+                model = Model(coef, intercept, t, m, cross_coef=cross_coef, cross_intercept=cross_intercept,
+                              words_floor=floor, margin_background=background, closeness_quantile=closeness,
+                              names_by_share=names_by_share, margin_over=margin_over, merge_members=merge_members,
+                              cross_closeness=CROSS_CLOSENESS, merge_scope=scope)
+                scores[(t, m)] = float(np.mean([b_cubed(s.labels, cluster_stream(feats[s.name], model))[2]
+                                                for s in train]))
+        pair = _choose(scores)
+        by_scope[scope] = round(scores[pair], 4)
+        if chosen is None or scores[pair] > chosen[0]:
+            chosen = (scores[pair], pair, scope, scores)
+    assert chosen is not None
+    score, (t, m), scope, scores = chosen
     if record is not None:
         record.update(scores)
-    t, m = _choose(scores)
-    meta = {"train_mean_bcubed_f1": round(scores[(t, m)], 4)}
+    meta: dict[str, Any] = {"train_mean_bcubed_f1": round(score, 4)}
+    if len(by_scope) > 1:
+        meta["train_by_merge_scope"] = by_scope
     return Model(coef, intercept, t, m, meta, cross_coef, cross_intercept, floor, background, closeness,
-                 names_by_share, margin_over, merge_members, CROSS_CLOSENESS)
+                 names_by_share, margin_over, merge_members, CROSS_CLOSENESS, scope)
 
 
 def _choose(scores: dict[tuple[float, float | None], float]) -> tuple[float, float | None]:
@@ -559,7 +586,8 @@ def tables(quick: bool = False) -> list[Table]:
                     fits[s.group] = fit([o for o in streams if o.group != s.group])
                 model = fits[s.group]
                 fit_note = (f"fit on {', '.join(model.meta['fitted_on'])}; t={model.threshold}, "
-                            f"merge={model.merge_threshold}, margins over the {model.margin_over.replace('_', '-')}")
+                            f"merge={model.merge_threshold} ({model.merge_scope}), margins over the "
+                            f"{model.margin_over.replace('_', '-')}")
             feats = stream_features(s)
             dated[s.name] = (sum(f.time is not None for f in feats), len(feats))
             with timer() as clock:
@@ -574,7 +602,7 @@ def tables(quick: bool = False) -> list[Table]:
                     pred = cluster_stream(feats, tm)
                 rows.append(_row(s.name, "factdiff topics (--level topic)", s.labels, pred,
                                  f"topic model fit on {', '.join(tm.meta['fitted_on'])}; t={tm.threshold}, "
-                                 f"merge={tm.merge_threshold}; clustering "
+                                 f"merge={tm.merge_threshold} ({tm.merge_scope}); clustering "
                                  f"{1000 * clock[0] / max(len(feats), 1):.1f} ms/article"))
             for label in ("TF-IDF", "mean-embedding"):
                 sim = sims[s.name][label]
@@ -617,7 +645,9 @@ def tables(quick: bool = False) -> list[Table]:
                  f"{WINDOW_DAYS:g}-day "
                  f"window, each story scored on its {MEMBERS} most recent members (closest member, words) and its "
                  "running centroid and names; after a join, a merge check of the grown story against the article's "
-                 "other candidates; ms/article = clustering alone (features precomputed). Articles with a time "
+                 "other candidates (in brackets after the merge threshold: candidates, all of them; joinable, "
+                 "only those it could have joined too); ms/article = clustering alone (features precomputed). "
+                 "Articles with a time "
                  "(the publication date, else a dateline atop the text: MEANTIME and ECB+ have no published field): "
                  + ", ".join(f"{name} {n}/{of}" for name, (n, of) in dated.items())
                  + "; an undated article counts as published at the stream's latest time (in a stream without any "

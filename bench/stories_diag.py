@@ -90,7 +90,7 @@ def live(s: B.Stream, model: Model) -> None:
             c._join(key, f)
             d = Decision(key, scored[0][1], False)
             if c.merge:
-                d.merged = c._merge_from(key, [k for k, _ in scored[1:]])
+                d.merged = c._merge_from(key, c.merge_candidates(scored))
                 for kept, gone in d.merged:
                     parent[gone] = kept
                 if d.merged:

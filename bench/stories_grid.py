@@ -1,10 +1,13 @@
 """The story fit's threshold grid (not part of the suite): every (join, merge) threshold pair's mean training
 B-cubed F1, raw and as the fit ranks it (``bench.stories._smoothed``), for each way the fit tries.
 
-``PYTHONPATH=src:. python bench/stories_grid.py [--topic] [--without=GROUP] [--cross | --no-cross]``
+``PYTHONPATH=src:. python bench/stories_grid.py [--topic] [--without=GROUP] [--cross | --no-cross]
+[--scopes=candidates,joinable]``
 
 ``--without=GROUP``: the fold that leaves that data set out (``BASIL``, ``MEANTIME``, ``ECB+``; the default fits on
 all of them, as the shipped model does). ``--cross`` / ``--no-cross``: ``CROSS_CLOSENESS`` on or off for the run.
+``--scopes=``: the merge scopes the fit tries (``MERGE_SCOPE_GRID``); with two, each one's kept pair's training score
+is printed with the model (``train_by_merge_scope``), the grid that of the better.
 ``--bootstrap``: for the kept way, each pair's difference from the best pair, with its standard error over
 ``RESAMPLES`` resamples of each training stream's gold events (paired: the same resamples for every pair), the
 noise a tie (``bench.stories.THRESHOLD_TIE``) is read against. Only the standard error is printed: the resampled
@@ -80,6 +83,9 @@ def main() -> None:
         B.CROSS_CLOSENESS = True
     if "--no-cross" in args:
         B.CROSS_CLOSENESS = False
+    for a in args:
+        if a.startswith("--scopes="):
+            B.MERGE_SCOPE_GRID = {**B.MERGE_SCOPE_GRID, level: tuple(a.split("=", 1)[1].split(","))}
     streams = [s for s in B.load_streams() if s.group not in without]
     train = [B.Stream(s.name, s.group, s.docs[:B.FIT_MAX_ARTICLES], s.labels[:B.FIT_MAX_ARTICLES])
              for s in streams if B._trains_on(s, level)]
@@ -92,9 +98,9 @@ def main() -> None:
         for over in B.MARGIN_OVER_GRID[level]:
             scores: dict[tuple[float, float | None], float] = {}
             model = B._fit_one(train, feats, background, B.CLOSENESS[level], B.NAMES_BY_SHARE[level], over,
-                               B.MERGE_MEMBERS[level], record=scores)
+                               B.MERGE_MEMBERS[level], record=scores, level=level)
             print(f"margins over the {over}, background {background}: chosen t={model.threshold} "
-                  f"merge={model.merge_threshold} {model.meta}")
+                  f"merge={model.merge_threshold} scope={model.merge_scope} {model.meta}")
             for (t, m), v in scores.items():
                 mark = " <-" if (t, m) == (model.threshold, model.merge_threshold) else ""
                 print(f"  t={t:<4} merge={str(m):5s} mean {v:.4f} smoothed {B._smoothed(scores, (t, m)):.4f}{mark}")

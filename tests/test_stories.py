@@ -494,6 +494,41 @@ def test_a_story_scores_its_k_most_recent_members_however_large_it_grows(monkeyp
     assert c2.story_features(big, small) == pytest.approx(x2[0])
 
 
+@pytest.mark.parametrize("scope", ["candidates", "joinable"])
+def test_a_merge_check_scores_the_candidates_the_model_says(scope: str) -> None:
+    """After a join, ``Model.merge_scope`` says which of the article's other candidates the merge check scores:
+    every one ("candidates"), or only those the article could have joined too ("joinable"). Three stories, all
+    candidates of the article (one vector): two share its name, one shares only a name of the first story's, so
+    the article cannot join it, but story to story it passes the merge threshold."""
+    names = FEATURES.index("names")
+    coef = tuple(10.0 if i == names else 0.0 for i in range(len(FEATURES)))
+    model = Model(coef, -5.0, 0.5, 0.9, merge_scope=scope)  # P = 0.993 with every name shared, 0.007 with none
+    c = OnlineClusterer(model)
+    t0 = datetime(2031, 9, 1)
+
+    def art(names_: str, minute: int) -> ArticleFeatures:
+        return ArticleFeatures(np.array([1.0, 0, 0, 0], dtype=np.float32), frozenset(names_.split()),
+                               frozenset(), "en", t0 + timedelta(minutes=minute))
+
+    for i, n in enumerate(("ostrava kladno", "ostrava", "kladno")):  # opened directly, as three stories
+        c.observe(art(n, i))
+        c.open_story(art(n, i))
+    c.observe(art("ostrava", 3))
+    scored = dict(c.score(art("ostrava", 3)))
+    assert sorted(round(p, 3) for p in scored.values()) == [0.007, 0.993, 0.993]  # the article was judged
+    d = c.add(art("ostrava", 3))
+    assert not d.new
+    absorbed = {gone for _, gone in d.merged}
+    if scope == "joinable":  # the story the article could join too merges; the one it could not is left alone
+        assert len(d.merged) == 1 and len(c.stories) == 2
+    else:  # the story that shares only the first story's name merges too
+        assert len(d.merged) == 2 and len(c.stories) == 1
+    assert d.story in c.stories and not absorbed & set(c.stories)
+    assert Model.from_json(model.to_json()).merge_scope == scope  # kept in model.json
+    with pytest.raises(ValueError, match="merge_scope"):
+        Model.from_json(model.to_json() | {"merge_scope": "all"})
+
+
 def test_a_merge_check_scores_as_many_recent_members_as_the_model_says(monkeypatch: pytest.MonkeyPatch) -> None:
     """A merge check scores the smaller story's ``Model.merge_members`` most recent members (fewer than the K it
     keeps), from either side of the pair, and the count is kept in model.json; a bad count is refused."""

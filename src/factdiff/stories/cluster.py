@@ -45,7 +45,9 @@ The article joins the best candidate when P(same story) passes the fitted thresh
 join, the grown story merges with another of the stories the article was scored against (the
 article is what brought them together; no second index search) when the same model, applied
 story to story (the mean of the smaller story's members scored against the larger), passes the
-(stricter) merge threshold. The weights and both thresholds are fitted by ``python -m
+(stricter) merge threshold. Which of those stories the merge check scores is the model's
+``merge_scope``: every one, or (the story model) only those the article could have joined too.
+The weights and both thresholds are fitted by ``python -m
 bench.stories --fit`` on public data only and shipped in ``model.json`` (the threshold pair at the
 centre of the grid pairs whose training scores tie with the best, ``bench.stories._choose``);
 ``python -m bench stories`` reports the fit out-of-sample (leave one data set out).
@@ -148,6 +150,10 @@ class Model:
     # True: a candidate without an article in the article's language is read against the cross-language closeness
     # (``OnlineClusterer.level_cross``); False: every candidate against the one level
     cross_closeness: bool = False
+    # which of the article's other candidates a merge check (after a join) scores against the grown story:
+    # "candidates", every one; "joinable", those the article could have joined too (P >= ``threshold``): the
+    # article ties those stories together, not the ones it was merely scored against (MERGE_SCOPE)
+    merge_scope: str = "candidates"
 
     def prob(self, x: np.ndarray, same_language: np.ndarray | None = None, floor: bool = True) -> np.ndarray:
         """P(same story) per row; rows with ``same_language`` False use the model without words; ``floor``
@@ -183,6 +189,8 @@ class Model:
             out["merge_members"] = self.merge_members
         if self.cross_closeness:
             out["cross_closeness"] = True
+        if self.merge_scope != "candidates":
+            out["merge_scope"] = self.merge_scope
         if self.cross_coef is not None:
             out |= {"cross_features": list(CROSS_FEATURES), "cross_coef": [round(c, 6) for c in self.cross_coef],
                     "cross_intercept": round(self.cross_intercept, 6)}
@@ -196,7 +204,7 @@ class Model:
             raise ValueError("story model cross-language features do not match this factdiff")
         known = ("features", "coef", "intercept", "threshold", "merge_threshold", "cross_features", "cross_coef",
                  "cross_intercept", "words_floor", "margin_background", "closeness_quantile",
-                 "names_by_share", "margin_over", "merge_members", "cross_closeness")
+                 "names_by_share", "margin_over", "merge_members", "cross_closeness", "merge_scope")
         meta = {k: v for k, v in data.items() if k not in known}
         cross = data.get("cross_coef")
         return cls(tuple(float(c) for c in data["coef"]), float(data["intercept"]), float(data["threshold"]),
@@ -205,7 +213,8 @@ class Model:
                    float(data.get("words_floor", 0.0)), bool(data.get("margin_background", False)),
                    None if data.get("closeness_quantile") is None else float(data["closeness_quantile"]),
                    bool(data.get("names_by_share", False)), _margin_over(data.get("margin_over", "mean")),
-                   _merge_members(data.get("merge_members", MERGE_MEMBERS)), bool(data.get("cross_closeness", False)))
+                   _merge_members(data.get("merge_members", MERGE_MEMBERS)), bool(data.get("cross_closeness", False)),
+                   _merge_scope(data.get("merge_scope", "candidates")))
 
 
 MARGIN_OVER = ("mean", "runner_up")
@@ -214,6 +223,15 @@ MARGIN_OVER = ("mean", "runner_up")
 def _margin_over(value: Any) -> str:
     if value not in MARGIN_OVER:
         raise ValueError(f"story model margin_over {value!r} is not one of {', '.join(MARGIN_OVER)}")
+    return str(value)
+
+
+MERGE_SCOPE = ("candidates", "joinable")
+
+
+def _merge_scope(value: Any) -> str:
+    if value not in MERGE_SCOPE:
+        raise ValueError(f"story model merge_scope {value!r} is not one of {', '.join(MERGE_SCOPE)}")
     return str(value)
 
 
@@ -775,13 +793,19 @@ class OnlineClusterer:
             self._join(key, f)
             decision = Decision(key, p, False, closeness=closeness, closeness_cross=cross)
             if self.merge:
-                decision.merged = self._merge_from(key, [k for k, _ in scored[1:]])
+                decision.merged = self._merge_from(key, self.merge_candidates(scored))
                 if decision.merged:
                     decision.story = decision.merged[-1][0]
         else:
             decision = Decision(self.open_story(f), 1.0, True, closeness=closeness, closeness_cross=cross)
         self.remember(closeness, cross)  # after the merge check: the level stays the one this article was scored at
         return decision
+
+    def merge_candidates(self, scored: list[tuple[int, float]]) -> list[int]:
+        """The stories a merge check scores after the article joined ``scored[0]`` (``Model.merge_scope``)."""
+        if self.model.merge_scope == "joinable":
+            return [k for k, p in scored[1:] if p >= self.model.threshold]
+        return [k for k, _ in scored[1:]]
 
     def open_story(self, f: ArticleFeatures, key: int | None = None) -> int:
         if key is None:
