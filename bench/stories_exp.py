@@ -233,7 +233,11 @@ def newswcl() -> None:
     Measured 2026-11-30 (B-cubed F1, out of sample, against the shipped code): BASIL 0.968 -> 0.958, MEANTIME 0.984
     -> 0.976, ECB+ topic 0.744 -> 0.704, sub-topic 0.825 -> 0.842; NewsWCL50 itself 0.741 (TF-IDF at its best
     threshold 0.826, mean embedding 0.804): seven stories for ten events, the events about North Korea and the
-    White House drawn into one (see ``loneneutral``)."""
+    White House drawn into one (see ``loneneutral``).
+
+    Measured again 2026-12-01 with the story model's merge scope "joinable" (shipped in brackets): BASIL 0.960
+    (0.968), BASIL + dev events 0.955 (0.966), MEANTIME 0.976 (0.984), ECB+ topic 0.612 (0.749), sub-topic 0.823
+    (0.840), UCI 0.733 (0.742), wikiref220 0.538 (0.639); NewsWCL50 0.724. Not kept."""
     B.EVENT_GROUPS = (*B.EVENT_GROUPS, "NewsWCL50")
     load = B.load_streams
 
