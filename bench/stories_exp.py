@@ -693,6 +693,157 @@ def picksmooth() -> None:
     B.THRESHOLD_CHOICE = "smoothed"
 
 
+SPLIT_MIN = 4  # members a story needs before a split is tried
+SPLIT_BELOW = 0.1  # P(same story) of its two halves under which it splits
+
+
+def _split_variant(below: float) -> None:
+    """A split step: after a join, a story whose members are all kept (at most K) and at least ``SPLIT_MIN`` is cut
+    in two by 2-means over its member vectors (seeded by its two least alike members); where the story model, story
+    to story (the merge check's rows, margins against nothing else), gives the halves P < ``below``, they become
+    two stories: the half with the new article keeps the key, the other opens a new one, and its articles are
+    relabelled. For a story that gathered two events, sibling events of one topic (ECB+ sub-topics) above all.
+    Experiment only (per-member names kept beside the clusterer; no store, no audit). The join and merge thresholds
+    are fitted with the split step on (the fit's threshold grid runs the patched clusterer).
+
+    Measured 2026-12-01, story level, B-cubed F1 out of sample (shipped, merge scope "joinable", in brackets:
+    BASIL 0.968, BASIL + dev events 0.966, MEANTIME 0.984, ECB+ topic 0.749, sub-topic 0.840, UCI 0.742, wikiref220
+    0.639), with the fold's mean training B-cubed F1 (shipped: BASIL fold 0.9361, MEANTIME fold 0.9183, ECB+ fold
+    0.9783, all three 0.9421):
+    ``split10``: ECB+ (``--only=ECB``) the shipped figures: no pair of halves scored under 0.1.
+    ``split30``: BASIL 0.976, BASIL + dev events 0.981, MEANTIME 0.979, ECB+ topic 0.771, sub-topic 0.774, UCI 0.724,
+    wikiref220 0.683; training 0.9461 / 0.9374 / 0.9833 / 0.9577.
+    ``split50``: BASIL 0.982, BASIL + dev events 0.981, MEANTIME 0.989 (P 0.983), ECB+ topic 0.705, sub-topic 0.867
+    (P 0.874, R 0.860; TF-IDF at its best threshold 0.863), UCI 0.700, wikiref220 0.611; training 0.9389 / 0.9414 /
+    0.9891 / 0.9549.
+    ``split70``: BASIL 0.979, BASIL + dev events 0.974, MEANTIME 0.983, ECB+ topic 0.647, sub-topic 0.872 (P 0.932,
+    R 0.819), UCI 0.721, wikiref220 0.699; training 0.9373 / 0.9373 / 0.9894 / 0.9544.
+    Every fold's training score rises with a split step, so a split threshold fitted on the grid would be kept (of
+    these three, by training score: 0.3 in the BASIL fold and the fit on all three, 0.5 in the MEANTIME fold, 0.7 or,
+    within THRESHOLD_TIE, 0.5 in the ECB+ fold). Not shipped yet: the store must follow a split (a new
+    story row, the moved memberships, an audit entry, both reports), and ``Member`` must keep the article's names."""
+    global SPLIT_BELOW
+    SPLIT_BELOW = below
+    names_of: dict[int, frozenset[str]] = {}  # id(Member) -> the article's names
+    index_of: dict[int, int] = {}  # id(Member) -> the article's position in the stream
+    moved: dict[int, int] = {}  # article position -> the story it was moved to
+    counter = {"n": 0}
+    open_story, join, add = C.OnlineClusterer.open_story, C.OnlineClusterer._join, C.OnlineClusterer.add
+
+    def note(st, f):  # type: ignore[no-untyped-def]
+        m = st.members[-1]
+        names_of[id(m)] = f.names
+        index_of[id(m)] = counter["n"]
+
+    def open_story_(self, f, key=None):  # type: ignore[no-untyped-def]
+        k = open_story(self, f, key)
+        note(self.stories[k], f)
+        return k
+
+    def join_(self, key, f):  # type: ignore[no-untyped-def]
+        join(self, key, f)
+        note(self.stories[key], f)
+
+    def half(self, st, idx, key):  # type: ignore[no-untyped-def]
+        from collections import Counter
+
+        members = [st.members[i] for i in idx]
+        vectors = [st.vectors[i] for i in idx]
+        words: dict[str, Counter[str]] = {}
+        for m in members:
+            words.setdefault(m.language, Counter()).update(m.words)
+        names: Counter[str] = Counter()
+        for m in members:
+            names.update(names_of.get(id(m), frozenset()))
+        return C.StoryState(key, np.sum(vectors, axis=0), vectors, names, words, len(members), st.first, st.last,
+                            {m.language for m in members}, members, dated=st.dated)
+
+    def try_split(self, key):  # type: ignore[no-untyped-def]
+        st = self.stories.get(key)
+        if st is None or st.size < SPLIT_MIN or st.size > len(st.members):
+            return
+        mat = st.matrix.astype(np.float64)
+        sims = mat @ mat.T
+        a, b = np.unravel_index(int(np.argmin(sims)), sims.shape)
+        centres = mat[[a, b]]
+        assign = np.zeros(len(mat), dtype=int)
+        for _ in range(10):
+            new = np.argmax(mat @ centres.T, axis=1)
+            if (new == assign).all() and _:
+                break
+            assign = new
+            if assign.min() == assign.max():
+                return
+            centres = np.stack([mat[assign == j].mean(axis=0) for j in (0, 1)])
+        last = int(assign[-1])  # the half that holds the new article keeps the key
+        keep = [i for i in range(len(mat)) if assign[i] == last]
+        other = [i for i in range(len(mat)) if assign[i] != last]
+        if not other:
+            return
+        ha, hb = half(self, st, keep, st.key), half(self, st, other, self.next_key)
+        x, same = self._story_rows(ha, [hb])
+        C._margins(x, same, self.model.margin_background, self.model.margin_over)
+        if float(self.model.prob(x, same)[0]) >= SPLIT_BELOW:
+            return
+        for fld in ("vec_sum", "vectors", "names", "words", "size", "languages", "members"):
+            setattr(st, fld, getattr(ha, fld))
+        st._name_ids = None
+        self._touch(st)
+        self.next_key += 1
+        self.stories[hb.key] = hb
+        self._touch(hb)
+        for m in hb.members:
+            moved[index_of[id(m)]] = hb.key
+
+    def add_(self, f):  # type: ignore[no-untyped-def]
+        d = add(self, f)
+        if not d.new:
+            try_split(self, d.story)
+        counter["n"] += 1
+        return d
+
+    def cluster_stream(features, model=None, **kw):  # type: ignore[no-untyped-def]
+        c = C.OnlineClusterer(model, **kw)
+        label: list[int] = []
+        parent: dict[int, int] = {}
+        names_of.clear(), index_of.clear(), moved.clear()
+        counter["n"] = 0
+        with C.one_blas_thread():
+            for f in features:
+                d = c.add(f)
+                label.append(d.story)
+                for kept, gone in d.merged:
+                    parent[gone] = kept
+        label = [moved.get(i, k) for i, k in enumerate(label)]
+        return [C.story_root(parent, k) for k in label]
+
+    C.OnlineClusterer.open_story = open_story_  # type: ignore[method-assign]
+    C.OnlineClusterer._join = join_  # type: ignore[method-assign]
+    C.OnlineClusterer.add = add_  # type: ignore[method-assign]
+    C.cluster_stream = cluster_stream
+    B.cluster_stream = cluster_stream
+
+
+@variant
+def split10() -> None:
+    _split_variant(0.1)
+
+
+@variant
+def split30() -> None:
+    _split_variant(0.3)
+
+
+@variant
+def split50() -> None:
+    _split_variant(0.5)
+
+
+@variant
+def split70() -> None:
+    _split_variant(0.7)
+
+
 def main() -> None:
     if "--baselines" in sys.argv:  # the two baselines at their best threshold on NewsWCL50
         s = _newswcl()
