@@ -264,32 +264,25 @@ def tables(quick: bool = False, n: int | None = None, only: str | None = None) -
         if only in (None, "cluster"):
             r = _run_child("cluster", n, "none")
             copies = r["copies"]
-            rows.append(["clustering alone (features precomputed)", r["n"], round(r["n"] / r["seconds"], 1),
-                         round(r["first_ms"], 2), round(r["last_ms"], 2), round(r["last_ms"] / r["first_ms"], 2),
-                         _after_first(r), round(r["peak_mb"]), r["stories"]])
+            rows.append(_cluster_row("clustering alone (features precomputed)", r["n"], r, round(r["peak_mb"])))
             notes.append(f"ms per article, chunk by chunk, clustering alone: {r['chunks_ms']} (each chunk's fastest of "
                          f"{REPEATS} runs of the whole stream, which give the same stories; articles/s from their sum)")
             b = r["threads"]
-            rows.append(["clustering alone, BLAS on the machine's threads (baseline)", r["n"],
-                         round(r["n"] / b["seconds"], 1), round(b["first_ms"], 2), round(b["last_ms"], 2),
-                         round(b["last_ms"] / b["first_ms"], 2), _after_first(b), "", b["stories"]])
+            rows.append(_cluster_row("clustering alone, BLAS on the machine's threads (baseline)", r["n"], b))
             notes.append(f"ms per article, chunk by chunk, BLAS on the machine's threads: {b['chunks_ms']} (the same "
                          f"stories; its runs interleaved with those on one thread, fastest of {REPEATS}): clustering "
                          f"alone as ingest runs it is {b['seconds'] / r['seconds']:.2f}x as fast")
             if "scope" in r:
                 sc = r["scope"]
-                rows.append(["clustering alone, merge check against every candidate (baseline)", r["n"],
-                             round(r["n"] / sc["seconds"], 1), round(sc["first_ms"], 2), round(sc["last_ms"], 2),
-                             round(sc["last_ms"] / sc["first_ms"], 2), _after_first(sc), "", sc["stories"]])
+                rows.append(_cluster_row("clustering alone, merge check against every candidate (baseline)", r["n"],
+                                         sc))
                 notes.append(f"ms per article, chunk by chunk, merge check against every candidate: {sc['chunks_ms']} "
                              f"(the shipped model with merge_scope {sc['merge_scope']!r}, the scope until 2026-12-01; "
                              f"its runs interleaved with the shipped model's, fastest of {REPEATS}; other stories): "
                              f"the shipped model's merge check, only the stories the article could have joined too, "
                              f"clusters {sc['seconds'] / r['seconds']:.2f}x as fast")
             g = r["graph"]
-            rows.append(["clustering alone, graph index from the first story", r["n"], round(r["n"] / g["seconds"], 1),
-                         round(g["first_ms"], 2), round(g["last_ms"], 2), round(g["last_ms"] / g["first_ms"], 2),
-                         _after_first(g), "", g["stories"]])
+            rows.append(_cluster_row("clustering alone, graph index from the first story", r["n"], g))
             notes.append(f"ms per article, chunk by chunk, graph index from the first story: {g['chunks_ms']}; "
                          f"{g['same_story']} of {r['n']} articles end in the same story as with the default index "
                          f"(exact scan up to {EXACT_MAX} active stories, the graph beyond: factdiff.stories.index); "
@@ -297,10 +290,8 @@ def tables(quick: bool = False, n: int | None = None, only: str | None = None) -
                          f"{g.get('bcubed_vs_default', 'n/a')}")
             if ROLLING_EVERY_S != EVERY_S:
                 r = _run_child("rolling", n, "none", ROLLING_EVERY_S)
-                rows.append([f"clustering alone, one article every {ROLLING_EVERY_S:g} s (the window rolls)", r["n"],
-                             round(r["n"] / r["seconds"], 1), round(r["first_ms"], 2), round(r["last_ms"], 2),
-                             round(r["last_ms"] / r["first_ms"], 2), _after_first(r), round(r["peak_mb"]),
-                             r["stories"]])
+                rows.append(_cluster_row(f"clustering alone, one article every {ROLLING_EVERY_S:g} s (the window "
+                                         "rolls)", r["n"], r, round(r["peak_mb"])))
                 window = int(7 * 86400 / ROLLING_EVERY_S)
                 chunks = r["chunks_ms"]
                 settled = chunks[-(len(chunks) - window // CHUNK - 1):] if len(chunks) > window // CHUNK + 1 else []
@@ -333,6 +324,12 @@ def tables(quick: bool = False, n: int | None = None, only: str | None = None) -
     return [Table("Stream ingest at scale", command,
                   ["run", "articles", "articles/s", "first ms/article", "last ms/article", "last/first",
                    "last/2nd", "peak MB", "stories"], rows, notes)]
+
+
+def _cluster_row(label: str, n: int, r: dict[str, Any], peak: Any = "") -> list[Any]:
+    """A clustering-alone table row from one configuration's timings."""
+    return [label, n, round(n / r["seconds"], 1), round(r["first_ms"], 2), round(r["last_ms"], 2),
+            round(r["last_ms"] / r["first_ms"], 2), _after_first(r), peak, r["stories"]]
 
 
 def _after_first(r: dict[str, Any]) -> Any:
