@@ -693,18 +693,15 @@ def picksmooth() -> None:
     B.THRESHOLD_CHOICE = "smoothed"
 
 
-SPLIT_MIN = 4  # members a story needs before a split is tried
-SPLIT_BELOW = 0.1  # P(same story) of its two halves under which it splits
-
-
-def _split_variant(below: float) -> None:
+def _split_variant(below: float | None) -> None:
     """A split step: after a join, a story whose members are all kept (at most K) and at least ``SPLIT_MIN`` is cut
     in two by 2-means over its member vectors (seeded by its two least alike members); where the story model, story
     to story (the merge check's rows, margins against nothing else), gives the halves P < ``below``, they become
     two stories: the half with the new article keeps the key, the other opens a new one, and its articles are
     relabelled. For a story that gathered two events, sibling events of one topic (ECB+ sub-topics) above all.
-    Experiment only (per-member names kept beside the clusterer; no store, no audit). The join and merge thresholds
-    are fitted with the split step on (the fit's threshold grid runs the patched clusterer).
+    The join and merge thresholds are fitted with the split step on. Measured while the step was patched in beside the
+    clusterer; it now ships (``Model.split_below``, ``bench.stories.SPLIT_GRID``), and this variant fits the one
+    setting ``below`` at story level.
 
     Measured 2026-12-01, story level, B-cubed F1 out of sample (shipped, merge scope "joinable", in brackets:
     BASIL 0.968, BASIL + dev events 0.966, MEANTIME 0.984, ECB+ topic 0.749, sub-topic 0.840, UCI 0.742, wikiref220
@@ -720,108 +717,8 @@ def _split_variant(below: float) -> None:
     R 0.819), UCI 0.721, wikiref220 0.699; training 0.9373 / 0.9373 / 0.9894 / 0.9544.
     Every fold's training score rises with a split step, so a split threshold fitted on the grid would be kept (of
     these three, by training score: 0.3 in the BASIL fold and the fit on all three, 0.5 in the MEANTIME fold, 0.7 or,
-    within THRESHOLD_TIE, 0.5 in the ECB+ fold). Not shipped yet: the store must follow a split (a new
-    story row, the moved memberships, an audit entry, both reports), and ``Member`` must keep the article's names."""
-    global SPLIT_BELOW
-    SPLIT_BELOW = below
-    names_of: dict[int, frozenset[str]] = {}  # id(Member) -> the article's names
-    index_of: dict[int, int] = {}  # id(Member) -> the article's position in the stream
-    moved: dict[int, int] = {}  # article position -> the story it was moved to
-    counter = {"n": 0}
-    open_story, join, add = C.OnlineClusterer.open_story, C.OnlineClusterer._join, C.OnlineClusterer.add
-
-    def note(st, f):  # type: ignore[no-untyped-def]
-        m = st.members[-1]
-        names_of[id(m)] = f.names
-        index_of[id(m)] = counter["n"]
-
-    def open_story_(self, f, key=None):  # type: ignore[no-untyped-def]
-        k = open_story(self, f, key)
-        note(self.stories[k], f)
-        return k
-
-    def join_(self, key, f):  # type: ignore[no-untyped-def]
-        join(self, key, f)
-        note(self.stories[key], f)
-
-    def half(self, st, idx, key):  # type: ignore[no-untyped-def]
-        from collections import Counter
-
-        members = [st.members[i] for i in idx]
-        vectors = [st.vectors[i] for i in idx]
-        words: dict[str, Counter[str]] = {}
-        for m in members:
-            words.setdefault(m.language, Counter()).update(m.words)
-        names: Counter[str] = Counter()
-        for m in members:
-            names.update(names_of.get(id(m), frozenset()))
-        return C.StoryState(key, np.sum(vectors, axis=0), vectors, names, words, len(members), st.first, st.last,
-                            {m.language for m in members}, members, dated=st.dated)
-
-    def try_split(self, key):  # type: ignore[no-untyped-def]
-        st = self.stories.get(key)
-        if st is None or st.size < SPLIT_MIN or st.size > len(st.members):
-            return
-        mat = st.matrix.astype(np.float64)
-        sims = mat @ mat.T
-        a, b = np.unravel_index(int(np.argmin(sims)), sims.shape)
-        centres = mat[[a, b]]
-        assign = np.zeros(len(mat), dtype=int)
-        for _ in range(10):
-            new = np.argmax(mat @ centres.T, axis=1)
-            if (new == assign).all() and _:
-                break
-            assign = new
-            if assign.min() == assign.max():
-                return
-            centres = np.stack([mat[assign == j].mean(axis=0) for j in (0, 1)])
-        last = int(assign[-1])  # the half that holds the new article keeps the key
-        keep = [i for i in range(len(mat)) if assign[i] == last]
-        other = [i for i in range(len(mat)) if assign[i] != last]
-        if not other:
-            return
-        ha, hb = half(self, st, keep, st.key), half(self, st, other, self.next_key)
-        x, same = self._story_rows(ha, [hb])
-        C._margins(x, same, self.model.margin_background, self.model.margin_over)
-        if float(self.model.prob(x, same)[0]) >= SPLIT_BELOW:
-            return
-        for fld in ("vec_sum", "vectors", "names", "words", "size", "languages", "members"):
-            setattr(st, fld, getattr(ha, fld))
-        st._name_ids = None
-        self._touch(st)
-        self.next_key += 1
-        self.stories[hb.key] = hb
-        self._touch(hb)
-        for m in hb.members:
-            moved[index_of[id(m)]] = hb.key
-
-    def add_(self, f):  # type: ignore[no-untyped-def]
-        d = add(self, f)
-        if not d.new:
-            try_split(self, d.story)
-        counter["n"] += 1
-        return d
-
-    def cluster_stream(features, model=None, **kw):  # type: ignore[no-untyped-def]
-        c = C.OnlineClusterer(model, **kw)
-        label: list[int] = []
-        parent: dict[int, int] = {}
-        names_of.clear(), index_of.clear(), moved.clear()
-        counter["n"] = 0
-        with C.one_blas_thread():
-            for f in features:
-                d = c.add(f)
-                label.append(d.story)
-                for kept, gone in d.merged:
-                    parent[gone] = kept
-        label = [moved.get(i, k) for i, k in enumerate(label)]
-        return [C.story_root(parent, k) for k in label]
-
-    C.OnlineClusterer.open_story = open_story_  # type: ignore[method-assign]
-    C.OnlineClusterer._join = join_  # type: ignore[method-assign]
-    C.OnlineClusterer.add = add_  # type: ignore[method-assign]
-    C.cluster_stream = cluster_stream
-    B.cluster_stream = cluster_stream
+    within THRESHOLD_TIE, 0.5 in the ECB+ fold). Shipped 2026-12-01 with the threshold fitted (``splitfit``)."""
+    B.SPLIT_GRID = {"story": (below,), "topic": (None,)}
 
 
 @variant
@@ -845,6 +742,12 @@ def split70() -> None:
 
 
 @variant
+def nosplit() -> None:
+    """No split step (the story model until 2026-12-01)."""
+    _split_variant(None)
+
+
+@variant
 def splitfit() -> None:
     """The split step (``_split_variant``) with its threshold fitted like the others: each fold fits the story model
     once per split threshold (none, 0.3, 0.5, 0.7) and keeps the one with the best mean training B-cubed F1; the
@@ -855,36 +758,14 @@ def splitfit() -> None:
     docstring). BASIL 0.976 (0.968), BASIL + dev events 0.981 (0.966), MEANTIME 0.989 (0.984), ECB+ topic 0.647
     (0.749), sub-topic 0.872 (0.840; TF-IDF at its best threshold 0.863), UCI 0.724 (0.742), wikiref220 0.683
     (0.639)."""
-    _split_variant(0.5)
-    orig_fit, split_stream = B.fit, C.cluster_stream
+    B.SPLIT_GRID = {"story": (None, 0.3, 0.5, 0.7), "topic": (None,)}
 
-    def use(model):  # type: ignore[no-untyped-def]
-        global SPLIT_BELOW
-        below = (model.meta if model is not None else {}).get("split_below", "none")
-        SPLIT_BELOW = -1.0 if below == "none" else float(below)
 
-    def fit(streams, level="story"):  # type: ignore[no-untyped-def]
-        global SPLIT_BELOW
-        best = None
-        for below in ("none", 0.3, 0.5, 0.7):
-            SPLIT_BELOW = -1.0 if below == "none" else below
-            model = orig_fit(streams, level)
-            score = float(model.meta["train_mean_bcubed_f1"])
-            if best is None or score > best[0]:
-                best = (score, below, model)
-            print(f"split {below}: train {score:.4f} on {', '.join(best[2].meta.get('fitted_on', []))}",
-                  file=sys.stderr)
-        assert best is not None
-        best[2].meta["split_below"] = best[1]
-        return best[2]
-
-    def cluster_stream(features, model=None, **kw):  # type: ignore[no-untyped-def]
-        if model is not None and "split_below" in model.meta:
-            use(model)
-        return split_stream(features, model, **kw)
-
-    B.fit = fit
-    C.cluster_stream = cluster_stream
+@variant
+def topicsplit() -> None:
+    """The split step offered to the topic layer too (``bench.stories.SPLIT_GRID``: none, 0.3, 0.5, 0.7 at both
+    levels); run with ``--topic``."""
+    B.SPLIT_GRID = {"story": (None, 0.3, 0.5, 0.7), "topic": (None, 0.3, 0.5, 0.7)}
 
 
 def main() -> None:
@@ -920,7 +801,8 @@ def main() -> None:
         ms = 1000 * (time.perf_counter() - t) / len(feats)
         p, r, f = B.b_cubed(s.labels, pred)
         out.append(f"{s.name:22s} P {p:.3f} R {r:.3f} F1 {f:.3f}  stories {len(set(pred))}  t={model.threshold} "
-                   f"merge={model.merge_threshold} over={model.margin_over} background={model.margin_background} "
+                   f"merge={model.merge_threshold} split={model.split_below} over={model.margin_over} "
+                   f"background={model.margin_background} "
                    f"floor={model.words_floor:.3f} {ms:.1f} ms/article "
                    f"train {model.meta.get('train_mean_bcubed_f1')}")
     save_cache()

@@ -76,7 +76,7 @@ def test_open_creates_every_table_and_reopens(store: Store) -> None:
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == schema_head()
     again = Store(store.url)  # a second open finds the schema current and changes nothing
-    assert again.counts() == {"articles": 0, "stories": 0, "merges": 0}
+    assert again.counts() == {"articles": 0, "stories": 0, "merges": 0, "splits": 0}
     again.close()
 
 

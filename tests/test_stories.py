@@ -293,9 +293,9 @@ def test_clustering_runs_its_products_on_one_blas_thread_and_gives_the_threads_b
         seen: list[list[int]] = []
         orig = OnlineClusterer.add
 
-        def add(self: OnlineClusterer, f: ArticleFeatures) -> Any:
+        def add(self: OnlineClusterer, f: ArticleFeatures, ref: Any = None) -> Any:
             seen.append(blas_threads())
-            return orig(self, f)
+            return orig(self, f, ref)
 
         feats = article_features(read_stream([STREAM])[0])
         OnlineClusterer.add = add  # type: ignore[method-assign]
@@ -313,10 +313,12 @@ def test_clustering_runs_its_products_on_one_blas_thread_and_gives_the_threads_b
             assert blas_threads() == [1] * len(blas_threads())
         # the same stream on two threads: the same stories (the products agree whatever the thread count)
         c, parent, raw = OnlineClusterer(), {}, []
-        for f in feats:
-            d = c.add(f)
+        for i, f in enumerate(feats):
+            d = c.add(f, ref=i)
             raw.append(d.story)
             parent.update((gone, kept) for kept, gone in d.merged)
+            for cut in d.splits:
+                raw = [cut.new if j in cut.moved else k for j, k in enumerate(raw)]
         assert [story_root(parent, k) for k in raw] == labels
         assert len(set(labels)) < len(feats)  # some articles were joined: the stories were scored
 
@@ -607,7 +609,8 @@ def test_the_word_floor_keeps_topic_mates_apart_only_among_several_candidates() 
 
     crowded = OnlineClusterer(model)
     first = crowded.add(art([1, 0, 0], t_words))
-    crowded.add(art([0, 1, 0], {"budget", "council", "vote"}))  # an unrelated story: now two candidates
+    other = crowded.add(replace(art([0, 1, 0], {"budget", "council", "vote"}), names=frozenset({"tamsin"})))
+    assert other.new and len(crowded.stories) == 2  # an unrelated story: now two candidates
     under = crowded.add(art([1, 0.05, 0], {"harbour", "crane", "storm", "ferry", "delayed"}))
     assert under.new  # the same features, kept apart by the floor
     over = crowded.add(art([1, 0.02, 0], t_words | {"night"}))

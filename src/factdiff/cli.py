@@ -156,7 +156,7 @@ def ingest(
         err.print(f"[bold red]error:[/] {escape(line)}", highlight=False, soft_wrap=True)
     if not quiet:
         err.print(f"{result.added} new articles, {result.duplicates} already stored, {result.stories_new} new stories, "
-                  f"{result.merges} merges, {result.reports} reports updated"
+                  f"{result.merges} merges, {result.splits} splits, {result.reports} reports updated"
                   + (f"; {len(result.errors)} inputs skipped" if result.errors else ""), highlight=False,
                   soft_wrap=True)
     if result.errors:

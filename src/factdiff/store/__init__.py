@@ -184,6 +184,7 @@ class Store:
                 "articles": s.scalar(select(func.count()).select_from(Article)) or 0,
                 "stories": s.scalar(select(func.count()).select_from(Story).where(Story.merged_into.is_(None))) or 0,
                 "merges": s.scalar(select(func.count()).select_from(Audit).where(Audit.action == "merge")) or 0,
+                "splits": s.scalar(select(func.count()).select_from(Audit).where(Audit.action == "split")) or 0,
             }
 
     def list_stories(self, since: datetime | None = None) -> list[dict[str, Any]]:

@@ -47,7 +47,14 @@ article is what brought them together; no second index search) when the same mod
 story to story (the mean of the smaller story's members scored against the larger), passes the
 (stricter) merge threshold. Which of those stories the merge check scores is the model's
 ``merge_scope``: every one, or (the story model) only those the article could have joined too.
-The weights and both thresholds are fitted by ``python -m
+
+Then the split step (a model's ``split_below``; the story model has one): joins and merges only ever grow a story, so
+a story that gathered two related events (an article of the second joined the first's story, and the second's
+articles followed it) would stay one. After each join, a story of ``SPLIT_MIN`` members or more that keeps every
+member is cut in two by 2-means over its member vectors, and split where the model, story to story as in a merge check,
+scores the halves under ``split_below``: the half with the new article keeps the story's id, the other becomes a new
+story (``Decision.splits``, each listing the ``Member.ref`` of the articles it moved).
+The weights and the thresholds are fitted by ``python -m
 bench.stories --fit`` on public data only and shipped in ``model.json`` (the threshold pair at the
 centre of the grid pairs whose training scores tie with the best, ``bench.stories._choose``);
 ``python -m bench stories`` reports the fit out-of-sample (leave one data set out).
@@ -115,6 +122,9 @@ MERGE_MEMBERS = 8
 # one does: out of sample (python bench/stories_exp.py base against nocross) BASIL + dev events 0.942 -> 0.966
 # B-cubed F1, every other row of the stories bench the same.
 CLOSENESS_HISTORY = 1000
+# the split step (``Model.split_below``) checks a story once it has this many members: two halves of two or more
+SPLIT_MIN = 4
+SPLIT_ROUNDS = 10  # at most this many rounds of 2-means
 CLOSENESS_MIN_SEEN = 10
 CLOSENESS_PRIOR = 0.6
 _COSINES = [FEATURES.index("cos_centroid"), FEATURES.index("cos_max")]
@@ -154,6 +164,10 @@ class Model:
     # "candidates", every one; "joinable", those the article could have joined too (P >= ``threshold``): the
     # article ties those stories together, not the ones it was merely scored against (MERGE_SCOPE)
     merge_scope: str = "candidates"
+    # the split step: after a join, a story of ``SPLIT_MIN`` members or more (every one kept) is cut in two by
+    # 2-means over its member vectors, and split where the model, story to story, gives the halves P(same story)
+    # under this; None: no split step
+    split_below: float | None = None
 
     def prob(self, x: np.ndarray, same_language: np.ndarray | None = None, floor: bool = True) -> np.ndarray:
         """P(same story) per row; rows with ``same_language`` False use the model without words; ``floor``
@@ -191,6 +205,8 @@ class Model:
             out["cross_closeness"] = True
         if self.merge_scope != "candidates":
             out["merge_scope"] = self.merge_scope
+        if self.split_below is not None:
+            out["split_below"] = self.split_below
         if self.cross_coef is not None:
             out |= {"cross_features": list(CROSS_FEATURES), "cross_coef": [round(c, 6) for c in self.cross_coef],
                     "cross_intercept": round(self.cross_intercept, 6)}
@@ -204,7 +220,7 @@ class Model:
             raise ValueError("story model cross-language features do not match this factdiff")
         known = ("features", "coef", "intercept", "threshold", "merge_threshold", "cross_features", "cross_coef",
                  "cross_intercept", "words_floor", "margin_background", "closeness_quantile",
-                 "names_by_share", "margin_over", "merge_members", "cross_closeness", "merge_scope")
+                 "names_by_share", "margin_over", "merge_members", "cross_closeness", "merge_scope", "split_below")
         meta = {k: v for k, v in data.items() if k not in known}
         cross = data.get("cross_coef")
         return cls(tuple(float(c) for c in data["coef"]), float(data["intercept"]), float(data["threshold"]),
@@ -214,7 +230,7 @@ class Model:
                    None if data.get("closeness_quantile") is None else float(data["closeness_quantile"]),
                    bool(data.get("names_by_share", False)), _margin_over(data.get("margin_over", "mean")),
                    _merge_members(data.get("merge_members", MERGE_MEMBERS)), bool(data.get("cross_closeness", False)),
-                   _merge_scope(data.get("merge_scope", "candidates")))
+                   _merge_scope(data.get("merge_scope", "candidates")), _split_below(data.get("split_below")))
 
 
 MARGIN_OVER = ("mean", "runner_up")
@@ -235,6 +251,14 @@ def _merge_scope(value: Any) -> str:
     return str(value)
 
 
+def _split_below(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 < value < 1.0:
+        raise ValueError(f"story model split_below {value!r} is not a probability between 0 and 1")
+    return float(value)
+
+
 def _merge_members(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"story model merge_members {value!r} is not a positive whole number")
@@ -249,13 +273,18 @@ def load_topic_model() -> Model:
     return load_model(TOPIC_MODEL_PATH)
 
 
-@dataclass
+@dataclass(eq=False)  # one member is one article: compared by identity
 class Member:
-    """What the story keeps of one recent member for the closest-member features."""
+    """What the story keeps of one recent member: for the closest-member features, and (while the story keeps every
+    member) to rebuild either half of a split."""
 
     language: str
     words: frozenset[str]
     ids: np.ndarray | None = None  # the words as vocabulary ids, filled on first use
+    names: frozenset[str] = frozenset()
+    time: datetime | None = None  # where the stream placed it (its publication time, else the stream clock)
+    dated: datetime | None = None  # its publication time (None: undated)
+    ref: Any = None  # the caller's reference to the article (the store's article id; a position in a stream)
 
 
 @dataclass
@@ -319,6 +348,16 @@ class StoryState:
 
 
 @dataclass
+class Split:
+    """A story cut in two after an article joined it (``Model.split_below``)."""
+
+    story: int  # the story that keeps its id: the half with the article
+    new: int  # the story the other half opened
+    moved: list[Any]  # the ``Member.ref`` of each article moved to ``new``, oldest first
+    score: float  # P(same story) of the two halves, story to story
+
+
+@dataclass
 class Decision:
     story: int  # the story the article is in after this step (after any merge)
     score: float  # P(same story) for the story joined; 1.0 for a new story
@@ -329,6 +368,8 @@ class Decision:
     closeness: float | None = None
     # its best cross-language candidate's cosine (None: none), the value it added to ``closeness_cross``
     closeness_cross: float | None = None
+    splits: list[Split] = field(default_factory=list)  # the story the article joined, cut in two after the join
+    member: Member | None = None  # what the story keeps of the article (a caller may set its ``ref`` afterwards)
 
 
 class OnlineClusterer:
@@ -784,20 +825,28 @@ class OnlineClusterer:
         order = np.argsort(-p, kind="stable")
         return [(keys[i], float(p[i])) for i in order]
 
-    def add(self, f: ArticleFeatures) -> Decision:
+    def add(self, f: ArticleFeatures, ref: Any = None) -> Decision:
+        """Cluster one article (its story joined or opened, then any merge and split): ``ref`` is the caller's
+        reference to it, what a later split lists among the articles it moved (``Split.moved``)."""
         self.observe(f)
         scored = self.score(f)
         closeness, cross = self.raw_closeness, self.raw_closeness_cross
         if scored and scored[0][1] >= self.model.threshold:
             key, p = scored[0]
-            self._join(key, f)
-            decision = Decision(key, p, False, closeness=closeness, closeness_cross=cross)
+            member = self._join(key, f, ref)
+            decision = Decision(key, p, False, closeness=closeness, closeness_cross=cross, member=member)
             if self.merge:
                 decision.merged = self._merge_from(key, self.merge_candidates(scored))
                 if decision.merged:
                     decision.story = decision.merged[-1][0]
+            if self.model.split_below is not None:
+                cut = self._split(decision.story, member)
+                if cut is not None:
+                    decision.splits.append(cut)
         else:
-            decision = Decision(self.open_story(f), 1.0, True, closeness=closeness, closeness_cross=cross)
+            key = self.open_story(f, ref=ref)
+            decision = Decision(key, 1.0, True, closeness=closeness, closeness_cross=cross,
+                                member=self.stories[key].members[-1])
         self.remember(closeness, cross)  # after the merge check: the level stays the one this article was scored at
         return decision
 
@@ -807,23 +856,24 @@ class OnlineClusterer:
             return [k for k, p in scored[1:] if p >= self.model.threshold]
         return [k for k, _ in scored[1:]]
 
-    def open_story(self, f: ArticleFeatures, key: int | None = None) -> int:
+    def open_story(self, f: ArticleFeatures, key: int | None = None, ref: Any = None) -> int:
         if key is None:
             key = self.next_key
         self.next_key = max(self.next_key, key + 1)
         t = f.time or self.clock or datetime(1970, 1, 1)
         st = StoryState(key, f.vector.astype(np.float32).copy(), [f.vector], Counter(f.names),
-                        {f.language: Counter(f.words)}, 1, t, t, {f.language}, [Member(f.language, f.words)],
-                        dated=f.time)
+                        {f.language: Counter(f.words)}, 1, t, t, {f.language},
+                        [Member(f.language, f.words, names=f.names, time=t, dated=f.time, ref=ref)], dated=f.time)
         self.stories[key] = st
         self._touch(st)
         return key
 
-    def _join(self, key: int, f: ArticleFeatures) -> None:
+    def _join(self, key: int, f: ArticleFeatures, ref: Any = None) -> Member:
         st = self.stories[key]
+        member = Member(f.language, f.words, names=f.names, time=f.time or self.clock, dated=f.time, ref=ref)
         st.vec_sum = st.vec_sum + f.vector
         st.vectors = (st.vectors + [f.vector])[-self.members:]
-        st.members = (st.members + [Member(f.language, f.words)])[-self.members:]
+        st.members = (st.members + [member])[-self.members:]
         self._new_names(st, [n for n in f.names if n not in st.names])
         st.names.update(f.names)
         st.words.setdefault(f.language, Counter()).update(f.words)
@@ -836,6 +886,7 @@ class OnlineClusterer:
         if f.time is not None:
             st.dated = f.time if st.dated is None else max(st.dated, f.time)
         self._touch(st)
+        return member
 
     def _touch(self, st: StoryState) -> None:
         st.changed()
@@ -882,15 +933,87 @@ class OnlineClusterer:
         self._index_drop(gone.key)
         self._touch(kept)
 
-    def restore(self, key: int, members: list[ArticleFeatures]) -> None:
-        """Rebuild one active story from its stored members (oldest first) after a restart."""
+    def _split(self, key: int, member: Member) -> Split | None:
+        """Cut the story ``key``, which the article ``member`` just joined, in two where the model says its halves
+        are two stories (``Model.split_below``): the half with the article keeps the key, the other opens a story.
+
+        Only a story of ``SPLIT_MIN`` members or more that keeps every member (at most K): its halves are then
+        rebuilt exactly from their members. The halves are 2-means over the member vectors, seeded by the two least
+        alike members; they are scored as a merge check scores two stories (the model story to story, margins
+        against nothing else), so a split undoes what a merge check would not have joined. Where the window holds
+        two related events, an article of the second that joined the first's story starts a drift the joins alone
+        never undo; the split step lets the two part once each has members enough to tell them apart."""
+        assert self.model.split_below is not None
+        st = self.stories.get(key)
+        if st is None or st.size < SPLIT_MIN or st.size > len(st.members) or not any(m is member for m in st.members):
+            return None
+        mat = st.matrix.astype(np.float64)
+        sims = mat @ mat.T
+        a, b = np.unravel_index(int(np.argmin(sims)), sims.shape)
+        centres = mat[[a, b]]
+        assign = None
+        for _ in range(SPLIT_ROUNDS):
+            new = np.argmax(mat @ centres.T, axis=1)
+            if assign is not None and (new == assign).all():
+                break
+            assign = new
+            if assign.min() == assign.max():
+                return None
+            centres = np.stack([mat[assign == j].mean(axis=0) for j in (0, 1)])
+        assert assign is not None
+        mine = int(assign[next(i for i, m in enumerate(st.members) if m is member)])
+        keep = [i for i in range(len(mat)) if assign[i] == mine]
+        other = [i for i in range(len(mat)) if assign[i] != mine]
+        if not other:
+            return None
+        kept, cut = self._half(st, keep, st.key), self._half(st, other, self.next_key)
+        x, same = self._story_rows(kept, [cut])
+        _margins(x, same, self.model.margin_background, self.model.margin_over)
+        p = float(self.model.prob(x, same)[0])
+        if p >= self.model.split_below:
+            return None
+        self.next_key += 1
+        for half in (kept, cut):
+            for m in half.members:  # the word counts, which scoring the halves did not need
+                half.words.setdefault(m.language, Counter()).update(m.words)
+            self.stories[half.key] = half
+            self._touch(half)
+        return Split(kept.key, cut.key, [m.ref for m in cut.members], p)
+
+    def _half(self, st: StoryState, rows: list[int], key: int) -> StoryState:
+        """The story ``st``'s members ``rows`` (in order) as a story of their own, as joining them one by one
+        would have built it, but for its word counts (``StoryState.words``: filled by :meth:`_split` once it
+        splits; scoring a story reads its members' words)."""
+        members = [st.members[i] for i in rows]
+        vectors = [st.vectors[i] for i in rows]
+        vec_sum = vectors[0].astype(np.float32).copy()
+        for v in vectors[1:]:
+            vec_sum = vec_sum + v
+        names: Counter[str] = Counter()
+        for m in members:
+            names.update(m.names)
+        times = [m.time for m in members if m.time is not None] or [st.first]
+        return StoryState(key, vec_sum, vectors, names, {}, len(members), min(times), max(times),
+                          {m.language for m in members}, members,
+                          dated=max((m.dated for m in members if m.dated is not None), default=None))
+
+    def restore(self, key: int, members: list[ArticleFeatures], refs: list[Any] | None = None,
+                published: list[datetime | None] | None = None) -> None:
+        """Rebuild one active story from its stored members (oldest first) after a restart: ``refs``, their
+        references (``Member.ref``); ``published``, their publication times where each ``time`` is where the
+        stream placed it."""
         st: StoryState | None = None
-        for f in members:
+        for i, f in enumerate(members):
+            ref = None if refs is None else refs[i]
             if st is None:
-                self.open_story(f, key)
+                self.open_story(f, key, ref=ref)
                 st = self.stories[key]
             else:
-                self._join(key, f)
+                self._join(key, f, ref)
+        if st is not None and published is not None:
+            for m, t in zip(st.members, published[-len(st.members):], strict=True):
+                m.dated = t
+            st.dated = max((t for t in published if t is not None), default=None)
 
 
 def _gap_days(a: datetime | None, b: datetime | None) -> float:
@@ -999,11 +1122,14 @@ def cluster_stream(features: list[ArticleFeatures], model: Model | None = None, 
     label: list[int] = []
     parent: dict[int, int] = {}
     with one_blas_thread():
-        for f in features:
-            d = c.add(f)
+        for i, f in enumerate(features):
+            d = c.add(f, ref=i)
             label.append(d.story)
             for kept, gone in d.merged:
                 parent[gone] = kept
+            for cut in d.splits:
+                for j in cut.moved:
+                    label[j] = cut.new
 
     return [story_root(parent, k) for k in label]
 

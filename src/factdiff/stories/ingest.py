@@ -37,7 +37,7 @@ from ..embed import DEFAULT_BACKEND
 from ..ingest import ARTICLE_SUFFIXES, MAX_BYTES, InputError, decode, read_inputs
 from ..store import Store, open_store
 from ..store import models as m
-from .cluster import CLOSENESS_HISTORY, OnlineClusterer, load_model, load_topic_model, one_blas_thread
+from .cluster import CLOSENESS_HISTORY, OnlineClusterer, Split, load_model, load_topic_model, one_blas_thread
 from .features import ArticleFeatures, article_features, article_time
 
 log = logging.getLogger("factdiff")
@@ -61,6 +61,7 @@ class IngestResult:
     batches: int = 0
     stories_new: int = 0
     merges: int = 0
+    splits: int = 0
     reports: int = 0
 
 
@@ -298,21 +299,20 @@ def _restore_active(store: Store, c: OnlineClusterer, topics: bool) -> OnlineClu
             ids = active[chunk:chunk + 500]
             if topics:
                 rows = s.execute(
-                    select(m.Article.topic_id, m.Annotation.data, m.Annotation.vector, m.Article.stream_time,
-                           m.Article.published_at)
+                    select(m.Article.topic_id, m.Article.id, m.Annotation.data, m.Annotation.vector,
+                           m.Article.stream_time, m.Article.published_at)
                     .join(m.Annotation, m.Annotation.article_id == m.Article.id)
                     .where(m.Article.topic_id.in_(ids))
                     .order_by(m.Article.topic_id, m.Article.stream_time, m.Article.id)).all()
-                _restore(c, [(int(k), data, vec, t, p) for k, data, vec, t, p in rows])
-                continue
-            rows = s.execute(
-                select(m.Membership.story_id, m.Annotation.data, m.Annotation.vector, m.Article.stream_time,
-                       m.Article.published_at)
-                .join(m.Annotation, m.Annotation.article_id == m.Membership.article_id)
-                .join(m.Article, m.Article.id == m.Membership.article_id)
-                .where(m.Membership.story_id.in_(ids))
-                .order_by(m.Membership.story_id, m.Article.stream_time, m.Article.id)).all()
-            _restore(c, [(sid, data, vec, stream_time, published) for sid, data, vec, stream_time, published in rows])
+            else:
+                rows = s.execute(
+                    select(m.Membership.story_id, m.Membership.article_id, m.Annotation.data, m.Annotation.vector,
+                           m.Article.stream_time, m.Article.published_at)
+                    .join(m.Annotation, m.Annotation.article_id == m.Membership.article_id)
+                    .join(m.Article, m.Article.id == m.Membership.article_id)
+                    .where(m.Membership.story_id.in_(ids))
+                    .order_by(m.Membership.story_id, m.Article.stream_time, m.Article.id)).all()
+            _restore(c, [(int(k), art, data, vec, t, p) for k, art, data, vec, t, p in rows])
     return c
 
 
@@ -341,9 +341,12 @@ def _backfill_topics(store: Store, c: OnlineClusterer) -> OnlineClusterer:
             for art_id, data, vec, published in rows:
                 f = ArticleFeatures.from_json(data, vec)
                 f.time = published
-                decision = c.add(f)
+                decision = c.add(f, ref=art_id)
                 topic_of[art_id] = (decision.story, decision.closeness, decision.closeness_cross)
                 absorbed_by.update({gone: kept for kept, gone in decision.merged})
+                for cut in decision.splits:
+                    for moved in cut.moved:
+                        topic_of[moved] = (cut.new, *topic_of[moved][1:])
         for art_id, (topic, closeness, cross) in topic_of.items():
             while topic in absorbed_by:
                 topic = absorbed_by[topic]
@@ -353,21 +356,19 @@ def _backfill_topics(store: Store, c: OnlineClusterer) -> OnlineClusterer:
     return c
 
 
-def _restore(c: OnlineClusterer, rows: list[tuple[int, dict[str, Any], bytes, datetime, datetime | None]]) -> None:
-    """Rebuild active clusters from (cluster id, annotation, vector, stream time, publication time) rows, each
-    cluster's rows oldest first: placed at the time the run saw (the stream clock for an undated article), dated
-    by the publication times only, as the run held them."""
-    members: dict[int, list[ArticleFeatures]] = {}
-    dated: dict[int, datetime] = {}
-    for sid, data, vec, stream_time, published in rows:
+def _restore(c: OnlineClusterer,
+             rows: list[tuple[int, int, dict[str, Any], bytes, datetime, datetime | None]]) -> None:
+    """Rebuild active clusters from (cluster id, article id, annotation, vector, stream time, publication time)
+    rows, each cluster's rows oldest first: placed at the time the run saw (the stream clock for an undated
+    article), dated by the publication times only, as the run held them; each member refers to its article id (what
+    a split lists)."""
+    members: dict[int, list[tuple[int, ArticleFeatures, datetime | None]]] = {}
+    for sid, art, data, vec, stream_time, published in rows:
         f = ArticleFeatures.from_json(data, vec)
         f.time = stream_time
-        members.setdefault(sid, []).append(f)
-        if published is not None:
-            dated[sid] = max(dated.get(sid, published), published)
+        members.setdefault(sid, []).append((art, f, published))
     for sid, fs in members.items():
-        c.restore(sid, fs)
-        c.stories[sid].dated = dated.get(sid)
+        c.restore(sid, [f for _, f, _ in fs], [a for a, _, _ in fs], [p for _, _, p in fs])
 
 
 # --- ingest ------------------------------------------------------------------------------------------
@@ -533,6 +534,7 @@ def _write_batch(s: Any, c: OnlineClusterer, items: list[tuple[Document, str, st
     now = datetime.now(UTC).replace(tzinfo=None)
     sources = _source_ids(s, {d.source[:400] or "unknown" for d, _, _ in items})
     changed: set[int] = set()
+    shrunk: set[int] = set()  # the halves of a split: a half of one article loses its report
     for (d, digest, ext), f in zip(items, feats, strict=True):
         decision = c.add(f)
         topic = c.topics.add(f) if c.topics is not None else None
@@ -546,10 +548,19 @@ def _write_batch(s: Any, c: OnlineClusterer, items: list[tuple[Document, str, st
         s.add(art)
         s.flush()
         c.last_article = art.id
+        for d_ in (decision, topic):
+            if d_ is not None and d_.member is not None:
+                d_.member.ref = art.id  # what a later split of its story or topic lists
         for kept, gone in topic.merged if topic else []:
             s.execute(update(m.Article).where(m.Article.topic_id == gone).values(topic_id=kept))
             s.add(m.Audit(at=now, action="topic-merge", story_id=kept, other_id=gone,
                           detail={"article": ext, "threshold": c.topics.model.merge_threshold if c.topics else None}))
+        for cut in topic.splits if topic else []:
+            moved = [r for r in cut.moved if r is not None]
+            s.execute(update(m.Article).where(m.Article.id.in_(moved)).values(topic_id=cut.new))
+            s.add(m.Audit(at=now, action="topic-split", story_id=cut.story, other_id=cut.new,
+                          detail={"article": ext, "moved": len(moved), "score": round(cut.score, 4),
+                                  "threshold": c.topics.model.split_below if c.topics else None}))
         s.add(m.Annotation(article_id=art.id, version=f.to_json()["version"], data=f.to_json(),
                            vector=np.asarray(f.vector, dtype=np.float32).tobytes()))
         if decision.new:
@@ -571,6 +582,11 @@ def _write_batch(s: Any, c: OnlineClusterer, items: list[tuple[Document, str, st
             result.merges += 1
             changed.discard(gone)
             changed.add(kept)
+        for cut in decision.splits:
+            _split_story(s, cut, ext, stream_time, now, c.model.split_below)
+            result.splits += 1
+            changed.update((cut.story, cut.new))
+            shrunk.update((cut.story, cut.new))
         changed.add(story_id)
         result.added += 1
     s.flush()
@@ -593,6 +609,38 @@ def _write_batch(s: Any, c: OnlineClusterer, items: list[tuple[Document, str, st
         row.first_seen, row.last_seen = state.first, state.last
         row.languages = sorted(state.languages)
         row.needs_report = state.size >= 2
+        if sid in shrunk and state.size < 2:
+            _drop_report(s, sid)
+            row.contradictions = row.tensions = 0
+
+
+def _split_story(s: Any, cut: Split, ext: str, stream_time: datetime, now: datetime,
+                 threshold: float | None) -> None:
+    """Store a split: the new story, its articles' memberships moved to it, an audit entry; each half titled by its
+    earliest article (as a story is when it opens). Both halves' rows and reports follow as changed stories."""
+    moved = [r for r in cut.moved if r is not None]
+    if len(moved) != len(cut.moved):  # every member of a stored story refers to its article
+        log.warning("story %s: %d moved articles without a stored id", cut.story, len(cut.moved) - len(moved))
+    s.add(m.Story(id=cut.new, title="", first_seen=stream_time, last_seen=stream_time, size=0, languages=[],
+                  needs_report=False, contradictions=0, tensions=0))
+    s.flush()
+    s.execute(update(m.Membership).where(m.Membership.article_id.in_(moved)).values(story_id=cut.new))
+    for sid in (cut.story, cut.new):
+        first = s.execute(select(m.Article.title, m.Article.text)
+                          .join(m.Membership, m.Membership.article_id == m.Article.id)
+                          .where(m.Membership.story_id == sid)
+                          .order_by(m.Article.stream_time, m.Article.id).limit(1)).first()
+        if first is not None:
+            s.execute(update(m.Story).where(m.Story.id == sid).values(title=first[0] or first[1][:120]))
+    s.add(m.Audit(at=now, action="split", story_id=cut.story, other_id=cut.new,
+                  detail={"article": ext, "moved": len(moved), "score": round(cut.score, 4),
+                          "threshold": threshold}))
+
+
+def _drop_report(s: Any, story_id: int) -> None:
+    """A story's stored report and its parts (claims, relations, entities and their mentions)."""
+    for table in (m.Entity, m.Relation, m.Claim, m.Report):
+        s.execute(delete(table).where(table.story_id == story_id))
 
 
 def refresh_reports(store: Store, compare_options: dict[str, Any] | None = None) -> int:
