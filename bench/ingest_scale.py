@@ -136,39 +136,41 @@ def child(mode: str, n: int, db: str) -> dict[str, Any]:
         shipped = load_model()
         # the default index REPEATS times as ingest runs it (the matrix products on one BLAS thread,
         # cluster.one_blas_thread), each run followed by one with the products on the machine's BLAS threads (the
-        # baseline, interleaved so that both see the same phases of the machine) and, where the shipped model's
-        # merge check scores only the stories the article could have joined, one that scores every candidate (the
-        # scope until 2026-12-01: a baseline, the same model otherwise); each chunk's time is its fastest run
+        # baseline, interleaved so that both see the same phases of the machine) and by the baselines of the same
+        # model with one thing as it was (BASELINES: "scope", a merge check that scores every candidate, the scope
+        # until 2026-12-01; "split", no split step, as until 2026-12-01); each chunk's time is its fastest run
         # (timeit's rule: noise from other work on the machine only ever adds time); then the graph index from
         # the first story, once
-        scopes = [shipped.merge_scope] + (["candidates"] if shipped.merge_scope != "candidates" else [])
-        runs_of = [(None, True, shipped.merge_scope), (None, False, shipped.merge_scope)]
-        runs_of += [(None, True, scope) for scope in scopes[1:]]
-        for exact_max, one, scope in runs_of * REPEATS + [(0, True, shipped.merge_scope)]:
-            c = OnlineClusterer(replace(shipped, merge_scope=scope), exact_max=exact_max)
+        models = {"shipped": shipped} | {name: m for name, m in _baselines(shipped).items()}
+        runs_of = [(None, True, "shipped"), (None, False, "shipped")]
+        runs_of += [(None, True, name) for name in models if name != "shipped"]
+        for exact_max, one, name in runs_of * REPEATS + [(0, True, "shipped")]:
+            c = OnlineClusterer(models[name], exact_max=exact_max)
             runs, stories = time_chunks(c, feats, one)
-            key = (exact_max, one, scope)
+            key = (exact_max, one, name)
             fastest[key] = runs if key not in fastest else [min(a, b) for a, b in zip(fastest[key], runs, strict=True)]
             per = fastest[key]
             # the same stream, the same stories every run, on one thread or several
-            assert labels.setdefault(key, stories) == stories == labels.get((exact_max, True, scope), stories)
+            assert labels.setdefault(key, stories) == stories == labels.get((exact_max, True, name), stories)
             row = dict(seconds=sum(p * len(feats[k * CHUNK:(k + 1) * CHUNK]) for k, p in enumerate(per)),
-                       first_ms=1000 * per[0], last_ms=1000 * per[-1], stories=len(c.stories),
+                       first_ms=1000 * per[0], last_ms=1000 * per[-1], stories=len(set(stories)),
                        chunks_ms=[round(1000 * p, 2) for p in per])
-            if key == (None, True, shipped.merge_scope):
+            if key == (None, True, "shipped"):
                 out.update(row)
-            elif scope != shipped.merge_scope:
-                out["scope"] = row | {"merge_scope": scope}
+            elif name != "shipped":
+                out[name] = row
             else:
                 out["graph" if exact_max == 0 else "threads"] = row
-        out["graph"]["same_story"] = _same_story(labels[(None, True, shipped.merge_scope)],
-                                                 labels[(0, True, shipped.merge_scope)])
+        out["graph"]["same_story"] = _same_story(labels[(None, True, "shipped")], labels[(0, True, "shipped")])
         from bench.stories import b_cubed
 
         # a softer agreement than the same set of articles (one article more or less in a large story changes the
         # set for all its members): B-cubed F1 with the default index's stories as the reference
-        reference = [str(k) for k in labels[(None, True, shipped.merge_scope)]]
-        out["graph"]["bcubed_vs_default"] = round(b_cubed(reference, labels[(0, True, shipped.merge_scope)])[2], 3)
+        reference = [str(k) for k in labels[(None, True, "shipped")]]
+        out["graph"]["bcubed_vs_default"] = round(b_cubed(reference, labels[(0, True, "shipped")])[2], 3)
+        for name in models:
+            if name != "shipped":
+                out[name]["bcubed_vs_shipped"] = round(b_cubed(reference, labels[(None, True, name)])[2], 3)
     else:
         store = open_store(db)
         check = mode == "checked"
@@ -196,6 +198,17 @@ def child(mode: str, n: int, db: str) -> dict[str, Any]:
     return out
 
 
+def _baselines(shipped: Any) -> dict[str, Any]:
+    """The shipped model with one thing as it was, where it differs: "scope", a merge check against every candidate
+    (Model.merge_scope "candidates"); "split", no split step (Model.split_below None)."""
+    out = {}
+    if shipped.merge_scope != "candidates":
+        out["scope"] = replace(shipped, merge_scope="candidates")
+    if shipped.split_below is not None:
+        out["split"] = replace(shipped, split_below=None)
+    return out
+
+
 def time_chunks(c: Any, feats: list[Any], one: bool = True) -> tuple[list[float], list[int]]:
     """Cluster ``feats`` with the clusterer ``c``, timed by chunks of ``CHUNK``: seconds per article of each chunk,
     and each article's story (merges followed). ``one``: the matrix products on one BLAS thread, as ingest runs
@@ -210,10 +223,13 @@ def time_chunks(c: Any, feats: list[Any], one: bool = True) -> tuple[list[float]
     with one_blas_thread() if one else contextlib.nullcontext():  # as ingest clusters each batch
         for at in range(0, len(feats), CHUNK):
             t0 = time.perf_counter()
-            for f in feats[at:at + CHUNK]:
-                d = c.add(f)
+            for i, f in enumerate(feats[at:at + CHUNK], start=at):
+                d = c.add(f, ref=i)
                 label.append(d.story)
                 parent.update((gone, kept) for kept, gone in d.merged)
+                for cut in d.splits:
+                    for j in cut.moved:
+                        label[j] = cut.new
             runs.append((time.perf_counter() - t0) / len(feats[at:at + CHUNK]))
     return runs, [story_root(parent, k) for k in label]
 
@@ -277,10 +293,19 @@ def tables(quick: bool = False, n: int | None = None, only: str | None = None) -
                 rows.append(_cluster_row("clustering alone, merge check against every candidate (baseline)", r["n"],
                                          sc))
                 notes.append(f"ms per article, chunk by chunk, merge check against every candidate: {sc['chunks_ms']} "
-                             f"(the shipped model with merge_scope {sc['merge_scope']!r}, the scope until 2026-12-01; "
-                             f"its runs interleaved with the shipped model's, fastest of {REPEATS}; other stories): "
-                             f"the shipped model's merge check, only the stories the article could have joined too, "
-                             f"clusters {sc['seconds'] / r['seconds']:.2f}x as fast")
+                             f"(the shipped model with merge_scope 'candidates', the scope until 2026-12-01; its runs "
+                             f"interleaved with the shipped model's, fastest of {REPEATS}; other stories, B-cubed F1 "
+                             f"{sc['bcubed_vs_shipped']} against the shipped model's): the shipped model's merge "
+                             f"check, only the stories the article could have joined too, clusters "
+                             f"{sc['seconds'] / r['seconds']:.2f}x as fast")
+            if "split" in r:
+                sp = r["split"]
+                rows.append(_cluster_row("clustering alone, no split step (baseline)", r["n"], sp))
+                notes.append(f"ms per article, chunk by chunk, no split step: {sp['chunks_ms']} (the shipped model "
+                             f"with split_below None, as until 2026-12-01; its runs interleaved with the shipped "
+                             f"model's, fastest of {REPEATS}; other stories, B-cubed F1 {sp['bcubed_vs_shipped']} "
+                             f"against the shipped model's): the shipped model, split step included, clusters "
+                             f"{sp['seconds'] / r['seconds']:.2f}x as fast")
             g = r["graph"]
             rows.append(_cluster_row("clustering alone, graph index from the first story", r["n"], g))
             notes.append(f"ms per article, chunk by chunk, graph index from the first story: {g['chunks_ms']}; "

@@ -72,6 +72,11 @@ def test_a_story_of_two_events_splits_where_its_halves_score_under_the_split_thr
         assert np.allclose(again.vec_sum, half.vec_sum) and again.names == half.names and again.words == half.words
         assert (again.first, again.last, again.dated) == (half.first, half.last, half.dated)
         assert [mem.ref for mem in again.members] == [mem.ref for mem in half.members] == idx
+    # the halves are scored story to story as a merge check scores two stories, but with no time gap between them
+    gap = FEATURES.index("gap_days")
+    x, same = c._halves_rows(kept, new)
+    assert x[0, gap] == 0.0 < c._story_rows(kept, [new])[0][0, gap]
+    assert float(c.model.prob(x, same)[0]) == pytest.approx(cut.score)
     # a new article of the first event now joins the first event's story
     follow = c.add(_art([1, 0.01, 0.01], 4, "velmora"), ref=4)
     assert follow.story == cut.new and not follow.new
