@@ -212,3 +212,31 @@ def test_the_store_follows_a_split_and_a_restart_restores_the_halves(tmp_path: P
         parts = _stored(store)
     assert parts["members"] == whole["members"] and parts["topics"] == whole["topics"]
     assert parts["audit"] == whole["audit"] and parts["rows"] == whole["rows"]
+
+
+def test_a_merged_story_leaves_no_report_parts_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stories cross-checked, then merged: the absorbed story's report, claims, relations and entities go with it
+    (search over claims must not lead to a story that no longer exists); the kept story is cross-checked again."""
+    ingest_module = importlib.import_module("factdiff.stories.ingest")
+    # an article joins a story it is close to (P = sigmoid(10 cos_centroid - 5) over 0.5); first no merge step, then
+    # one under which a story merges with any other candidate after a join (P over 0.01 story to story)
+    coef = tuple(10.0 if f == "cos_centroid" else 0.0 for f in FEATURES)
+    lines = STREAM.read_text(encoding="utf-8").splitlines()
+    first, rest = tmp_path / "first.jsonl", tmp_path / "rest.jsonl"
+    first.write_text("\n".join(lines[:9]) + "\n", encoding="utf-8")
+    rest.write_text("\n".join(lines[9:]) + "\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    for path, merge in ((first, None), (rest, 0.01)):
+        model = Model(coef, -5.0, 0.5, merge)
+        monkeypatch.setattr(ingest_module, "load_model", lambda model=model: model)
+        with open_store(url) as store:  # each part loads the clustering state with its model
+            result = ingest([path], store=store, batch_size=20, compare_options={"nli": False})
+            with store.session() as s:
+                reported = set(s.scalars(select(m.Claim.story_id)))
+    with open_store(url) as store, store.session() as s:
+        assert result.merges >= 1
+        merged = set(s.scalars(select(m.Story.id).where(m.Story.merged_into.is_not(None))))
+        live = set(s.scalars(select(m.Story.id).where(m.Story.merged_into.is_(None))))
+        for table in (m.Report, m.Claim, m.Relation, m.Entity):
+            assert not set(s.scalars(select(table.story_id))) & merged, table.__tablename__
+        assert reported & live  # the stories left are cross-checked

@@ -576,7 +576,7 @@ def _write_batch(s: Any, c: OnlineClusterer, items: list[tuple[Document, str, st
         for kept, gone in decision.merged:
             s.execute(update(m.Membership).where(m.Membership.story_id == gone).values(story_id=kept))
             s.execute(update(m.Story).where(m.Story.id == gone).values(merged_into=kept, needs_report=False, size=0))
-            s.execute(delete(m.Report).where(m.Report.story_id == gone))
+            _drop_report(s, gone)  # its report and the claims, relations and entities read from it
             s.add(m.Audit(at=now, action="merge", story_id=kept, other_id=gone,
                           detail={"article": ext, "threshold": c.model.merge_threshold}))
             result.merges += 1
