@@ -215,7 +215,7 @@ def time_chunks(c: Any, feats: list[Any], one: bool = True) -> tuple[list[float]
     them; False: on the machine's BLAS threads."""
     import contextlib
 
-    from factdiff.stories.cluster import one_blas_thread, story_root
+    from factdiff.stories.cluster import follow, one_blas_thread, story_root
 
     runs: list[float] = []
     parent: dict[int, int] = {}
@@ -224,12 +224,7 @@ def time_chunks(c: Any, feats: list[Any], one: bool = True) -> tuple[list[float]
         for at in range(0, len(feats), CHUNK):
             t0 = time.perf_counter()
             for i, f in enumerate(feats[at:at + CHUNK], start=at):
-                d = c.add(f, ref=i)
-                label.append(d.story)
-                parent.update((gone, kept) for kept, gone in d.merged)
-                for cut in d.splits:
-                    for j in cut.moved:
-                        label[j] = cut.new
+                follow(c.add(f, ref=i), label, parent)
             runs.append((time.perf_counter() - t0) / len(feats[at:at + CHUNK]))
     return runs, [story_root(parent, k) for k in label]
 

@@ -945,7 +945,10 @@ class OnlineClusterer:
         never undo; the split step lets the two part once each has members enough to tell them apart."""
         assert self.model.split_below is not None
         st = self.stories.get(key)
-        if st is None or st.size < SPLIT_MIN or st.size > len(st.members) or not any(m is member for m in st.members):
+        if st is None or st.size < SPLIT_MIN or st.size > len(st.members):
+            return None
+        at = next((i for i, m in enumerate(st.members) if m is member), None)
+        if at is None:
             return None
         mat = st.matrix.astype(np.float64)
         sims = mat @ mat.T
@@ -961,7 +964,7 @@ class OnlineClusterer:
                 return None
             centres = np.stack([mat[assign == j].mean(axis=0) for j in (0, 1)])
         assert assign is not None
-        mine = int(assign[next(i for i, m in enumerate(st.members) if m is member)])
+        mine = int(assign[at])
         keep = [i for i in range(len(mat)) if assign[i] == mine]
         other = [i for i in range(len(mat)) if assign[i] != mine]
         if not other:
@@ -1134,15 +1137,20 @@ def cluster_stream(features: list[ArticleFeatures], model: Model | None = None, 
     parent: dict[int, int] = {}
     with one_blas_thread():
         for i, f in enumerate(features):
-            d = c.add(f, ref=i)
-            label.append(d.story)
-            for kept, gone in d.merged:
-                parent[gone] = kept
-            for cut in d.splits:
-                for j in cut.moved:
-                    label[j] = cut.new
-
+            follow(c.add(f, ref=i), label, parent)
     return [story_root(parent, k) for k in label]
+
+
+def follow(d: Decision, label: list[int], parent: dict[int, int]) -> None:
+    """Record the decision for the next article of a stream whose articles were added with their positions as
+    ``ref``: its story appended to ``label``, merges in ``parent`` (merged story -> the story that kept it), the
+    articles a split moved relabelled. :func:`story_root` then gives each article's story."""
+    label.append(d.story)
+    for kept, gone in d.merged:
+        parent[gone] = kept
+    for cut in d.splits:
+        for j in cut.moved:
+            label[j] = cut.new
 
 
 def story_root(parent: dict[int, int], key: int) -> int:
