@@ -155,6 +155,14 @@ def wordsfull() -> None:
     F.WORD_SENTENCES, F.WORD_MAX_CHARS = 200, 50_000
 
 
+@variant
+def words20() -> None:
+    """Names and words over a 20-sentence opening (6,000 characters) instead of 10 (3,000)."""
+    from factdiff.stories import features as F
+
+    F.WORD_SENTENCES, F.WORD_MAX_CHARS = 20, 6000
+
+
 def _closeness(quantile: float | None) -> None:
     B.CLOSENESS = {**B.CLOSENESS, "story": quantile}
 

@@ -24,6 +24,7 @@ from factdiff.stories import (
     cross_check_story,
     dateline,
     ingest,
+    is_address,
     list_stories,
     load_model,
     parse_time,
@@ -352,6 +353,41 @@ def test_figures_count_among_the_names_in_any_language() -> None:
     old = {**a.to_json(), "version": 2, "names": sorted(n for n in a.names if not n.isdigit())}
     assert ArticleFeatures.from_json(old, a.vector.tobytes()).names == a.names
 
+@pytest.mark.parametrize("line, address", [
+    ("https://news.example.org/2031/04/07/pier-reopens?ref=home", True),
+    ("http : / / www . example . org / harbour / 2031 - 04 - 07 / pier - reopens . html", True),  # tokenised
+    ("www.example.org", True),
+    ("www.example.org reopens its north pier", False),  # a headline that starts with an address
+    ("www . example . org reopens", False),
+    ("Harbour reopens the north pier", False),
+    ("", False),
+])
+def test_a_line_that_is_only_a_web_address_is_told_apart(line: str, address: bool) -> None:
+    assert is_address(line) is address
+
+
+def test_a_web_address_in_the_title_is_not_read_as_the_headline() -> None:
+    """Scraped pages and tokenised corpora carry the page's address where the headline belongs: two unrelated
+    articles from one site would share the address's embedding, host words and date figures. The address is
+    dropped, and the article is read from its text as an article without a title is."""
+    body_a = "The harbour authority reopened the north pier after repairs to the storm wall.\nFerries resume on Monday."
+    body_b = "The city council approved a new budget for schools and libraries on Tuesday night.\nTaxes stay flat."
+    url = "http : / / www . example . org / news / 2031 - 04 - 07 / {}"
+    with_url = [Document("a", "s", body_a, title=url.format("harbour"), language="en"),
+                Document("b", "s", body_b, title=url.format("council"), language="en")]
+    untitled = [Document("a", "s", body_a, language="en"), Document("b", "s", body_b, language="en")]
+    a, b = article_features(with_url)
+    ua, ub = article_features(untitled)
+    for f, u in ((a, ua), (b, ub)):
+        assert f.names == u.names and f.words == u.words and np.allclose(f.vector, u.vector)
+    assert not {"2031", "example", "news"} & (a.names | a.words)
+    # the same address in a sentence of the text is dropped too; a headline is kept
+    inline = article_features([Document("c", "s", url.format("harbour") + "\n" + body_a, language="en"),
+                               Document("d", "s", body_a, title="North pier reopens", language="en")])
+    assert inline[0].words == ua.words
+    assert {"north", "pier", "reopens"} <= inline[1].words
+
+
 @pytest.mark.parametrize("value, expected", [
     ("2031-03-02T08:10:00Z", datetime(2031, 3, 2, 8, 10)),
     ("2031-03-02T10:10:00+02:00", datetime(2031, 3, 2, 8, 10)),
@@ -417,6 +453,28 @@ def test_story_that_leaves_the_window_within_a_batch_keeps_its_size_and_report(t
                     if {a["id"] for a in s["articles"]} == {"p1", "p2"})
         found = story(pier["id"], store=store)
         assert found["report"] is not None and found["report"]["summary"]["documents"] == 2
+    finally:
+        store.close()
+
+
+def test_a_story_opened_by_an_article_titled_by_its_address_is_titled_by_its_text(tmp_path: Path) -> None:
+    """A story is titled by its earliest article; where that article's title is only its web address, the story
+    list shows the opening of its text instead (the address says nothing about the story)."""
+    text = ("http://www.example.org/news/2030/04/01/velmora-pier\n"
+            "Velmora pier closed after crane collapse\nThe harbour authority of Velmora closed the eastern pier on "
+            "Monday after a crane collapsed onto the quay.")
+    docs = [Document(id="u1", source="Coast Ledger", text=text,
+                     title="http : / / www . example . org / news / 2030 - 04 - 01 / velmora - pier", language="en",
+                     published="2030-04-01T08:00:00Z")]
+    store = open_store(f"sqlite:///{tmp_path / 'u.db'}")
+    try:
+        ingest(docs, store=store, cross_check=False)
+        [only] = list_stories(store=store)["stories"]
+        assert [a["id"] for a in only["articles"]] == ["u1"]
+        assert only["title"] == text.split("\n", 1)[1][:120]  # the text after its address line
+        assert only["title"].startswith("Velmora pier closed")
+        [topic] = store.list_topics()
+        assert topic["title"] == only["title"]
     finally:
         store.close()
 

@@ -63,6 +63,31 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+_ADDRESS = re.compile(r"(?:https?:/*|www\.)\S*", re.IGNORECASE)
+
+
+def is_address(line: str) -> bool:
+    """Whether ``line`` is a web address and nothing else, written whole or split into tokens as a tokenised corpus
+    prints it ("http : / / www . example . com / news")."""
+    tokens = line.split()
+    if not tokens or not _ADDRESS.fullmatch("".join(tokens)):
+        return False
+    # tokenised, every two words of the address stand apart by a separator ("/", ".", "-"...): a headline that
+    # starts with an address ("www.example.com opens ...") has words side by side
+    return all(not (a[-1].isalnum() and b[0].isalnum()) for a, b in zip(tokens, tokens[1:], strict=False))
+
+
+def headline(title: str, text: str, limit: int = 120) -> str:
+    """What to call an article in a list: its title, or where it has none (or the title is only a web address) the
+    opening of its text, up to ``limit`` characters."""
+    if title.strip() and not is_address(title):
+        return title
+    lines = text.splitlines(keepends=True)
+    while lines and (not lines[0].strip() or is_address(lines[0])):
+        lines.pop(0)
+    return "".join(lines)[:limit]
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Character spans of sentences; line breaks always end a sentence."""
     spans: list[tuple[int, int]] = []

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..text import headline
 from . import models
 from .models import Article, Audit, Membership, Source, Story
 
@@ -234,7 +235,7 @@ class Store:
                 continue
             first, last_art = arts[0][0], arts[-1][0]
             out.append({
-                "id": key, "title": first.title or first.text[:120], "first_seen": _iso(first.stream_time),
+                "id": key, "title": headline(first.title or "", first.text), "first_seen": _iso(first.stream_time),
                 "last_seen": _iso(last_art.stream_time), "languages": sorted({a.language for a, _ in arts}),
                 "contradictions": sum(counts.get(sid, 0) for sid in stories[key]), "stories": stories[key],
                 "articles": [_article_json(a, src) for a, src in arts]})

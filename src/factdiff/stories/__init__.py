@@ -11,6 +11,7 @@ from typing import Any
 
 from ..report import Report
 from ..store import Store, StoreError, open_store
+from ..text import is_address
 from .cluster import OnlineClusterer, cluster_stream, load_model, load_topic_model
 from .features import ArticleFeatures, article_features, article_time, dateline, parse_time
 from .ingest import IngestResult, cross_check_story, ingest, read_stream
@@ -18,7 +19,7 @@ from .reports import report_from_json
 
 __all__ = [
     "ArticleFeatures", "IngestResult", "OnlineClusterer", "StoryNotFound", "article_features", "article_time",
-    "LEVELS", "cluster_stream", "cross_check_story", "dateline", "ingest", "list_stories", "load_model",
+    "LEVELS", "cluster_stream", "cross_check_story", "dateline", "ingest", "is_address", "list_stories", "load_model",
     "load_topic_model", "parse_time", "read_stream", "report_from_json", "story", "story_report",
 ]
 

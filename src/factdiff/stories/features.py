@@ -17,11 +17,13 @@ import numpy as np
 
 from ..doc import Document
 from ..similarity import content_words, extract_names, extract_numbers, name_keys
-from ..text import split_sentences
+from ..text import is_address, split_sentences
 
 # 2: vector over a 5-sentence lead with a lighter title, words and names over 10 sentences; 3: the opening's
 # figures count among the names (version 2 features gain them on loading: they are among the stored words)
-FEATURES_VERSION = 4  # 4: the time falls back on a dateline at the top of the text
+# 4: the time falls back on a dateline at the top of the text; 5: a title or opening line that is a web address
+# is not read (scraped pages and corpora often carry the page's address where the headline belongs)
+FEATURES_VERSION = 5
 LEAD_SENTENCES = 5  # the lead: where a news report says what it is about (the sentences encoded)
 WORD_SENTENCES = 10  # names and words come from a longer opening (cheap: nothing to encode)
 LEAD_MAX_CHARS = 1500  # the encoded lead stops after this many characters
@@ -66,14 +68,23 @@ def figure_keys(words: frozenset[str] | set[str]) -> frozenset[str]:
     return frozenset(w for w in words if w.isdigit())
 
 
+def article_title(doc: Document) -> str:
+    """The article's title, whitespace folded; empty where the title field holds the page's web address (a
+    headline says what the article is about; an address embeds like every other address, and its words, dates
+    and host name would tie unrelated pages together)."""
+    title = " ".join(doc.title.split())
+    return "" if is_address(title) else title
+
+
 def lead_sentences(doc: Document, count: int = LEAD_SENTENCES, max_chars: int = LEAD_MAX_CHARS) -> list[str]:
-    """The first sentences of the body (the title left out where the text repeats it)."""
-    title = " ".join(doc.title.split()).lower()
+    """The first sentences of the body (the title left out where the text repeats it, and any sentence that is
+    only a web address)."""
+    title = article_title(doc).lower()
     out: list[str] = []
     used = 0
     for start, end in split_sentences(doc.text):
         s = " ".join(doc.text[start:end].split())
-        if len(s) < MIN_SENTENCE_CHARS or (title and s.lower().startswith(title)):
+        if len(s) < MIN_SENTENCE_CHARS or (title and s.lower().startswith(title)) or is_address(s):
             continue
         out.append(s[:max_chars])
         used += len(s)
@@ -175,9 +186,9 @@ def article_features(docs: Sequence[Document], encode: Encoder | None = None) ->
     for doc in docs:
         opening = lead_sentences(doc, WORD_SENTENCES, WORD_MAX_CHARS)
         lead = _first(opening, LEAD_SENTENCES, LEAD_MAX_CHARS)  # what lead_sentences(doc) gives, split once
-        if not lead and not doc.title.strip():
+        title = article_title(doc)
+        if not lead and not title:
             lead = opening = [" ".join(doc.text.split())[:LEAD_MAX_CHARS] or "-"]
-        title = " ".join(doc.title.split())
         parts.append((len(texts), len(lead) + bool(title), bool(title)))
         texts.extend(([title] if title else []) + lead)
         leads.append(opening)
@@ -189,7 +200,8 @@ def article_features(docs: Sequence[Document], encode: Encoder | None = None) ->
             vec = TITLE_WEIGHT * rows[0] + rows[1:].mean(axis=0)
         else:
             vec = rows.mean(axis=0)
-        head = " ".join(([doc.title] if doc.title else []) + opening)
+        title = article_title(doc)
+        head = " ".join(([title] if title else []) + opening)
         figures = extract_numbers(head)
         words = {w for w in content_words(head)} | figures
         out.append(ArticleFeatures(_unit(vec), frozenset(name_keys(extract_names(head))) | figure_keys(figures),

@@ -37,6 +37,7 @@ from ..embed import DEFAULT_BACKEND
 from ..ingest import ARTICLE_SUFFIXES, MAX_BYTES, InputError, decode, read_inputs
 from ..store import Store, open_store
 from ..store import models as m
+from ..text import headline
 from .cluster import CLOSENESS_HISTORY, OnlineClusterer, Split, load_model, load_topic_model, one_blas_thread
 from .features import ArticleFeatures, article_features, article_time
 
@@ -564,7 +565,7 @@ def _write_batch(s: Any, c: OnlineClusterer, items: list[tuple[Document, str, st
         s.add(m.Annotation(article_id=art.id, version=f.to_json()["version"], data=f.to_json(),
                            vector=np.asarray(f.vector, dtype=np.float32).tobytes()))
         if decision.new:
-            s.add(m.Story(id=decision.story, title=d.title or d.text[:120], first_seen=stream_time,
+            s.add(m.Story(id=decision.story, title=headline(d.title, d.text), first_seen=stream_time,
                           last_seen=stream_time, size=0, languages=[], needs_report=False, contradictions=0,
                           tensions=0))
             s.flush()
@@ -631,7 +632,7 @@ def _split_story(s: Any, cut: Split, ext: str, stream_time: datetime, now: datet
                           .where(m.Membership.story_id == sid)
                           .order_by(m.Article.stream_time, m.Article.id).limit(1)).first()
         if first is not None:
-            s.execute(update(m.Story).where(m.Story.id == sid).values(title=first[0] or first[1][:120]))
+            s.execute(update(m.Story).where(m.Story.id == sid).values(title=headline(first[0] or "", first[1])))
     s.add(m.Audit(at=now, action="split", story_id=cut.story, other_id=cut.new,
                   detail={"article": ext, "moved": len(moved), "score": round(cut.score, 4),
                           "threshold": threshold}))
