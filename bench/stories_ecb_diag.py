@@ -43,24 +43,6 @@ def _halves_p(c: C.OnlineClusterer, st: C.StoryState, rows: list[list[int]]) -> 
     return float(c.model.prob(x, same)[0])
 
 
-def _two_means(st: C.StoryState) -> np.ndarray | None:
-    """The split step's halves (as ``OnlineClusterer._split`` finds them)."""
-    mat = st.matrix.astype(np.float64)
-    sims = mat @ mat.T
-    a, b = np.unravel_index(int(np.argmin(sims)), sims.shape)
-    centres = mat[[a, b]]
-    assign = None
-    for _ in range(C.SPLIT_ROUNDS):
-        new = np.argmax(mat @ centres.T, axis=1)
-        if assign is not None and (new == assign).all():
-            break
-        assign = new
-        if assign.min() == assign.max():
-            return None
-        centres = np.stack([mat[assign == j].mean(axis=0) for j in (0, 1)])
-    return assign
-
-
 def stories(streams: list[B.Stream]) -> None:
     s = next(x for x in streams if x.name == "ECB+ subtopic")
     model = B.fit([o for o in streams if o.group != s.group])
@@ -90,7 +72,7 @@ def stories(streams: list[B.Stream]) -> None:
         if st.size < C.SPLIT_MIN or st.size > len(st.members):
             print(f"  {dict(gold)}: not checked (size {st.size})")
             continue
-        assign = _two_means(st)
+        assign = C.two_means(st.matrix.astype(np.float64))
         if assign is None:
             print(f"  {dict(gold)}: 2-means finds one group")
             continue

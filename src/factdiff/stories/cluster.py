@@ -951,19 +951,9 @@ class OnlineClusterer:
         if at is None:
             return None
         mat = st.matrix.astype(np.float64)
-        sims = mat @ mat.T
-        a, b = np.unravel_index(int(np.argmin(sims)), sims.shape)
-        centres = mat[[a, b]]
-        assign = None
-        for _ in range(SPLIT_ROUNDS):
-            new = np.argmax(mat @ centres.T, axis=1)
-            if assign is not None and (new == assign).all():
-                break
-            assign = new
-            if assign.min() == assign.max():
-                return None
-            centres = np.stack([mat[assign == j].mean(axis=0) for j in (0, 1)])
-        assert assign is not None
+        assign = two_means(mat)
+        if assign is None:
+            return None
         mine = int(assign[at])
         keep = [i for i in range(len(mat)) if assign[i] == mine]
         other = [i for i in range(len(mat)) if assign[i] != mine]
@@ -1029,6 +1019,24 @@ class OnlineClusterer:
             for m, t in zip(st.members, published[-len(st.members):], strict=True):
                 m.dated = t
             st.dated = max((t for t in published if t is not None), default=None)
+
+
+def two_means(mat: np.ndarray) -> np.ndarray | None:
+    """The split step's two halves of a story's member vectors (rows of ``mat``): 2-means seeded by the two least
+    alike members, at most ``SPLIT_ROUNDS`` rounds; each row's half (0 or 1), or None where every row falls in one."""
+    sims = mat @ mat.T
+    a, b = np.unravel_index(int(np.argmin(sims)), sims.shape)
+    centres = mat[[a, b]]
+    assign = None
+    for _ in range(SPLIT_ROUNDS):
+        new = np.argmax(mat @ centres.T, axis=1)
+        if assign is not None and (new == assign).all():
+            break
+        assign = new
+        if assign.min() == assign.max():
+            return None
+        centres = np.stack([mat[assign == j].mean(axis=0) for j in (0, 1)])
+    return assign
 
 
 def _gap_days(a: datetime | None, b: datetime | None) -> float:
