@@ -186,10 +186,12 @@ def article_features(docs: Sequence[Document], encode: Encoder | None = None) ->
     texts: list[str] = []
     parts: list[tuple[int, int, bool]] = []  # (first text, count, has title) per doc
     leads: list[list[str]] = []
+    titles: list[str] = []
     for doc in docs:
         opening = lead_sentences(doc, WORD_SENTENCES, WORD_MAX_CHARS)
         lead = _first(opening, LEAD_SENTENCES, LEAD_MAX_CHARS)  # what lead_sentences(doc) gives, split once
         title = article_title(doc)
+        titles.append(title)
         if not lead and not title:
             lead = opening = [" ".join(doc.text.split())[:LEAD_MAX_CHARS] or "-"]
         parts.append((len(texts), len(lead) + bool(title), bool(title)))
@@ -197,13 +199,12 @@ def article_features(docs: Sequence[Document], encode: Encoder | None = None) ->
         leads.append(opening)
     vectors = encode(texts) if texts else np.zeros((0, 1), np.float32)
     out: list[ArticleFeatures] = []
-    for doc, opening, (at, n, has_title) in zip(docs, leads, parts, strict=True):
+    for doc, title, opening, (at, n, has_title) in zip(docs, titles, leads, parts, strict=True):
         rows = vectors[at:at + n]
         if has_title and len(rows) > 1:
             vec = TITLE_WEIGHT * rows[0] + rows[1:].mean(axis=0)
         else:
             vec = rows.mean(axis=0)
-        title = article_title(doc)
         head = " ".join(([title] if title else []) + opening)
         figures = extract_numbers(head)
         words = {w for w in content_words(head)} | figures
