@@ -283,24 +283,15 @@ def tables(quick: bool = False, n: int | None = None, only: str | None = None) -
             notes.append(f"ms per article, chunk by chunk, BLAS on the machine's threads: {b['chunks_ms']} (the same "
                          f"stories; its runs interleaved with those on one thread, fastest of {REPEATS}): clustering "
                          f"alone as ingest runs it is {b['seconds'] / r['seconds']:.2f}x as fast")
-            if "scope" in r:
-                sc = r["scope"]
-                rows.append(_cluster_row("clustering alone, merge check against every candidate (baseline)", r["n"],
-                                         sc))
-                notes.append(f"ms per article, chunk by chunk, merge check against every candidate: {sc['chunks_ms']} "
-                             f"(the shipped model with merge_scope 'candidates', the scope until 2026-12-01; its runs "
+            for key, label, model, shipped in MODEL_BASELINES:
+                if key not in r:
+                    continue
+                bl = r[key]
+                rows.append(_cluster_row(f"clustering alone, {label} (baseline)", r["n"], bl))
+                notes.append(f"ms per article, chunk by chunk, {label}: {bl['chunks_ms']} ({model}; its runs "
                              f"interleaved with the shipped model's, fastest of {REPEATS}; other stories, B-cubed F1 "
-                             f"{sc['bcubed_vs_shipped']} against the shipped model's): the shipped model's merge "
-                             f"check, only the stories the article could have joined too, clusters "
-                             f"{sc['seconds'] / r['seconds']:.2f}x as fast")
-            if "split" in r:
-                sp = r["split"]
-                rows.append(_cluster_row("clustering alone, no split step (baseline)", r["n"], sp))
-                notes.append(f"ms per article, chunk by chunk, no split step: {sp['chunks_ms']} (the shipped model "
-                             f"with split_below None, as until 2026-12-01; its runs interleaved with the shipped "
-                             f"model's, fastest of {REPEATS}; other stories, B-cubed F1 {sp['bcubed_vs_shipped']} "
-                             f"against the shipped model's): the shipped model, split step included, clusters "
-                             f"{sp['seconds'] / r['seconds']:.2f}x as fast")
+                             f"{bl['bcubed_vs_shipped']} against the shipped model's): {shipped} clusters "
+                             f"{bl['seconds'] / r['seconds']:.2f}x as fast")
             g = r["graph"]
             rows.append(_cluster_row("clustering alone, graph index from the first story", r["n"], g))
             notes.append(f"ms per article, chunk by chunk, graph index from the first story: {g['chunks_ms']}; "
@@ -344,6 +335,17 @@ def tables(quick: bool = False, n: int | None = None, only: str | None = None) -
     return [Table("Stream ingest at scale", command,
                   ["run", "articles", "articles/s", "first ms/article", "last ms/article", "last/first",
                    "last/2nd", "peak MB", "stories"], rows, notes)]
+
+
+# the shipped story model against itself with one setting as it was (``_baselines``): the result key, the row and
+# note label, what the baseline model is, what the shipped model does instead
+MODEL_BASELINES = (
+    ("scope", "merge check against every candidate",
+     "the shipped model with merge_scope 'candidates', the scope until 2026-12-01",
+     "the shipped model's merge check, only the stories the article could have joined too,"),
+    ("split", "no split step", "the shipped model with split_below None, as until 2026-12-01",
+     "the shipped model, split step included,"),
+)
 
 
 def _cluster_row(label: str, n: int, r: dict[str, Any], peak: Any = "") -> list[Any]:
