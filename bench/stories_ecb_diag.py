@@ -40,7 +40,7 @@ def _halves_p(c: C.OnlineClusterer, st: C.StoryState, rows: list[list[int]]) -> 
         for m in half.members:
             half.words.setdefault(m.language, Counter()).update(m.words)
     x, same = c._halves_rows(halves[0], halves[1])
-    return float(c.model.prob(x, same)[0])
+    return float(c.model.split_prob(x, same)[0])
 
 
 def stories(streams: list[B.Stream]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,15 @@ from sqlalchemy import select
 from factdiff.store import models as m
 from factdiff.store import open_store
 from factdiff.stories import ArticleFeatures, OnlineClusterer, ingest, list_stories
-from factdiff.stories.cluster import FEATURES, SPLIT_MIN, Model, cluster_stream, load_model
+from factdiff.stories.cluster import (
+    CROSS_FEATURES,
+    FEATURES,
+    SPLIT_MIN,
+    Model,
+    SplitModel,
+    cluster_stream,
+    load_model,
+)
 
 STREAM = Path(__file__).resolve().parent.parent / "examples" / "stream" / "articles.jsonl"
 T0 = datetime(2031, 3, 1)
@@ -122,6 +131,45 @@ def test_the_split_threshold_is_kept_in_model_json_and_checked() -> None:
             Model.from_json(model.to_json() | {"split_below": bad})
     shipped = load_model()
     assert shipped.split_below is None or 0 < shipped.split_below < 1
+
+
+def _names_only() -> SplitModel:
+    """A split model that reads only whether the halves share names (P = sigmoid(10 names - 5))."""
+    return SplitModel(tuple(10.0 if f == "names" else 0.0 for f in FEATURES), -5.0,
+                      tuple(10.0 if f == "names" else 0.0 for f in CROSS_FEATURES), -5.0)
+
+
+def test_a_split_model_scores_the_halves_in_place_of_the_join_weights() -> None:
+    """The two events' halves are close by their vectors, which is all the join weights read: under those, P of the
+    halves is over 0.3 and the story stays whole. A split model that reads the names the halves share (none) scores
+    them under 0.3 and the story splits, while the joins still follow the join weights (one story gathered all
+    four articles first)."""
+    c = OnlineClusterer(_model(0.3))
+    assert not [c.add(f) for f in TWO_EVENTS][-1].splits and len(c.stories) == 1
+    model = replace(_model(0.3), split_model=_names_only())
+    c = OnlineClusterer(model)
+    decisions = [c.add(f, ref=i) for i, f in enumerate(TWO_EVENTS)]
+    assert [d.new for d in decisions] == [True, False, False, False]
+    (cut,) = decisions[-1].splits
+    assert sorted(cut.moved) == [0, 2]
+    x, same = c._halves_rows(c.stories[cut.story], c.stories[cut.new])
+    assert cut.score == pytest.approx(float(model.split_prob(x, same)[0]))
+    assert cut.score < 0.3 < float(model.prob(x, same)[0])
+    # without a split model, the halves are scored by the join weights
+    assert float(_model(0.3).split_prob(x, same)[0]) == pytest.approx(float(model.prob(x, same)[0]))
+
+
+def test_the_split_model_is_kept_in_model_json_and_checked() -> None:
+    model = replace(_model(0.3), split_model=_names_only())
+    back = Model.from_json(json.loads(json.dumps(model.to_json())))
+    assert back.split_model == model.split_model and back.split_below == 0.3
+    assert "split_model" not in _model(0.3).to_json() and Model.from_json(_model(0.3).to_json()).split_model is None
+    good = model.to_json()["split_model"]
+    for bad in (3, {"coef": good["coef"]}, good | {"coef": good["coef"][:-1]}, good | {"cross_coef": ["x"] * 5}):
+        with pytest.raises(ValueError, match="split_model"):
+            Model.from_json(model.to_json() | {"split_model": bad})
+    shipped = load_model()
+    assert shipped.split_model is None or shipped.split_below is not None
 
 
 # --- in the store ---------------------------------------------------------------------------------------------

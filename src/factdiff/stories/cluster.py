@@ -53,7 +53,10 @@ a story that gathered two related events (an article of the second joined the fi
 articles followed it) would stay one. After each join, a story of ``SPLIT_MIN`` members or more that keeps every
 member is cut in two by 2-means over its member vectors, and split where the model, story to story as in a merge check,
 scores the halves under ``split_below``: the half with the new article keeps the story's id, the other becomes a new
-story (``Decision.splits``, each listing the ``Member.ref`` of the articles it moved).
+story (``Decision.splits``, each listing the ``Member.ref`` of the articles it moved). The halves are scored by the
+model's ``split_model`` where it has one (the story model does): weights of their own over the same features, fitted on
+halves and pairs of stories rather than on articles against stories, since two halves of one topic are close by
+construction and what tells two events apart is the names and words they share.
 The weights and the thresholds are fitted by ``python -m
 bench.stories --fit`` on public data only and shipped in ``model.json`` (the threshold pair at the
 centre of the grid pairs whose training scores tie with the best, ``bench.stories._choose``);
@@ -168,6 +171,18 @@ class Model:
     # 2-means over its member vectors, and split where the model, story to story, gives the halves P(same story)
     # under this; None: no split step
     split_below: float | None = None
+    # the split step's own story-to-story model (``SplitModel``): the halves are scored by it rather than by the
+    # join weights above; None: by the join weights
+    split_model: SplitModel | None = None
+
+    def split_prob(self, x: np.ndarray, same_language: np.ndarray | None = None) -> np.ndarray:
+        """P(one story) of a split's halves (rows as ``OnlineClusterer._halves_rows`` reads them): the split model's
+        where the model has one, else the join model's."""
+        if self.split_model is None:
+            return self.prob(x, same_language)
+        m = self.split_model
+        return Model(m.coef, m.intercept, 0.5, cross_coef=m.cross_coef, cross_intercept=m.cross_intercept).prob(
+            x, same_language, floor=False)
 
     def prob(self, x: np.ndarray, same_language: np.ndarray | None = None, floor: bool = True) -> np.ndarray:
         """P(same story) per row; rows with ``same_language`` False use the model without words; ``floor``
@@ -207,6 +222,8 @@ class Model:
             out["merge_scope"] = self.merge_scope
         if self.split_below is not None:
             out["split_below"] = self.split_below
+        if self.split_model is not None:
+            out["split_model"] = self.split_model.to_json()
         if self.cross_coef is not None:
             out |= {"cross_features": list(CROSS_FEATURES), "cross_coef": [round(c, 6) for c in self.cross_coef],
                     "cross_intercept": round(self.cross_intercept, 6)}
@@ -220,7 +237,8 @@ class Model:
             raise ValueError("story model cross-language features do not match this factdiff")
         known = ("features", "coef", "intercept", "threshold", "merge_threshold", "cross_features", "cross_coef",
                  "cross_intercept", "words_floor", "margin_background", "closeness_quantile",
-                 "names_by_share", "margin_over", "merge_members", "cross_closeness", "merge_scope", "split_below")
+                 "names_by_share", "margin_over", "merge_members", "cross_closeness", "merge_scope", "split_below",
+                 "split_model")
         meta = {k: v for k, v in data.items() if k not in known}
         cross = data.get("cross_coef")
         return cls(tuple(float(c) for c in data["coef"]), float(data["intercept"]), float(data["threshold"]),
@@ -230,7 +248,40 @@ class Model:
                    None if data.get("closeness_quantile") is None else float(data["closeness_quantile"]),
                    bool(data.get("names_by_share", False)), _margin_over(data.get("margin_over", "mean")),
                    _merge_members(data.get("merge_members", MERGE_MEMBERS)), bool(data.get("cross_closeness", False)),
-                   _merge_scope(data.get("merge_scope", "candidates")), _split_below(data.get("split_below")))
+                   _merge_scope(data.get("merge_scope", "candidates")), _split_below(data.get("split_below")),
+                   None if data.get("split_model") is None else SplitModel.from_json(data["split_model"]))
+
+
+@dataclass(frozen=True)
+class SplitModel:
+    """The split step's story-to-story weights (``Model.split_model``): a logistic over ``FEATURES`` as a split's
+    halves are read (no time gap, margins against nothing), and one over ``CROSS_FEATURES`` for halves without
+    an article in a common language. Fitted on rows of the kind the split step scores (``bench.stories``
+    ``split_rows``): a gold story's two halves (one story) against a gold story and another candidate story of the
+    article that joined it (two stories), so that what tells two halves apart is learned from halves, not from
+    articles against stories, where the cosines and margins decide."""
+
+    coef: tuple[float, ...]
+    intercept: float
+    cross_coef: tuple[float, ...]
+    cross_intercept: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"coef": [round(c, 6) for c in self.coef], "intercept": round(self.intercept, 6),
+                "cross_coef": [round(c, 6) for c in self.cross_coef],
+                "cross_intercept": round(self.cross_intercept, 6)}
+
+    @classmethod
+    def from_json(cls, data: Any) -> SplitModel:
+        try:
+            coef = tuple(float(c) for c in data["coef"])
+            cross = tuple(float(c) for c in data["cross_coef"])
+            out = cls(coef, float(data["intercept"]), cross, float(data["cross_intercept"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"story model split_model is malformed: {exc}") from None
+        if len(coef) != len(FEATURES) or len(cross) != len(CROSS_FEATURES):
+            raise ValueError("story model split_model weights do not match this factdiff's features")
+        return out
 
 
 MARGIN_OVER = ("mean", "runner_up")
@@ -961,7 +1012,7 @@ class OnlineClusterer:
             return None
         kept, cut = self._half(st, keep, st.key), self._half(st, other, self.next_key)
         x, same = self._halves_rows(kept, cut)
-        p = float(self.model.prob(x, same)[0])
+        p = float(self.model.split_prob(x, same)[0])
         if p >= self.model.split_below:
             return None
         self.next_key += 1
