@@ -256,8 +256,8 @@ def pairsplit() -> None:
     Measured 2026-12-01 on the ECB+ fold (``--only=ECB+ sub``; shipped then 0.852), before either shipped: alone 0.847
     (the pair rows of dated BASIL and MEANTIME hold few pairs of distinct events, and those far apart: 327 of 887);
     with ``undated`` 0.864 (P 0.891, R 0.838); ``undated`` alone 0.854. With the negatives taken as each gold story's
-    3 nearest other events of the whole stream, dates aside (hard negatives; ``pairhard`` in the commit that
-    measured it): 0.836."""
+    3 nearest other events of the whole stream, dates aside (hard negatives; an ad hoc variant, not kept in the
+    repo): 0.836."""
     B.SPLIT_MODEL = {**B.SPLIT_MODEL, "story": True}
 
 
