@@ -260,10 +260,11 @@ class Model:
                    float(data.get("words_floor", 0.0)), bool(data.get("margin_background", False)),
                    None if data.get("closeness_quantile") is None else float(data["closeness_quantile"]),
                    bool(data.get("names_by_share", False)), _margin_over(data.get("margin_over", "mean")),
-                   _merge_members(data.get("merge_members", MERGE_MEMBERS)), bool(data.get("cross_closeness", False)),
+                   _positive_int("merge_members", data.get("merge_members", MERGE_MEMBERS)),
+                   bool(data.get("cross_closeness", False)),
                    _merge_scope(data.get("merge_scope", "candidates")), _split_below(data.get("split_below")),
                    None if data.get("split_model") is None else SplitModel.from_json(data["split_model"]),
-                   _min_words(data.get("min_words", 1)))
+                   _positive_int("min_words", data.get("min_words", 1)))
 
 
 @dataclass(frozen=True)
@@ -324,15 +325,9 @@ def _split_below(value: Any) -> float | None:
     return float(value)
 
 
-def _min_words(value: Any) -> int:
+def _positive_int(key: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"story model min_words {value!r} is not a whole number of 1 or more")
-    return value
-
-
-def _merge_members(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"story model merge_members {value!r} is not a positive whole number")
+        raise ValueError(f"story model {key} {value!r} is not a positive whole number")
     return value
 
 
