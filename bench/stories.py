@@ -474,10 +474,9 @@ def fold_fits(streams: list[Stream], jobs: list[tuple[str, str]], workers: int |
     event-level sets) are fitted once, and the distinct fits run side by side, one process per core (each fit is
     deterministic, so the models are those of one fit after another)."""
     train_of = {job: [o for o in streams if o.group != job[1]] for job in jobs}
-    keys = {job: (job[0], tuple(sorted(s.name for s in training_streams(train_of[job], job[0])))) for job in jobs}
-    for job in jobs:  # every training stream's features, in this process, before the fits share them
-        for s in training_streams(train_of[job], job[0]):
-            stream_features(s)
+    keys = {}
+    for job in jobs:  # computes every training stream's features, in this process, before the fits share them
+        keys[job] = (job[0], tuple(sorted(s.name for s in training_streams(train_of[job], job[0]))))
     save_cache()
     distinct = {keys[job]: job for job in reversed(jobs)}  # the first job of each training set
     workers = workers or os.cpu_count() or 1
@@ -764,8 +763,6 @@ def tables(quick: bool = False) -> list[Table]:
                 model = Model.from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
                 fit_note = "shipped model (quick mode: not out-of-sample)"
             else:
-                if s.group not in fits:
-                    fits[s.group] = fit([o for o in streams if o.group != s.group])
                 model = fits[s.group]
                 fit_note = (f"fit on {', '.join(model.meta['fitted_on'])}; t={model.threshold}, "
                             f"merge={model.merge_threshold} ({model.merge_scope}), split="
@@ -778,8 +775,6 @@ def tables(quick: bool = False) -> list[Table]:
             fit_note += f"; clustering {1000 * clock[0] / max(len(feats), 1):.1f} ms/article"
             rows.append(_row(s.name, "factdiff online", s.labels, pred, fit_note))
             if not quick and s.name in TOPIC_STREAMS:
-                if s.group not in topic_fits:
-                    topic_fits[s.group] = fit([o for o in streams if o.group != s.group], "topic")
                 tm = topic_fits[s.group]
                 with timer() as clock:
                     pred = cluster_stream(feats, tm)
